@@ -1,0 +1,36 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Apus",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Apus", targets: ["Apus"]),
+        .executable(name: "apus", targets: ["ApusCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(
+            name: "Apus",
+            resources: [.copy("Resources/digits.bin")]
+        ),
+        .executableTarget(
+            name: "ApusCLI",
+            dependencies: [
+                "Apus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "QuickStart",
+            dependencies: ["Apus"],
+            path: "Examples/QuickStart"
+        ),
+        .testTarget(
+            name: "ApusTests",
+            dependencies: ["Apus", "ApusCLI"]
+        ),
+    ]
+)

@@ -1,0 +1,113 @@
+/// A vertex of the autograd graph.
+///
+/// A leaf node belongs to a tensor the user marked with `requiresGrad` and accumulates
+/// its ``grad``. An interior node belongs to the output of an op: it keeps the nodes of
+/// the op's inputs and a closure that maps the output's gradient to the inputs' gradients.
+/// The closure holds the tensors backward needs; it is dropped after the first backward
+/// (unless the graph is retained), which frees them.
+@usableFromInline
+final class GradNode {
+    /// The op that made the tensor, for messages ("mul", "matmul", …); "leaf" for leaves.
+    let op: String
+    /// Nodes of the inputs, nil for inputs that need no gradient.
+    let inputs: [GradNode?]
+    /// Output gradient → input gradients (one per input, nil where not needed).
+    var backwardFn: ((Tensor) -> [Tensor?])?
+    /// Accumulated gradient (leaves only).
+    var grad: Tensor?
+    let isLeaf: Bool
+    /// Shape of the tensor this node belongs to.
+    let shape: [Int]
+
+    init(leafOfShape shape: [Int]) {
+        op = "leaf"
+        inputs = []
+        isLeaf = true
+        self.shape = shape
+    }
+
+    init(op: String, shape: [Int], inputs: [GradNode?], backward: @escaping (Tensor) -> [Tensor?]) {
+        self.op = op
+        self.shape = shape
+        self.inputs = inputs
+        self.backwardFn = backward
+        isLeaf = false
+    }
+}
+
+extension Tensor {
+    /// Whether gradients flow to this tensor: a leaf marked by the user, or the result of an op on one.
+    ///
+    /// Setting it on a tensor makes that tensor a leaf whose ``grad`` fills on ``backward(_:retainGraph:)``.
+    public var requiresGrad: Bool {
+        get { node != nil }
+        set {
+            if newValue {
+                precondition(dtype.isFloatingPoint, "requiresGrad: only floating-point tensors can require gradients, got \(dtype)")
+                if node == nil { node = GradNode(leafOfShape: shape) }
+            } else {
+                node = nil
+            }
+        }
+    }
+
+    /// A copy of this tensor's value tracking gradients, as a new leaf.
+    public func requiringGrad() -> Tensor {
+        var t = detached()
+        t.requiresGrad = true
+        return t
+    }
+
+    /// Whether this tensor is a leaf of the graph (created by the user, not by an op).
+    public var isLeaf: Bool { node?.isLeaf ?? true }
+
+    /// The gradient accumulated by ``backward(_:retainGraph:)`` (leaves only).
+    public var grad: Tensor? {
+        get { node?.isLeaf == true ? node?.grad : nil }
+        nonmutating set {
+            precondition(node?.isLeaf == true, "grad: only leaf tensors that require grad hold a gradient")
+            node?.grad = newValue
+        }
+    }
+
+    /// Clears the accumulated gradient.
+    public func zeroGrad() {
+        if node?.isLeaf == true { node?.grad = nil }
+    }
+
+    /// The same values, cut off from the graph (shares storage).
+    public func detached() -> Tensor {
+        var t = self
+        t.node = nil
+        return t
+    }
+
+    /// Name of the op that produced this tensor, nil for leaves and tensors without graph.
+    public var gradFunctionName: String? {
+        guard let node, !node.isLeaf else { return nil }
+        return node.op
+    }
+}
+
+/// Whether an op on these inputs must record a node.
+@inline(__always)
+func shouldRecord(_ inputs: Tensor...) -> Bool {
+    guard GradMode.isEnabled else { return false }
+    for t in inputs where t.node != nil { return true }
+    return false
+}
+
+/// Attaches a node to `output` when any input requires grad; `backward` returns one gradient per input.
+@inline(__always)
+func record(_ op: String, _ inputs: [Tensor], _ output: Tensor, backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+    var out = output
+    out.node = GradNode(op: op, shape: output.shape, inputs: inputs.map { $0.node }, backward: backward)
+    return out
+}
+
+/// Records a one-input op when needed.
+@inline(__always)
+func recordUnary(_ op: String, _ input: Tensor, _ output: Tensor, backward: @escaping (Tensor) -> Tensor) -> Tensor {
+    guard shouldRecord(input) else { return output }
+    return record(op, [input], output) { [backward($0)] }
+}

@@ -1,0 +1,69 @@
+import Dispatch
+import Foundation
+
+/// Operands of one `C = A · B`, passed to worker threads (the pointers outlive the call).
+struct GemmProblem<T: FloatScalar>: @unchecked Sendable {
+    let m: Int, n: Int, k: Int
+    let a: UnsafePointer<T>, aRowStride: Int, aColStride: Int
+    let b: UnsafePointer<T>, bRowStride: Int
+    let c: UnsafeMutablePointer<T>, cRowStride: Int
+
+    /// Computes rows `lo..<hi` of C. The loop order i-k-j streams rows of B and C,
+    /// which the compiler vectorises; four rows of B per pass cut the sweeps over C.
+    func rows(_ lo: Int, _ hi: Int) {
+        for i in lo..<hi {
+            let ci = c + i * cRowStride
+            ci.update(repeating: 0, count: n)
+            let ai = a + i * aRowStride
+            var p = 0
+            while p + 4 <= k {
+                let a0 = ai[p * aColStride], a1 = ai[(p + 1) * aColStride]
+                let a2 = ai[(p + 2) * aColStride], a3 = ai[(p + 3) * aColStride]
+                let b0 = b + p * bRowStride, b1 = b0 + bRowStride, b2 = b1 + bRowStride, b3 = b2 + bRowStride
+                for j in 0..<n { ci[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j] }
+                p += 4
+            }
+            while p < k {
+                let av = ai[p * aColStride]
+                let bp = b + p * bRowStride
+                for j in 0..<n { ci[j] += av * bp[j] }
+                p += 1
+            }
+        }
+    }
+}
+
+extension Kernels {
+    /// `C[M×N] = A[M×K] · B[K×N]` (C overwritten), A and B addressed through strides.
+    ///
+    /// B's last stride must be 1; A may have any strides (a transposed weight costs nothing).
+    /// Rows of C are split over threads for large problems; each row is computed by one
+    /// thread in a fixed order, so results do not depend on the thread count.
+    static func gemm<T: FloatScalar>(
+        _: T.Type, m: Int, n: Int, k: Int,
+        a: UnsafePointer<T>, aRowStride: Int, aColStride: Int,
+        b: UnsafePointer<T>, bRowStride: Int,
+        c: UnsafeMutablePointer<T>, cRowStride: Int
+    ) {
+        let problem = GemmProblem(m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride,
+                                  b: b, bRowStride: bRowStride, c: c, cRowStride: cRowStride)
+        let threads = ThreadPool.threadCount
+        if threads > 1 && m * n * k >= 1 << 18 && m >= 2 * threads {
+            let per = (m + threads - 1) / threads
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                let lo = t * per, hi = Swift.min(m, lo + per)
+                if lo < hi { problem.rows(lo, hi) }
+            }
+        } else {
+            problem.rows(0, m)
+        }
+    }
+}
+
+/// The number of threads kernels may use: `APUS_NUM_THREADS`, or the number of cores.
+enum ThreadPool {
+    static let threadCount: Int = {
+        if let s = ProcessInfo.processInfo.environment["APUS_NUM_THREADS"], let n = Int(s), n > 0 { return n }
+        return ProcessInfo.processInfo.activeProcessorCount
+    }()
+}

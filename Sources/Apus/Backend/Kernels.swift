@@ -1,0 +1,127 @@
+/// Element loops over storage: strided copy, elementwise maps, casting, fills.
+///
+/// Every kernel switches on the dtype once and then runs a loop specialised for the
+/// element type. Contiguous operands take a flat loop; others are walked row by row.
+enum Kernels {
+    /// Copies `src` into `dst` (same shape and dtype; `dst` may be a strided view and must own its storage).
+    static func copy(from src: Tensor, into dst: inout Tensor) {
+        precondition(src.shape == dst.shape && src.dtype == dst.dtype, "copy: \(src.shape) \(src.dtype) into \(dst.shape) \(dst.dtype)")
+        switch src.dtype {
+        case .bool: copyTyped(Bool.self, src, &dst)
+        case .int64: copyTyped(Int64.self, src, &dst)
+        case .float32: copyTyped(Float.self, src, &dst)
+        case .float64: copyTyped(Double.self, src, &dst)
+        }
+    }
+
+    @inline(__always)
+    static func copyTyped<T: TensorScalar>(_: T.Type, _ src: Tensor, _ dst: inout Tensor) {
+        let s = src.storage.pointer(T.self)
+        let d = dst.storage.pointer(T.self)
+        if src.isContiguous && dst.isContiguous {
+            (d + dst.offset).update(from: s + src.offset, count: src.count)
+            return
+        }
+        let n = src.shape.last ?? 1
+        let ss = src.strides.last ?? 1, ds = dst.strides.last ?? 1
+        forEachRow(shape: src.shape, stridesA: src.strides, offsetA: src.offset,
+                   stridesB: dst.strides, offsetB: dst.offset) { _, oa, ob in
+            for j in 0..<n { d[ob + j * ds] = s[oa + j * ss] }
+        }
+    }
+
+    /// `out[i] = f(x[i])` into a new contiguous tensor of dtype `R`.
+    @inline(__always)
+    static func map<T: TensorScalar, R: TensorScalar>(_ x: Tensor, _: T.Type, to _: R.Type,
+                                                       _ f: (T) -> R) -> Tensor {
+        var out = Tensor(empty: x.shape, dtype: R.dtype)
+        let s = x.storage.pointer(T.self)
+        let o = out.storage.pointer(R.self)
+        if x.isContiguous {
+            let p = s + x.offset
+            for i in 0..<x.count { o[i] = f(p[i]) }
+        } else {
+            let n = x.shape.last ?? 1
+            let xs = x.strides.last ?? 1
+            forEachRow(shape: x.shape, stridesA: x.strides, offsetA: x.offset,
+                       stridesB: [Int](repeating: 0, count: x.rank), offsetB: 0) { row, oa, _ in
+                let base = row * n
+                for j in 0..<n { o[base + j] = f(s[oa + j * xs]) }
+            }
+        }
+        return out
+    }
+
+    /// `out[i] = f(a[i], b[i])` over the broadcast of `a` and `b` (both of dtype `T`) into a new tensor of dtype `R`.
+    @inline(__always)
+    static func zip<T: TensorScalar, R: TensorScalar>(_ a: Tensor, _ b: Tensor, _: T.Type, to _: R.Type,
+                                                       shape: [Int], _ f: (T, T) -> R) -> Tensor {
+        let ea = a.broadcastView(to: shape), eb = b.broadcastView(to: shape)
+        let out = Tensor(empty: shape, dtype: R.dtype)
+        let pa = ea.storage.pointer(T.self), pb = eb.storage.pointer(T.self)
+        let o = out.storage.pointer(R.self)
+        let count = out.count
+        if ea.isContiguous && eb.isContiguous {
+            let xa = pa + ea.offset, xb = pb + eb.offset
+            for i in 0..<count { o[i] = f(xa[i], xb[i]) }
+        } else if b.count == 1 && ea.isContiguous {
+            let xa = pa + ea.offset, xb = pb[eb.offset]
+            for i in 0..<count { o[i] = f(xa[i], xb) }
+        } else {
+            return zipRows(ea, eb, pa, pb, o, out, f)
+        }
+        return out
+    }
+
+    @inline(__always)
+    static func zipRows<T, R>(_ ea: Tensor, _ eb: Tensor, _ pa: UnsafeMutablePointer<T>, _ pb: UnsafeMutablePointer<T>,
+                              _ o: UnsafeMutablePointer<R>, _ out: Tensor, _ f: (T, T) -> R) -> Tensor {
+        let n = out.shape.last ?? 1
+        let sa = ea.strides.last ?? 1, sb = eb.strides.last ?? 1
+        forEachRow(shape: out.shape, stridesA: ea.strides, offsetA: ea.offset,
+                   stridesB: eb.strides, offsetB: eb.offset) { row, oa, ob in
+            let base = row * n
+            if sa == 1 && sb == 1 {
+                for j in 0..<n { o[base + j] = f(pa[oa + j], pb[ob + j]) }
+            } else if sa == 1 && sb == 0 {
+                let vb = pb[ob]
+                for j in 0..<n { o[base + j] = f(pa[oa + j], vb) }
+            } else if sa == 0 && sb == 1 {
+                let va = pa[oa]
+                for j in 0..<n { o[base + j] = f(va, pb[ob + j]) }
+            } else {
+                for j in 0..<n { o[base + j] = f(pa[oa + j * sa], pb[ob + j * sb]) }
+            }
+        }
+        return out
+    }
+
+    /// Converts every element to `dtype`.
+    static func cast(_ x: Tensor, to dtype: DType) -> Tensor {
+        func from<S: TensorScalar>(_ s: S.Type) -> Tensor {
+            switch dtype {
+            case .bool: map(x, S.self, to: Bool.self) { Bool(fromDouble: $0.doubleValue) }
+            case .int64: map(x, S.self, to: Int64.self) { Int64(fromDouble: $0.doubleValue) }
+            case .float32: map(x, S.self, to: Float.self) { Float($0.doubleValue) }
+            case .float64: map(x, S.self, to: Double.self) { $0.doubleValue }
+            }
+        }
+        switch x.dtype {
+        case .bool: return from(Bool.self)
+        case .int64: return from(Int64.self)
+        case .float32: return from(Float.self)
+        case .float64: return from(Double.self)
+        }
+    }
+
+    /// Fills a contiguous tensor with one value.
+    static func fill(_ t: inout Tensor, with value: Double) {
+        let n = t.count
+        switch t.dtype {
+        case .bool: t.storage.pointer(Bool.self).update(repeating: value != 0, count: n)
+        case .int64: t.storage.pointer(Int64.self).update(repeating: Int64(value), count: n)
+        case .float32: t.storage.pointer(Float.self).update(repeating: Float(value), count: n)
+        case .float64: t.storage.pointer(Double.self).update(repeating: value, count: n)
+        }
+    }
+}

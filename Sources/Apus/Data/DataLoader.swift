@@ -1,0 +1,45 @@
+/// Iterates over a dataset in minibatches, as `torch.utils.data.DataLoader`.
+///
+/// With `shuffle`, each pass (each `for batch in loader`) draws a new order from `generator`,
+/// so a seeded generator gives the same sequence of epochs every run.
+public struct DataLoader<D: Dataset>: Sequence {
+    public let dataset: D
+    public let batchSize: Int
+    public let shuffle: Bool
+    public let dropLast: Bool
+    public let generator: RandomGenerator
+
+    public init(_ dataset: D, batchSize: Int, shuffle: Bool = false, dropLast: Bool = false,
+                generator: RandomGenerator = .default) {
+        precondition(batchSize > 0, "DataLoader: batch size must be positive, got \(batchSize)")
+        self.dataset = dataset
+        self.batchSize = batchSize
+        self.shuffle = shuffle
+        self.dropLast = dropLast
+        self.generator = generator
+    }
+
+    /// Number of batches per pass.
+    public var count: Int {
+        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+    }
+
+    public func makeIterator() -> Iterator {
+        let order = shuffle ? generator.permutation(dataset.count) : Array(0..<dataset.count)
+        return Iterator(loader: self, order: order)
+    }
+
+    public struct Iterator: IteratorProtocol {
+        let loader: DataLoader
+        let order: [Int]
+        var position = 0
+
+        public mutating func next() -> (inputs: Tensor, targets: Tensor)? {
+            let remaining = order.count - position
+            guard remaining > 0, !(loader.dropLast && remaining < loader.batchSize) else { return nil }
+            let end = position + Swift.min(loader.batchSize, remaining)
+            defer { position = end }
+            return loader.dataset.batch(at: Array(order[position..<end]))
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// A collection of labelled examples that can be read in batches.
+public protocol Dataset {
+    /// Number of examples.
+    var count: Int { get }
+    /// The examples at `indices`, stacked along a new first dimension.
+    func batch(at indices: [Int]) -> (inputs: Tensor, targets: Tensor)
+}
+
+/// Examples stored as two tensors whose first dimensions are the example index.
+public struct TensorDataset: Dataset, Sendable {
+    public let inputs: Tensor
+    public let targets: Tensor
+
+    public init(inputs: Tensor, targets: Tensor) {
+        precondition(inputs.rank >= 1 && targets.rank >= 1 && inputs.shape[0] == targets.shape[0],
+                     "TensorDataset: inputs \(inputs.shape) and targets \(targets.shape) differ in example count")
+        self.inputs = inputs.detached()
+        self.targets = targets.detached()
+    }
+
+    public var count: Int { inputs.shape[0] }
+
+    public func batch(at indices: [Int]) -> (inputs: Tensor, targets: Tensor) {
+        let idx = Tensor(scalars: indices.map(Int64.init))
+        return (inputs.indexSelect(axis: 0, indices: idx), targets.indexSelect(axis: 0, indices: idx))
+    }
+
+    /// The examples at `indices` as a new dataset.
+    public func subset(_ indices: [Int]) -> TensorDataset {
+        let (x, y) = batch(at: indices)
+        return TensorDataset(inputs: x, targets: y)
+    }
+}
+
+/// Splits `0..<count` at random into parts of the given fractions (the last takes the rounding rest).
+///
+/// The default 80/10/10 gives train, validation and test index sets; the same generator state
+/// gives the same split.
+public func randomSplit(count: Int, fractions: [Double] = [0.8, 0.1, 0.1],
+                        generator: RandomGenerator = .default) -> [[Int]] {
+    precondition(!fractions.isEmpty && fractions.allSatisfy { $0 >= 0 },
+                 "randomSplit: fractions must be non-negative, got \(fractions)")
+    let total = fractions.reduce(0.0) { $0 + $1 }
+    precondition(Swift.abs(total - 1) < 1e-9, "randomSplit: fractions must add up to 1, got \(total)")
+    let order = generator.permutation(count)
+    var parts: [[Int]] = []
+    var start = 0
+    for (i, f) in fractions.enumerated() {
+        let n = i == fractions.count - 1 ? count - start : Int((Double(count) * f).rounded())
+        let end = Swift.min(count, start + n)
+        parts.append(Array(order[start..<end]))
+        start = end
+    }
+    return parts
+}

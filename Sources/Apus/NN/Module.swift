@@ -1,0 +1,87 @@
+/// The base class of layers and models, as `torch.nn.Module`.
+///
+/// A subclass declares its parameters (`Parameter`) and sub-modules (`Module`, or arrays of
+/// them) as stored properties and overrides `callAsFunction(_:)`; parameters are found by
+/// reflection and named with PyTorch's dotted paths (`layers.0.weight`), so no list of
+/// parameters is written by hand.
+open class Module {
+    /// Whether the module is in training mode (dropout active, batch statistics) or evaluation mode.
+    public private(set) var training = true
+
+    public init() {}
+
+    /// The forward computation.
+    open func callAsFunction(_ input: Tensor) -> Tensor {
+        preconditionFailure("\(type(of: self)) does not override callAsFunction(_:)")
+    }
+
+    /// Direct sub-modules with their names, found by reflection over stored properties.
+    open var namedChildren: [(name: String, module: Module)] {
+        reflectedMembers().compactMap { name, value in (value as? Module).map { (name, $0) } }
+    }
+
+    /// Parameters held directly by this module (not by its children), with their names.
+    open var namedOwnParameters: [(name: String, parameter: Parameter)] {
+        reflectedMembers().compactMap { name, value in (value as? Parameter).map { (name, $0) } }
+    }
+
+    /// Stored properties of this object and its superclasses, arrays flattened to `name.i`.
+    private func reflectedMembers() -> [(String, Any)] {
+        var members: [(String, Any)] = []
+        var mirror: Mirror? = Mirror(reflecting: self)
+        while let m = mirror {
+            for child in m.children {
+                guard let label = child.label else { continue }
+                let name = label.hasPrefix("_") ? String(label.dropFirst()) : label
+                members.append(contentsOf: Self.flatten(child.value, name: name))
+            }
+            mirror = m.superclassMirror
+        }
+        return members
+    }
+
+    private static func flatten(_ value: Any, name: String) -> [(String, Any)] {
+        if value is Module || value is Parameter { return [(name, value)] }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .optional:
+            return mirror.children.first.map { flatten($0.value, name: name) } ?? []
+        case .collection:
+            return mirror.children.enumerated().flatMap { flatten($0.element.value, name: "\(name).\($0.offset)") }
+        default:
+            return []
+        }
+    }
+
+    /// All parameters of this module and its descendants, with dotted names, in declaration order.
+    public func namedParameters() -> [(name: String, parameter: Parameter)] {
+        var seen = Set<ObjectIdentifier>()
+        var result: [(String, Parameter)] = []
+        func visit(_ module: Module, prefix: String) {
+            for (name, p) in module.namedOwnParameters where seen.insert(ObjectIdentifier(p)).inserted {
+                result.append((prefix + name, p))
+            }
+            for (name, child) in module.namedChildren { visit(child, prefix: prefix + name + ".") }
+        }
+        visit(self, prefix: "")
+        return result
+    }
+
+    /// All parameters (each once, even when shared).
+    public func parameters() -> [Parameter] { namedParameters().map(\.parameter) }
+
+    /// Total number of scalar parameters.
+    public var parameterCount: Int { parameters().reduce(0) { $0 + $1.count } }
+
+    /// Switches this module and its descendants to training (`true`) or evaluation mode.
+    public func train(_ on: Bool = true) {
+        training = on
+        for (_, child) in namedChildren { child.train(on) }
+    }
+
+    /// Switches to evaluation mode.
+    public func eval() { train(false) }
+
+    /// Clears the gradients of all parameters.
+    public func zeroGrad() { for p in parameters() { p.zeroGrad() } }
+}

@@ -1,0 +1,35 @@
+/// A trainable tensor owned by a module and updated by an optimizer.
+///
+/// A parameter has identity (it is a class): the module, the optimizer and the graph's leaf
+/// all refer to the same one, and ``grad`` fills when a loss that used it calls `backward()`.
+public final class Parameter: @unchecked Sendable {
+    /// The current value, a leaf that requires grad.
+    public private(set) var value: Tensor
+
+    /// A parameter holding `value` (converted to a leaf that requires grad).
+    public init(_ value: Tensor) {
+        precondition(value.dtype.isFloatingPoint, "Parameter: values must be floating point, got \(value.dtype)")
+        self.value = value.contiguous().requiringGrad()
+    }
+
+    /// The gradient accumulated by backward passes since the last ``zeroGrad()``.
+    public var grad: Tensor? { value.grad }
+    /// Shape of the value.
+    public var shape: [Int] { value.shape }
+    /// Number of elements.
+    public var count: Int { value.count }
+
+    /// Clears the gradient.
+    public func zeroGrad() { value.zeroGrad() }
+
+    /// Replaces the value (same shape and dtype), keeping the leaf and its accumulated gradient.
+    ///
+    /// Graphs built before keep the old value, so this is safe at any time.
+    public func assign(_ newValue: Tensor) {
+        precondition(newValue.shape == value.shape,
+                     "Parameter.assign: shape \(newValue.shape) does not match parameter shape \(value.shape)")
+        var t = newValue.cast(to: value.dtype).detached().contiguous()
+        t.node = value.node
+        value = t
+    }
+}

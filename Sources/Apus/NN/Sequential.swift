@@ -1,0 +1,28 @@
+/// Modules applied one after another; children are named `0`, `1`, … as in PyTorch.
+public final class Sequential: Module {
+    public let layers: [Module]
+
+    public init(_ layers: [Module]) { self.layers = layers }
+    public convenience init(_ layers: Module...) { self.init(layers) }
+
+    public override var namedChildren: [(name: String, module: Module)] {
+        layers.enumerated().map { (String($0.offset), $0.element) }
+    }
+
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        layers.reduce(x) { $1($0) }
+    }
+}
+
+/// A multilayer perceptron: `Linear → ReLU` for each hidden size, then a final `Linear`.
+public func mlp(inputs: Int, hidden: [Int], outputs: Int, generator: RandomGenerator = .default) -> Sequential {
+    var layers: [Module] = []
+    var width = inputs
+    for h in hidden {
+        layers.append(Linear(width, h, generator: generator))
+        layers.append(ReLU())
+        width = h
+    }
+    layers.append(Linear(width, outputs, generator: generator))
+    return Sequential(layers)
+}

@@ -1,0 +1,75 @@
+// Dispatch of elementwise ops: dtype promotion, broadcasting and one specialised loop per dtype.
+
+/// Element types with `+ - *` and ordering: the types binary arithmetic runs on.
+public protocol NumericScalar: TensorScalar, Numeric, Comparable {}
+extension Float: NumericScalar {}
+extension Double: NumericScalar {}
+extension Int64: NumericScalar {}
+
+/// A binary function defined for every numeric element type.
+protocol NumericBinaryFunction { static func apply<T: NumericScalar>(_ a: T, _ b: T) -> T }
+/// A binary function on real numbers (integers are promoted to float32 first).
+protocol FloatBinaryFunction { static func apply<T: FloatScalar>(_ a: T, _ b: T) -> T }
+/// A unary function on real numbers.
+protocol FloatUnaryFunction { static func apply<T: FloatScalar>(_ x: T) -> T }
+/// A comparison producing a boolean.
+protocol ComparisonFunction { static func apply<T: NumericScalar>(_ a: T, _ b: T) -> Bool }
+
+enum Elementwise {
+    /// Converts both operands to their common dtype (differentiably) and returns the broadcast shape.
+    static func promote(_ a: Tensor, _ b: Tensor, op: String, floating: Bool = false) -> (Tensor, Tensor, [Int]) {
+        let shape = broadcastShapes(a.shape, b.shape, op: op)
+        let (ca, cb) = promoteTypes(a, b, floating: floating)
+        return (ca, cb, shape)
+    }
+
+    /// Converts both operands to their common dtype (float32 at least when `floating`).
+    static func promoteTypes(_ a: Tensor, _ b: Tensor, floating: Bool = false) -> (Tensor, Tensor) {
+        var dtype = DType.promoted(a.dtype, b.dtype)
+        if floating && !dtype.isFloatingPoint { dtype = .float32 }
+        if dtype == .bool { dtype = .int64 }
+        return (a.cast(to: dtype), b.cast(to: dtype))
+    }
+
+    static func numeric<F: NumericBinaryFunction>(_: F.Type, _ a: Tensor, _ b: Tensor, shape: [Int]) -> Tensor {
+        switch a.dtype {
+        case .float32: Kernels.zip(a, b, Float.self, to: Float.self, shape: shape, F.apply)
+        case .float64: Kernels.zip(a, b, Double.self, to: Double.self, shape: shape, F.apply)
+        case .int64: Kernels.zip(a, b, Int64.self, to: Int64.self, shape: shape, F.apply)
+        case .bool: preconditionFailure("arithmetic on bool tensors; cast them first")
+        }
+    }
+
+    static func floating<F: FloatBinaryFunction>(_: F.Type, _ a: Tensor, _ b: Tensor, shape: [Int]) -> Tensor {
+        switch a.dtype {
+        case .float32: Kernels.zip(a, b, Float.self, to: Float.self, shape: shape, F.apply)
+        case .float64: Kernels.zip(a, b, Double.self, to: Double.self, shape: shape, F.apply)
+        default: preconditionFailure("\(F.self): expected floating-point operands, got \(a.dtype)")
+        }
+    }
+
+    static func unary<F: FloatUnaryFunction>(_: F.Type, _ x: Tensor, op: String) -> Tensor {
+        switch x.dtype {
+        case .float32: return Kernels.map(x, Float.self, to: Float.self, F.apply)
+        case .float64: return Kernels.map(x, Double.self, to: Double.self, F.apply)
+        case .int64, .bool: return unary(F.self, Kernels.cast(x, to: .float32), op: op)
+        }
+    }
+
+    static func compare<F: ComparisonFunction>(_: F.Type, _ a: Tensor, _ b: Tensor, op: String) -> Tensor {
+        let (a, b, shape) = noGrad { promote(a.detached(), b.detached(), op: op) }
+        switch a.dtype {
+        case .float32: return Kernels.zip(a, b, Float.self, to: Bool.self, shape: shape, F.apply)
+        case .float64: return Kernels.zip(a, b, Double.self, to: Bool.self, shape: shape, F.apply)
+        default: return Kernels.zip(a, b, Int64.self, to: Bool.self, shape: shape, F.apply)
+        }
+    }
+}
+
+/// A scalar operand as a 0-d tensor matching `t`'s dtype (float32 when `t` is integral and `v` is not).
+func scalarTensor(_ v: Double, like t: Tensor) -> Tensor {
+    var dtype = t.dtype
+    if !dtype.isFloatingPoint && v.rounded() != v { dtype = .float32 }
+    if dtype == .bool { dtype = .int64 }
+    return Tensor(scalar: v, dtype: dtype)
+}

@@ -1,0 +1,61 @@
+// Matrix products: vector, matrix and batched (with broadcast batch dimensions), as `torch.matmul`.
+
+/// Matrix product with NumPy semantics: 1-D operands are promoted to row/column vectors and
+/// the added dimension removed again; leading (batch) dimensions broadcast.
+public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
+    precondition(a.rank >= 1 && b.rank >= 1, "matmul: operands must have at least 1 dimension, got \(a.shape) and \(b.shape)")
+    switch (a.rank, b.rank) {
+    case (1, 1):
+        return batchedMatmul(a.unsqueezed(axis: 0), b.unsqueezed(axis: 1)).reshape([])
+    case (1, _):
+        return batchedMatmul(a.unsqueezed(axis: 0), b).squeezed(axis: -2)
+    case (_, 1):
+        return batchedMatmul(a, b.unsqueezed(axis: 1)).squeezed(axis: -1)
+    default:
+        return batchedMatmul(a, b)
+    }
+}
+
+/// `[..., M, K] · [..., K, N] → [..., M, N]`.
+private func batchedMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let (a, b) = Elementwise.promoteTypes(a, b, floating: true)
+    let (m, k) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
+    let (k2, n) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
+    precondition(k == k2, "matmul: shapes \(a.shape) and \(b.shape) are not aligned (\(k) != \(k2))")
+    let batch = broadcastShapes(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)), op: "matmul")
+    let out = Tensor(empty: batch + [m, n], dtype: a.dtype)
+    let ea = a.broadcastView(to: batch + [m, k])
+    var eb = b.broadcastView(to: batch + [k, n])
+    if eb.strides[eb.rank - 1] != 1 && n > 1 { eb = noGrad { eb.contiguous() } }
+    switch a.dtype {
+    case .float32: gemmBatches(Float.self, ea, eb, out, m: m, n: n, k: k)
+    default: gemmBatches(Double.self, ea, eb, out, m: m, n: n, k: k)
+    }
+    guard shouldRecord(a, b) else { return out }
+    let (da, db) = (a.detached(), b.detached())
+    let (ra, rb) = (a.requiresGrad, b.requiresGrad)
+    return record("matmul", [a, b], out) { g in
+        [ra ? matmul(g, db.transposed(-1, -2)).sum(toShape: da.shape) : nil,
+         rb ? matmul(da.transposed(-1, -2), g).sum(toShape: db.shape) : nil]
+    }
+}
+
+private func gemmBatches<T: FloatScalar>(_: T.Type, _ a: Tensor, _ b: Tensor, _ out: Tensor, m: Int, n: Int, k: Int) {
+    let batchShape = Array(a.shape.dropLast(2)) + [1]
+    let pa = UnsafePointer(a.storage.pointer(T.self)), pb = UnsafePointer(b.storage.pointer(T.self))
+    let pc = out.storage.pointer(T.self)
+    let (ars, acs) = (a.strides[a.rank - 2], a.strides[a.rank - 1])
+    let brs = b.strides[b.rank - 2]
+    forEachRow(shape: batchShape, stridesA: Array(a.strides.dropLast(2)) + [0], offsetA: a.offset,
+               stridesB: Array(b.strides.dropLast(2)) + [0], offsetB: b.offset) { batch, oa, ob in
+        Kernels.gemm(T.self, m: m, n: n, k: k,
+                     a: pa + oa, aRowStride: ars, aColStride: acs,
+                     b: pb + ob, bRowStride: brs,
+                     c: pc + batch * m * n, cRowStride: n)
+    }
+}
+
+extension Tensor {
+    /// Matrix product with `other` (see ``matmul(_:_:)``).
+    public func matmul(_ other: Tensor) -> Tensor { Apus.matmul(self, other) }
+}

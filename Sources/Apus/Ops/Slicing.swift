@@ -1,0 +1,134 @@
+// Basic indexing: slices and single indices as views, `x[0, 1..<3, .all]`, and assignment into them.
+
+/// One component of a subscript: an index, a range, a strided range, everything, or a new axis.
+public enum TensorIndex: Sendable {
+    /// One position (removes the dimension); negative counts from the end.
+    case at(Int)
+    /// Positions `start..<end` with a step (ends clamp, as in Python slicing).
+    case slice(start: Int?, end: Int?, step: Int)
+    /// The whole dimension.
+    case all
+    /// Inserts a dimension of size 1.
+    case newAxis
+}
+
+/// Anything usable inside a tensor subscript: `Int`, ranges, ``TensorIndex``.
+public protocol TensorIndexConvertible { var tensorIndex: TensorIndex { get } }
+
+extension TensorIndex: TensorIndexConvertible { public var tensorIndex: TensorIndex { self } }
+extension Int: TensorIndexConvertible { public var tensorIndex: TensorIndex { .at(self) } }
+extension Range<Int>: TensorIndexConvertible {
+    public var tensorIndex: TensorIndex { .slice(start: lowerBound, end: upperBound, step: 1) }
+}
+extension ClosedRange<Int>: TensorIndexConvertible {
+    public var tensorIndex: TensorIndex { .slice(start: lowerBound, end: upperBound + 1, step: 1) }
+}
+extension PartialRangeFrom<Int>: TensorIndexConvertible {
+    public var tensorIndex: TensorIndex { .slice(start: lowerBound, end: nil, step: 1) }
+}
+extension PartialRangeUpTo<Int>: TensorIndexConvertible {
+    public var tensorIndex: TensorIndex { .slice(start: nil, end: upperBound, step: 1) }
+}
+extension PartialRangeThrough<Int>: TensorIndexConvertible {
+    public var tensorIndex: TensorIndex { .slice(start: nil, end: upperBound + 1, step: 1) }
+}
+extension StrideTo<Int>: TensorIndexConvertible {
+    /// `stride(from: 0, to: 10, by: 2)` selects every second position.
+    public var tensorIndex: TensorIndex {
+        var it = makeIterator()
+        let first = it.next()
+        let second = it.next()
+        let step = first.flatMap { f in second.map { $0 - f } } ?? 1
+        // Empty strides become an empty slice.
+        guard let f = first else { return .slice(start: 0, end: 0, step: 1) }
+        let last = Array(self).last!
+        return .slice(start: f, end: last + 1, step: step)
+    }
+}
+
+extension Tensor {
+    /// A view of `self` along `axis`: positions `start..<end` every `step` (Python slice rules).
+    public func slice(axis: Int, start: Int? = nil, end: Int? = nil, step: Int = 1) -> Tensor {
+        let a = normalizedAxis(axis, op: "slice")
+        precondition(step > 0, "slice: step must be positive, got \(step)")
+        let n = shape[a]
+        func clamp(_ v: Int?, _ default: Int) -> Int {
+            guard let v else { return `default` }
+            return Swift.min(Swift.max(v < 0 ? v + n : v, 0), n)
+        }
+        let lo = clamp(start, 0), hi = Swift.max(clamp(end, n), clamp(start, 0))
+        var s = shape, st = strides
+        s[a] = (hi - lo + step - 1) / step
+        st[a] = strides[a] * step
+        let out = Tensor(storage: storage, shape: s, strides: st, offset: offset + lo * strides[a])
+        let inShape = shape
+        return recordUnary("slice", self, out) { g in
+            Tensor.scatteredIntoZeros(g, shape: inShape) { $0.slice(axis: a, start: lo, end: hi, step: step) }
+        }
+    }
+
+    /// The sub-tensor at `index` along `axis`, with that dimension removed.
+    public func select(axis: Int, index: Int) -> Tensor {
+        let a = normalizedAxis(axis, op: "select")
+        let i = index < 0 ? index + shape[a] : index
+        precondition(i >= 0 && i < shape[a], "select: index \(index) out of range for axis \(axis) of shape \(shape)")
+        var s = shape, st = strides
+        s.remove(at: a); st.remove(at: a)
+        let out = Tensor(storage: storage, shape: s, strides: st, offset: offset + i * strides[a])
+        let inShape = shape
+        return recordUnary("select", self, out) { g in
+            Tensor.scatteredIntoZeros(g, shape: inShape) { $0.select(axis: a, index: i) }
+        }
+    }
+
+    /// Zeros of `shape` with `g` written into the view `region` picks: the backward of every view op.
+    static func scatteredIntoZeros(_ g: Tensor, shape: [Int], region: (Tensor) -> Tensor) -> Tensor {
+        var base = Tensor.zeros(shape, dtype: g.dtype)
+        var view = noGrad { region(base) }
+        Kernels.copy(from: g.contiguous(), into: &view)
+        base.node = nil
+        return base
+    }
+
+    /// Applies subscript components left to right (no autograd bookkeeping beyond the ops used).
+    func indexed(_ indices: [TensorIndex]) -> Tensor {
+        var t = self
+        var axis = 0
+        for index in indices {
+            switch index {
+            case .at(let i):
+                precondition(axis < t.rank, "subscript: too many indices for tensor of shape \(shape)")
+                t = t.select(axis: axis, index: i)
+            case .slice(let start, let end, let step):
+                precondition(axis < t.rank, "subscript: too many indices for tensor of shape \(shape)")
+                t = t.slice(axis: axis, start: start, end: end, step: step)
+                axis += 1
+            case .all:
+                precondition(axis < t.rank, "subscript: too many indices for tensor of shape \(shape)")
+                axis += 1
+            case .newAxis:
+                t = t.unsqueezed(axis: axis)
+                axis += 1
+            }
+        }
+        return t
+    }
+
+    /// Basic indexing: `x[0]`, `x[1..<3]`, `x[.all, 2]`, `x[..., .newAxis]`.
+    ///
+    /// Reading gives a view (no copy); assigning writes the broadcast value into that view
+    /// (copying storage first if it is shared).
+    public subscript(_ indices: any TensorIndexConvertible...) -> Tensor {
+        get { indexed(indices.map(\.tensorIndex)) }
+        set { assign(newValue, at: indices.map(\.tensorIndex)) }
+    }
+
+    /// Writes `value` (broadcast) into the region `indices` selects.
+    public mutating func assign(_ value: Tensor, at indices: [TensorIndex]) {
+        checkMutable(op: "subscript assignment")
+        makeStorageUnique()
+        var view = noGrad { detached().indexed(indices) }
+        let v = noGrad { value.cast(to: dtype).broadcastView(to: view.shape).contiguous() }
+        Kernels.copy(from: v, into: &view)
+    }
+}

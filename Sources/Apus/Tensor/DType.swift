@@ -1,0 +1,99 @@
+/// The element type of a ``Tensor``, chosen at run time (as in PyTorch and MLX).
+///
+/// `float32` is the default for training, `float64` for gradient checks and
+/// precision-sensitive work, `int64` for labels and indices, `bool` for masks.
+public enum DType: Sendable, Hashable, CustomStringConvertible {
+    case bool
+    case int64
+    case float32
+    case float64
+
+    /// Size of one element in bytes.
+    public var byteSize: Int {
+        switch self {
+        case .bool: 1
+        case .int64: 8
+        case .float32: 4
+        case .float64: 8
+        }
+    }
+
+    /// Whether the type holds real numbers (and so can carry gradients).
+    public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
+
+    public var description: String {
+        switch self {
+        case .bool: "bool"
+        case .int64: "int64"
+        case .float32: "float32"
+        case .float64: "float64"
+        }
+    }
+
+    /// Rank in the promotion lattice bool < int64 < float32 < float64.
+    var promotionRank: Int {
+        switch self {
+        case .bool: 0
+        case .int64: 1
+        case .float32: 2
+        case .float64: 3
+        }
+    }
+
+    /// The type both operands of a binary op are converted to (NumPy/PyTorch style).
+    static func promoted(_ a: DType, _ b: DType) -> DType {
+        a.promotionRank >= b.promotionRank ? a : b
+    }
+}
+
+/// A Swift type that can be the element of a tensor.
+public protocol TensorScalar: Sendable, Equatable {
+    /// The run-time dtype this Swift type is stored as.
+    static var dtype: DType { get }
+    /// Converts from a double (truncating toward zero for integers, `!= 0` for booleans).
+    init(fromDouble value: Double)
+    /// The value as a double.
+    var doubleValue: Double { get }
+}
+
+/// A floating-point tensor element: the types that kernels with math functions run on.
+public protocol FloatScalar: TensorScalar, BinaryFloatingPoint {
+    static func exp(_ x: Self) -> Self
+    static func log(_ x: Self) -> Self
+    static func tanh(_ x: Self) -> Self
+    static func pow(_ x: Self, _ y: Self) -> Self
+}
+
+extension Float: FloatScalar {
+    public static var dtype: DType { .float32 }
+    @inlinable public init(fromDouble value: Double) { self = Float(value) }
+    @inlinable public var doubleValue: Double { Double(self) }
+    @inlinable public static func exp(_ x: Float) -> Float { expf(x) }
+    @inlinable public static func log(_ x: Float) -> Float { logf(x) }
+    @inlinable public static func tanh(_ x: Float) -> Float { tanhf(x) }
+    @inlinable public static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+}
+
+extension Double: FloatScalar {
+    public static var dtype: DType { .float64 }
+    @inlinable public init(fromDouble value: Double) { self = value }
+    @inlinable public var doubleValue: Double { self }
+    @inlinable public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
+    @inlinable public static func log(_ x: Double) -> Double { Foundation.log(x) }
+    @inlinable public static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
+    @inlinable public static func pow(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }
+}
+
+extension Int64: TensorScalar {
+    public static var dtype: DType { .int64 }
+    @inlinable public init(fromDouble value: Double) { self = Int64(value) }
+    @inlinable public var doubleValue: Double { Double(self) }
+}
+
+extension Bool: TensorScalar {
+    public static var dtype: DType { .bool }
+    @inlinable public init(fromDouble value: Double) { self = value != 0 }
+    @inlinable public var doubleValue: Double { self ? 1 : 0 }
+}
+
+import Foundation

@@ -1,0 +1,132 @@
+import Foundation
+
+/// A seedable pseudo-random generator (xoshiro256** seeded through SplitMix64).
+///
+/// Every random function takes a generator; without one it uses ``RandomGenerator/default``,
+/// which ``seed(_:)`` resets. The same seed gives the same numbers on every platform.
+public final class RandomGenerator: @unchecked Sendable {
+    private var s: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private let lock = NSLock()
+
+    /// A generator started from `seed`.
+    public init(seed: UInt64) { reseed(seed) }
+
+    /// The process-wide generator used when no generator is passed.
+    public static let `default` = RandomGenerator(seed: 0)
+
+    /// Restarts the sequence from `seed`.
+    public func reseed(_ seed: UInt64) {
+        lock.lock(); defer { lock.unlock() }
+        var x = seed
+        func splitMix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s = (splitMix(), splitMix(), splitMix(), splitMix())
+    }
+
+    @inline(__always)
+    private func nextUnlocked() -> UInt64 {
+        let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0; s.3 ^= s.1; s.1 ^= s.2; s.0 ^= s.3
+        s.2 ^= t
+        s.3 = (s.3 << 45) | (s.3 >> 19)
+        return result
+    }
+
+    /// The next 64 random bits.
+    public func next() -> UInt64 {
+        lock.lock(); defer { lock.unlock() }
+        return nextUnlocked()
+    }
+
+    /// `count` uniform doubles in [0, 1).
+    public func uniforms(_ count: Int) -> [Double] {
+        lock.lock(); defer { lock.unlock() }
+        return (0..<count).map { _ in Double(nextUnlocked() >> 11) * 0x1.0p-53 }
+    }
+
+    /// `count` standard normal doubles (Box–Muller).
+    public func normals(_ count: Int) -> [Double] {
+        lock.lock(); defer { lock.unlock() }
+        var out = [Double]()
+        out.reserveCapacity(count)
+        while out.count < count {
+            let u1 = Double((nextUnlocked() >> 11) + 1) * 0x1.0p-53   // (0, 1]: log is finite
+            let u2 = Double(nextUnlocked() >> 11) * 0x1.0p-53
+            let r = (-2 * Foundation.log(u1)).squareRoot()
+            out.append(r * Foundation.cos(2 * .pi * u2))
+            if out.count < count { out.append(r * Foundation.sin(2 * .pi * u2)) }
+        }
+        return out
+    }
+
+    /// A uniformly random integer in `0..<bound`.
+    public func integer(below bound: Int) -> Int {
+        precondition(bound > 0, "integer(below:): bound must be positive")
+        lock.lock(); defer { lock.unlock() }
+        return Int(nextUnlocked() % UInt64(bound))
+    }
+
+    /// A random permutation of `0..<n` (Fisher–Yates).
+    public func permutation(_ n: Int) -> [Int] {
+        var p = Array(0..<n)
+        lock.lock(); defer { lock.unlock() }
+        if n > 1 {
+            for i in stride(from: n - 1, to: 0, by: -1) {
+                let j = Int(nextUnlocked() % UInt64(i + 1))
+                p.swapAt(i, j)
+            }
+        }
+        return p
+    }
+}
+
+/// Seeds the default generator: after `seed(n)` every random call repeats the same numbers.
+public func seed(_ value: UInt64) {
+    RandomGenerator.default.reseed(value)
+}
+
+extension Tensor {
+    /// Uniform samples from `[low, high)`.
+    public static func uniform(_ shape: [Int], low: Double = 0, high: Double = 1, dtype: DType = .float32,
+                               generator: RandomGenerator = .default) -> Tensor {
+        let u = generator.uniforms(shape.reduce(1, *))
+        return Tensor(shape: shape, values: u.map { low + (high - low) * $0 }, dtype: dtype)
+    }
+
+    /// Normal samples with the given mean and standard deviation.
+    public static func normal(_ shape: [Int], mean: Double = 0, std: Double = 1, dtype: DType = .float32,
+                              generator: RandomGenerator = .default) -> Tensor {
+        let z = generator.normals(shape.reduce(1, *))
+        return Tensor(shape: shape, values: z.map { mean + std * $0 }, dtype: dtype)
+    }
+
+    /// Standard normal samples (`torch.randn`).
+    public static func randn(_ shape: [Int], dtype: DType = .float32, generator: RandomGenerator = .default) -> Tensor {
+        normal(shape, dtype: dtype, generator: generator)
+    }
+
+    /// Uniform samples from `[0, 1)` (`torch.rand`).
+    public static func rand(_ shape: [Int], dtype: DType = .float32, generator: RandomGenerator = .default) -> Tensor {
+        uniform(shape, dtype: dtype, generator: generator)
+    }
+
+    /// 1 with probability `p`, else 0.
+    public static func bernoulli(_ shape: [Int], p: Double, dtype: DType = .float32,
+                                 generator: RandomGenerator = .default) -> Tensor {
+        precondition((0...1).contains(p), "bernoulli: p must be in [0, 1], got \(p)")
+        return Tensor(shape: shape, values: generator.uniforms(shape.reduce(1, *)).map { $0 < p ? 1 : 0 }, dtype: dtype)
+    }
+
+    /// Uniform random integers in `low..<high` as int64.
+    public static func randint(_ low: Int, _ high: Int, shape: [Int], generator: RandomGenerator = .default) -> Tensor {
+        precondition(high > low, "randint: empty range \(low)..<\(high)")
+        return Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Double(low + generator.integer(below: high - low)) },
+                      dtype: .int64)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
+    /// Elements shown per dimension at each end of a summarised tensor (as PyTorch's edgeitems).
+    static let edgeItems = 3
+    /// Tensors with more elements than this print summarised with `...`.
+    static let summaryThreshold = 1000
+
+    /// PyTorch-style text: `tensor([[1.0000, 2.0000], ...])`, summarised when large.
+    public var description: String {
+        let values = noGrad { detached().contiguous().toDoubles() }
+        let summarise = count > Tensor.summaryThreshold
+        let format = ElementFormat(values: values, dtype: dtype)
+        var body = ""
+        if rank == 0 {
+            body = format.string(values.first ?? 0)
+        } else {
+            body = render(values, format: format, summarise: summarise, indent: 7)
+        }
+        var extras: [String] = []
+        if dtype != .float32 && dtype != .int64 && dtype != .bool { extras.append("dtype: \(dtype)") }
+        if summarise || count == 0 { extras.append("shape: \(shape)") }
+        if let op = gradFunctionName { extras.append("grad: \(op)") } else if requiresGrad { extras.append("requiresGrad: true") }
+        return "tensor(" + body + extras.map { ", " + $0 }.joined() + ")"
+    }
+
+    public var debugDescription: String { description }
+
+    private func render(_ values: [Double], format: ElementFormat, summarise: Bool, indent: Int) -> String {
+        func block(_ dim: Int, _ base: Int, _ indent: Int) -> String {
+            let n = shape[dim]
+            let stride = shape[(dim + 1)...].reduce(1, *)
+            var idx = Array(0..<n)
+            let cut = summarise && n > 2 * Tensor.edgeItems
+            if cut { idx = Array(0..<Tensor.edgeItems) + Array((n - Tensor.edgeItems)..<n) }
+            var parts: [String] = []
+            for (j, i) in idx.enumerated() {
+                if cut && j == Tensor.edgeItems { parts.append("...") }
+                if dim == rank - 1 {
+                    parts.append(format.string(values[base + i]))
+                } else {
+                    parts.append(block(dim + 1, base + i * stride, indent + 1))
+                }
+            }
+            if dim == rank - 1 { return "[" + parts.joined(separator: ", ") + "]" }
+            let sep = ",\n" + String(repeating: "\n", count: rank - dim - 2) + String(repeating: " ", count: indent + 1)
+            return "[" + parts.joined(separator: sep) + "]"
+        }
+        return block(0, 0, indent)
+    }
+}
+
+/// Chooses one number format for all elements, as PyTorch does: integers plain, reals with
+/// 4 decimals, scientific notation when magnitudes are very large or small.
+private struct ElementFormat {
+    let dtype: DType
+    let scientific: Bool
+    let integral: Bool
+
+    init(values: [Double], dtype: DType) {
+        self.dtype = dtype
+        let finite = values.filter { $0.isFinite }
+        let maxAbs = finite.map { Swift.abs($0) }.max() ?? 0
+        let minAbs = finite.filter { $0 != 0 }.map { Swift.abs($0) }.min() ?? 1
+        integral = dtype.isFloatingPoint && finite.allSatisfy { $0.rounded() == $0 } && maxAbs < 1e8
+        scientific = dtype.isFloatingPoint && !integral && (maxAbs >= 1e8 || minAbs < 1e-4 || maxAbs / minAbs > 1e7)
+    }
+
+    func string(_ v: Double) -> String {
+        switch dtype {
+        case .bool: return v != 0 ? "true" : "false"
+        case .int64: return String(Int64(v))
+        default:
+            if v.isNaN { return "nan" }
+            if v.isInfinite { return v > 0 ? "inf" : "-inf" }
+            if integral { return String(format: "%.0f.", v) }
+            return scientific ? String(format: "%.4e", v) : String(format: "%.4f", v)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// A nested array literal of numbers or booleans: `[[1, 2], [3, 4]]`.
+///
+/// Float literals make a `float32` tensor, integer-only literals `int64`, booleans `bool`,
+/// as `torch.tensor` does.
+public indirect enum TensorLiteral: ExpressibleByArrayLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral, Sendable
+{
+    case integer(Int)
+    case real(Double)
+    case boolean(Bool)
+    case array([TensorLiteral])
+
+    public init(arrayLiteral elements: TensorLiteral...) { self = .array(elements) }
+    public init(integerLiteral value: Int) { self = .integer(value) }
+    public init(floatLiteral value: Double) { self = .real(value) }
+    public init(booleanLiteral value: Bool) { self = .boolean(value) }
+
+    /// Shape, flattened values and the dtype the literal implies.
+    func flatten() -> (shape: [Int], values: [Double], dtype: DType) {
+        var values: [Double] = []
+        var kind = DType.bool
+        var sawScalar = false
+        func visit(_ lit: TensorLiteral, depth: Int, shape: inout [Int]?) -> [Int] {
+            switch lit {
+            case .integer(let v):
+                values.append(Double(v)); kind = DType.promoted(kind, .int64); sawScalar = true; return []
+            case .real(let v):
+                values.append(v); kind = DType.promoted(kind, .float32); sawScalar = true; return []
+            case .boolean(let v):
+                values.append(v ? 1 : 0); sawScalar = true; return []
+            case .array(let items):
+                var inner: [Int]? = nil
+                for item in items {
+                    var dummy: [Int]? = nil
+                    let s = visit(item, depth: depth + 1, shape: &dummy)
+                    if let inner { precondition(inner == s, "Tensor literal: ragged nested array (rows of shapes \(inner) and \(s))") }
+                    inner = s
+                }
+                return [items.count] + (inner ?? [])
+            }
+        }
+        var none: [Int]? = nil
+        let shape = visit(self, depth: 0, shape: &none)
+        if !sawScalar { kind = .float32 }
+        return (shape, values, kind)
+    }
+}
+
+extension Tensor: ExpressibleByArrayLiteral, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
+    public init(arrayLiteral elements: TensorLiteral...) { self.init(.array(elements)) }
+    public init(floatLiteral value: Double) { self.init(.real(value)) }
+    public init(integerLiteral value: Int) { self.init(.integer(value)) }
+
+    /// A tensor from a nested literal, e.g. `Tensor([[1, 2], [3, 4]], dtype: .float64)`.
+    public init(_ literal: TensorLiteral, dtype: DType? = nil) {
+        let (shape, values, inferred) = literal.flatten()
+        self.init(shape: shape, values: values, dtype: dtype ?? inferred)
+    }
+
+    /// A tensor of `shape` holding `values` (row-major) converted to `dtype`.
+    public init(shape: [Int], values: [Double], dtype: DType = .float32) {
+        precondition(shape.reduce(1, *) == values.count,
+                     "Tensor(shape:values:): \(values.count) values do not fill shape \(shape)")
+        self.init(scalars: values, shape: shape)
+        if dtype != .float64 { self = Kernels.cast(self, to: dtype) }
+    }
+
+    /// A tensor holding `scalars` (row-major), with the dtype of the Swift element type.
+    ///
+    /// `shape` defaults to one dimension of `scalars.count`.
+    public init<S: TensorScalar>(scalars: [S], shape: [Int]? = nil) {
+        let shape = shape ?? [scalars.count]
+        precondition(shape.reduce(1, *) == scalars.count,
+                     "Tensor(scalars:shape:): \(scalars.count) scalars do not fill shape \(shape)")
+        self.init(empty: shape, dtype: S.dtype)
+        let p = storage.pointer(S.self)
+        scalars.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { p.update(from: base, count: src.count) }
+        }
+    }
+
+    /// A zero-dimensional tensor holding one value.
+    public init(scalar: Double, dtype: DType = .float32) {
+        self.init(shape: [], values: [scalar], dtype: dtype)
+    }
+}

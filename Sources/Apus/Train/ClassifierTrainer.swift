@@ -1,0 +1,75 @@
+/// Loss and accuracy of a classifier over a whole dataset.
+public struct Evaluation: Sendable, Equatable {
+    public let loss: Double
+    public let accuracy: Double
+}
+
+/// What one epoch of ``ClassifierTrainer/fit(_:validation:epochs:onEpoch:)`` achieved.
+public struct EpochReport: Sendable, Equatable {
+    public let epoch: Int
+    /// Mean training loss over the epoch's batches (weighted by batch size).
+    public let trainLoss: Double
+    /// Training accuracy measured on the fly over the epoch's batches.
+    public let trainAccuracy: Double
+    public let validation: Evaluation?
+}
+
+/// Trains a classifier with cross-entropy: forward, `backward()`, `optimizer.step()` per batch.
+public struct ClassifierTrainer {
+    public let model: Module
+    public let optimizer: any Optimizer
+
+    public init(model: Module, optimizer: any Optimizer) {
+        self.model = model
+        self.optimizer = optimizer
+    }
+
+    /// Runs `epochs` passes over `train`, evaluating on `validation` after each.
+    @discardableResult
+    public func fit<D: Dataset>(_ train: DataLoader<D>, validation: (any Dataset)? = nil, epochs: Int,
+                                onEpoch: (EpochReport) -> Void = { _ in }) -> [EpochReport] {
+        precondition(epochs >= 0, "fit: epochs must be non-negative, got \(epochs)")
+        var reports: [EpochReport] = []
+        for epoch in 1...Swift.max(epochs, 1) where epochs > 0 {
+            model.train()
+            var lossSum = 0.0, correct = 0.0, seen = 0
+            for (x, y) in train {
+                optimizer.zeroGrad()
+                let logits = model(x)
+                let loss = crossEntropy(logits, y)
+                loss.backward()
+                optimizer.step()
+                let n = x.shape[0]
+                lossSum += loss.item() * Double(n)
+                correct += accuracy(logits.detached(), y) * Double(n)
+                seen += n
+            }
+            let report = EpochReport(epoch: epoch, trainLoss: lossSum / Double(Swift.max(seen, 1)),
+                                     trainAccuracy: correct / Double(Swift.max(seen, 1)),
+                                     validation: validation.map { evaluate(on: $0) })
+            reports.append(report)
+            onEpoch(report)
+        }
+        return reports
+    }
+
+    /// Loss and accuracy on `dataset`, in evaluation mode and without recording gradients.
+    public func evaluate(on dataset: any Dataset, batchSize: Int = 512) -> Evaluation {
+        model.eval()
+        defer { model.train() }
+        return noGrad {
+            var lossSum = 0.0, correct = 0.0
+            var start = 0
+            while start < dataset.count {
+                let end = Swift.min(dataset.count, start + batchSize)
+                let (x, y) = dataset.batch(at: Array(start..<end))
+                let logits = model(x)
+                lossSum += crossEntropy(logits, y, reduction: .sum).item()
+                correct += accuracy(logits, y) * Double(end - start)
+                start = end
+            }
+            let n = Double(Swift.max(dataset.count, 1))
+            return Evaluation(loss: lossSum / n, accuracy: correct / n)
+        }
+    }
+}

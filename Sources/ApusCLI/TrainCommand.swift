@@ -1,0 +1,55 @@
+import Apus
+import ArgumentParser
+import Foundation
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a classifier on a bundled dataset and report its test accuracy."
+    )
+
+    @Option(help: "Dataset to train on (\(ClassificationRunConfig.datasets.joined(separator: ", "))).")
+    var dataset = ClassificationRunConfig().dataset
+
+    @Option(help: "Passes over the training data.")
+    var epochs = ClassificationRunConfig().epochs
+
+    @Option(name: .customLong("batch-size"), help: "Examples per minibatch.")
+    var batchSize = ClassificationRunConfig().batchSize
+
+    @Option(help: "Learning rate of SGD.")
+    var lr = ClassificationRunConfig().lr
+
+    @Option(help: "Momentum of SGD, in [0, 1).")
+    var momentum = ClassificationRunConfig().momentum
+
+    @Option(help: "Seed of the split, the initial weights and the shuffling.")
+    var seed = ClassificationRunConfig().seed
+
+    @Option(parsing: .upToNextOption, help: "Hidden layer sizes, e.g. --hidden 128 64.")
+    var hidden = ClassificationRunConfig().hidden
+
+    @Flag(help: "End the output with one JSON object summarising the run.")
+    var json = false
+
+    func run() throws {
+        var config = ClassificationRunConfig()
+        config.dataset = dataset
+        config.epochs = epochs
+        config.batchSize = batchSize
+        config.lr = lr
+        config.momentum = momentum
+        config.seed = seed
+        config.hidden = hidden
+        try config.validate()
+        let result = try runClassification(config) { report in
+            let validation = report.validation.map { String(format: "  val_acc %.4f", $0.accuracy) } ?? ""
+            print(String(format: "epoch %3d  loss %.4f  train_acc %.4f", report.epoch, report.trainLoss, report.trainAccuracy)
+                  + validation)
+            fflush(nil)  // show progress promptly when piped
+        }
+        print(String(format: "test accuracy %.4f (%@, %d parameters, %.2f s)",
+                     result.testAccuracy, result.model, result.parameters, result.seconds))
+        if json { print(result.json()) }
+    }
+}
