@@ -30,7 +30,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ApusTests",
-            dependencies: ["Apus", "ApusCLI"]
+            dependencies: ["Apus"]
         ),
     ]
 )
