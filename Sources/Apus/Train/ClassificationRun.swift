@@ -11,7 +11,7 @@ public struct ClassificationRunConfig: Sendable {
     public var lr = 0.05
     public var momentum = 0.9
     public var seed: UInt64 = 0
-    public var hidden = [128]
+    public var hidden = [128, 64]
 
     public init() {}
 
