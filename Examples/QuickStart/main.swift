@@ -21,3 +21,12 @@ for _ in 0..<200 {
     optimizer.step()
 }
 print("w =", model.weight.value.item(), "b =", model.bias!.value.item())
+
+// A classifier on the bundled digits.
+let data = try Digits.load()                                  // 1,797 images, 10 classes
+let parts = randomSplit(count: data.count)                    // 80/10/10 index sets
+let classifier = mlp(inputs: 64, hidden: [128, 64], outputs: 10)   // Linear → ReLU → … → Linear
+let trainer = ClassifierTrainer(model: classifier, optimizer: SGD(classifier.parameters(), lr: 0.05, momentum: 0.9))
+trainer.fit(DataLoader(data.subset(parts[0]), batchSize: 32, shuffle: true),
+            validation: data.subset(parts[1]), epochs: 30) { print($0) }
+print(trainer.evaluate(on: data.subset(parts[2])).accuracy)

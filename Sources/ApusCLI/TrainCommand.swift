@@ -43,9 +43,7 @@ struct TrainCommand: ParsableCommand {
         config.hidden = hidden
         try config.validate()
         let result = try runClassification(config) { report in
-            let validation = report.validation.map { String(format: "  val_acc %.4f", $0.accuracy) } ?? ""
-            print(String(format: "epoch %3d  loss %.4f  train_acc %.4f", report.epoch, report.trainLoss, report.trainAccuracy)
-                  + validation)
+            print(report)
             fflush(nil)  // show progress promptly when piped
         }
         print(String(format: "test accuracy %.4f (%@, %d parameters, %.2f s)",
