@@ -831,3 +831,22 @@ extension GradcheckTests {
         #expect(wide.toDoubles() == [3, 3, 4, 5, 8, 6])
     }
 }
+
+// MARK: - Module parameters
+
+extension GradcheckTests {
+    /// gradcheck perturbs inputs, not a module's parameters, so the table checks Linear's weight
+    /// and bias through the functional form x·Wᵀ + b; here the module's parameter gradients are
+    /// shown to be exactly that form's gradients.
+    @Test func linearParameterGradientsMatchTheCheckedFunctionalForm() {
+        let layer = Linear(3, 2, dtype: .float64, generator: RandomGenerator(seed: 5))
+        let g = RandomGenerator(seed: 6)
+        let x = randn(g, [4, 3]), upstream = randn(g, [4, 2])
+        layer(x).backward(upstream)
+        let w = layer.weight.value.detached().requiringGrad(), b = layer.bias!.value.detached().requiringGrad()
+        (matmul(x, w.T) + b).backward(upstream)
+        #expect(layer.weight.grad == w.grad)
+        #expect(layer.bias!.grad == b.grad)
+        #expect(layer.weight.grad?.shape == [2, 3] && layer.bias!.grad?.shape == [2])
+    }
+}
