@@ -14,7 +14,9 @@ struct ReductionLayout {
 
     init(_ x: Tensor, axes: [Int]?, keepDims: Bool, op: String) {
         let all = Array(0..<x.rank)
-        let reduced = Set((axes ?? all).map { x.normalizedAxis($0, op: op) })
+        let listed = (axes ?? all).map { x.normalizedAxis($0, op: op) }
+        let reduced = Set(listed)
+        precondition(reduced.count == listed.count, "\(op): axes \(axes ?? all) name the same axis twice (shape \(x.shape))")
         let sortedAxes = reduced.sorted()
         self.axes = sortedAxes
         let kept = all.filter { !reduced.contains($0) }
@@ -48,13 +50,20 @@ extension Tensor {
         return recordUnary("sum", x, out) { g in g.reshape(kept).expand(to: inShape) }
     }
 
+    /// Number of elements each output of a reduction over `axes` combines; repeated axes are an error.
+    private func reducedCount(_ axes: [Int]?, op: String) -> Int {
+        let listed = (axes ?? Array(0..<rank)).map { normalizedAxis($0, op: op) }
+        precondition(Set(listed).count == listed.count, "\(op): axes \(axes ?? []) name the same axis twice (shape \(shape))")
+        return listed.map { shape[$0] }.reduce(1, *)
+    }
+
     /// Sum over one axis.
     public func sum(axis: Int, keepDims: Bool = false) -> Tensor { sum(axes: [axis], keepDims: keepDims) }
 
     /// Mean over `axes` (all when nil).
     public func mean(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         let x = dtype.isFloatingPoint ? self : cast(to: .float32)
-        let n = (axes ?? Array(0..<rank)).map { shape[normalizedAxis($0, op: "mean")] }.reduce(1, *)
+        let n = reducedCount(axes, op: "mean")
         precondition(n > 0, "mean: reducing over an empty dimension of shape \(shape)")
         return x.sum(axes: axes, keepDims: keepDims) / Double(n)
     }
@@ -64,7 +73,7 @@ extension Tensor {
 
     /// Variance over `axes` with Bessel's correction by default (`correction` 1 divides by N − 1, 0 by N).
     public func variance(axes: [Int]? = nil, correction: Int = 1, keepDims: Bool = false) -> Tensor {
-        let n = (axes ?? Array(0..<rank)).map { shape[normalizedAxis($0, op: "variance")] }.reduce(1, *)
+        let n = reducedCount(axes, op: "variance")
         precondition(n - correction > 0, "variance: \(n) elements with correction \(correction)")
         let centered = self - mean(axes: axes, keepDims: true)
         return (centered * centered).sum(axes: axes, keepDims: keepDims) / Double(n - correction)
