@@ -239,3 +239,41 @@ private final class Tied: Module {
     #expect(p.value.requiresGrad && p.value.isLeaf)
     #expect(p.count == 2 && p.shape == [2])
 }
+
+// MARK: - More member kinds
+
+private class Base: Module {
+    let encoder = Encoder()
+    let gain = Parameter(Tensor.ones([1]))
+}
+
+private final class Derived: Base {
+    let extra = Parameter(Tensor.zeros([2]))
+    let head = Encoder()
+}
+
+@Test func inheritedMembersComeFirstAsDeclared() {
+    // Base's stored properties are declared (and initialised) before Derived's, as in PyTorch
+    // where super().__init__() registers them first.
+    let m = Derived()
+    #expect(m.namedParameters().map(\.name) == ["gain", "extra", "encoder.weight", "head.weight"])
+    #expect(m.namedChildren.map(\.name) == ["encoder", "head"])
+}
+
+private final class ParameterList: Module {
+    let weights = [Parameter(Tensor.ones([2])), Parameter(Tensor.ones([3]))]
+    let maybe: [Linear?] = [nil, Linear(1, 1, bias: false, generator: RandomGenerator(seed: 1))]
+}
+
+@Test func arraysOfParametersAndOptionalModules() {
+    let m = ParameterList()
+    #expect(m.namedParameters().map(\.name) == ["weights.0", "weights.1", "maybe.1.weight"])
+    #expect(m.parameterCount == 6)
+}
+
+@Test func nestedSequentialNames() {
+    let g = RandomGenerator(seed: 1)
+    let model = Sequential(Linear(2, 3, generator: g), Sequential(ReLU(), Linear(3, 1, bias: false, generator: g)))
+    #expect(model.namedParameters().map(\.name) == ["0.weight", "0.bias", "1.1.weight"])
+    #expect(model(Tensor.zeros([4, 2])).shape == [4, 1])
+}
