@@ -263,3 +263,24 @@ private func timeless(_ r: ClassificationRunResult) -> ClassificationRunResult {
     let o2 = try #require(try JSONSerialization.jsonObject(with: Data(inf.json().utf8)) as? [String: Any])
     #expect(o2["train_loss"] as? String == "Infinity")
 }
+
+@Test func evaluateRestoresThePreviousMode() {
+    let model = mlp(inputs: 2, hidden: [3], outputs: 2, generator: RandomGenerator(seed: 1))
+    let trainer = ClassifierTrainer(model: model, optimizer: SGD(model.parameters(), lr: 0.1))
+    let data = blobs(6, seed: 3)
+    model.eval()
+    _ = trainer.evaluate(on: data)
+    #expect(!model.training && model.layers.allSatisfy { !$0.training })
+    model.train()
+    _ = trainer.evaluate(on: data)
+    #expect(model.training && model.layers.allSatisfy { $0.training })
+}
+
+@Test func evaluateOnEmptyDataset() {
+    let model = Linear(2, 2, generator: RandomGenerator(seed: 1))
+    let trainer = ClassifierTrainer(model: model, optimizer: SGD(model.parameters(), lr: 0.1))
+    let empty = TensorDataset(inputs: Tensor.zeros([0, 2]), targets: Tensor(scalars: [Int64]()))
+    #expect(trainer.evaluate(on: empty) == Evaluation(loss: 0, accuracy: 0))
+    #expect(DataLoader(empty, batchSize: 4).count == 0)
+    #expect(trainer.fit(DataLoader(empty, batchSize: 4), epochs: 1).map(\.trainLoss) == [0])
+}
