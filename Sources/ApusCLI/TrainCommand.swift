@@ -2,6 +2,9 @@ import Apus
 import ArgumentParser
 import Foundation
 
+// Numeric options parse their next argument unconditionally, so that a negative value such as
+// `--epochs -1` reaches validation ("--epochs must be at least 1, got -1") instead of being
+// taken for an option and reported as a missing value.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -11,19 +14,19 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Dataset to train on (\(ClassificationRunConfig.datasets.joined(separator: ", "))).")
     var dataset = ClassificationRunConfig().dataset
 
-    @Option(help: "Passes over the training data.")
+    @Option(parsing: .unconditional, help: "Passes over the training data.")
     var epochs = ClassificationRunConfig().epochs
 
-    @Option(name: .customLong("batch-size"), help: "Examples per minibatch.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Examples per minibatch.")
     var batchSize = ClassificationRunConfig().batchSize
 
-    @Option(help: "Learning rate of SGD.")
+    @Option(parsing: .unconditional, help: "Learning rate of SGD.")
     var lr = ClassificationRunConfig().lr
 
-    @Option(help: "Momentum of SGD, in [0, 1).")
+    @Option(parsing: .unconditional, help: "Momentum of SGD, in [0, 1).")
     var momentum = ClassificationRunConfig().momentum
 
-    @Option(help: "Seed of the split, the initial weights and the shuffling.")
+    @Option(parsing: .unconditional, help: "Seed of the split, the initial weights and the shuffling.")
     var seed = ClassificationRunConfig().seed
 
     @Option(parsing: .upToNextOption, help: "Hidden layer sizes, e.g. --hidden 128 64.")

@@ -26,16 +26,22 @@ open class Module {
     }
 
     /// Stored properties of this object and its superclasses, arrays flattened to `name.i`.
+    ///
+    /// A superclass's properties come before the subclass's, in declaration order.
     private func reflectedMembers() -> [(String, Any)] {
-        var members: [(String, Any)] = []
+        var mirrors: [Mirror] = []
         var mirror: Mirror? = Mirror(reflecting: self)
         while let m = mirror {
+            mirrors.append(m)
+            mirror = m.superclassMirror
+        }
+        var members: [(String, Any)] = []
+        for m in mirrors.reversed() {
             for child in m.children {
                 guard let label = child.label else { continue }
                 let name = label.hasPrefix("_") ? String(label.dropFirst()) : label
                 members.append(contentsOf: Self.flatten(child.value, name: name))
             }
-            mirror = m.superclassMirror
         }
         return members
     }

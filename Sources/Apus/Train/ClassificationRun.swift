@@ -52,9 +52,14 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
     }
 
     /// One line of JSON with sorted keys.
+    ///
+    /// A diverged run's NaN or infinite loss, which JSON numbers cannot hold, is written as the
+    /// string "NaN", "Infinity" or "-Infinity".
     public func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return String(decoding: try! encoder.encode(self), as: UTF8.self)
     }
 }

@@ -63,10 +63,12 @@ public struct ClassifierTrainer {
         return reports
     }
 
-    /// Loss and accuracy on `dataset`, in evaluation mode and without recording gradients.
+    /// Loss and accuracy on `dataset`, in evaluation mode and without recording gradients;
+    /// the model's mode is restored afterwards.
     public func evaluate(on dataset: any Dataset, batchSize: Int = 512) -> Evaluation {
+        let wasTraining = model.training
         model.eval()
-        defer { model.train() }
+        defer { model.train(wasTraining) }
         return noGrad {
             var lossSum = 0.0, correct = 0.0
             var start = 0
