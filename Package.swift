@@ -12,8 +12,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        .target(name: "CApusKernels"),
         .target(
             name: "Apus",
+            dependencies: ["CApusKernels"],
             resources: [.copy("Resources/digits.bin")]
         ),
         .executableTarget(

@@ -1,7 +1,5 @@
-import Dispatch
-import Foundation
 
-/// Operands of one `C = A · B`, passed to worker threads (the pointers outlive the call).
+/// Operands of one `C = A · B` for the portable loop (float64), passed to worker threads.
 struct GemmProblem<T: FloatScalar>: @unchecked Sendable {
     let m: Int, n: Int, k: Int
     let a: UnsafePointer<T>, aRowStride: Int, aColStride: Int
@@ -36,21 +34,30 @@ struct GemmProblem<T: FloatScalar>: @unchecked Sendable {
 extension Kernels {
     /// `C[M×N] = A[M×K] · B[K×N]` (C overwritten), A and B addressed through strides.
     ///
-    /// B's last stride must be 1; A may have any strides (a transposed weight costs nothing).
-    /// Rows of C are split over threads for large problems; each row is computed by one
-    /// thread in a fixed order, so results do not depend on the thread count.
+    /// float32 runs the packed, register-tiled ``PackedSgemm`` (any strides). Other types run
+    /// a plain loop that needs B's column stride to be 1. Each element of C is accumulated in
+    /// a fixed order, so results do not depend on the thread count.
     static func gemm<T: FloatScalar>(
         _: T.Type, m: Int, n: Int, k: Int,
         a: UnsafePointer<T>, aRowStride: Int, aColStride: Int,
-        b: UnsafePointer<T>, bRowStride: Int,
+        b: UnsafePointer<T>, bRowStride: Int, bColStride: Int,
         c: UnsafeMutablePointer<T>, cRowStride: Int
     ) {
+        if T.self == Float.self {
+            PackedSgemm.multiply(
+                m: m, n: n, k: k,
+                a: .init(base: UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), rowStride: aRowStride, colStride: aColStride),
+                b: .init(base: UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), rowStride: bRowStride, colStride: bColStride),
+                c: UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc: cRowStride)
+            return
+        }
+        precondition(bColStride == 1 || n <= 1, "gemm: B must have unit column stride for \(T.self)")
         let problem = GemmProblem(m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride,
                                   b: b, bRowStride: bRowStride, c: c, cRowStride: cRowStride)
         let threads = ThreadPool.threadCount
         if threads > 1 && m * n * k >= 1 << 18 && m >= 2 * threads {
             let per = (m + threads - 1) / threads
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
+            ThreadPool.shared.parallelFor(threads) { t in
                 let lo = t * per, hi = Swift.min(m, lo + per)
                 if lo < hi { problem.rows(lo, hi) }
             }
@@ -58,12 +65,4 @@ extension Kernels {
             problem.rows(0, m)
         }
     }
-}
-
-/// The number of threads kernels may use: `APUS_NUM_THREADS`, or the number of cores.
-enum ThreadPool {
-    static let threadCount: Int = {
-        if let s = ProcessInfo.processInfo.environment["APUS_NUM_THREADS"], let n = Int(s), n > 0 { return n }
-        return ProcessInfo.processInfo.activeProcessorCount
-    }()
 }

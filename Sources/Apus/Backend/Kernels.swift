@@ -34,7 +34,7 @@ enum Kernels {
     @inline(__always)
     static func map<T: TensorScalar, R: TensorScalar>(_ x: Tensor, _: T.Type, to _: R.Type,
                                                        _ f: (T) -> R) -> Tensor {
-        var out = Tensor(empty: x.shape, dtype: R.dtype)
+        let out = Tensor(empty: x.shape, dtype: R.dtype)
         let s = x.storage.pointer(T.self)
         let o = out.storage.pointer(R.self)
         if x.isContiguous {

@@ -26,7 +26,8 @@ private func batchedMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
     let out = Tensor(empty: batch + [m, n], dtype: a.dtype)
     let ea = a.broadcastView(to: batch + [m, k])
     var eb = b.broadcastView(to: batch + [k, n])
-    if eb.strides[eb.rank - 1] != 1 && n > 1 { eb = noGrad { eb.contiguous() } }
+    // The float64 loop streams rows of B; float32 packing reads any layout.
+    if a.dtype != .float32 && eb.strides[eb.rank - 1] != 1 && n > 1 { eb = noGrad { eb.contiguous() } }
     switch a.dtype {
     case .float32: gemmBatches(Float.self, ea, eb, out, m: m, n: n, k: k)
     default: gemmBatches(Double.self, ea, eb, out, m: m, n: n, k: k)
@@ -45,12 +46,12 @@ private func gemmBatches<T: FloatScalar>(_: T.Type, _ a: Tensor, _ b: Tensor, _ 
     let pa = UnsafePointer(a.storage.pointer(T.self)), pb = UnsafePointer(b.storage.pointer(T.self))
     let pc = out.storage.pointer(T.self)
     let (ars, acs) = (a.strides[a.rank - 2], a.strides[a.rank - 1])
-    let brs = b.strides[b.rank - 2]
+    let (brs, bcs) = (b.strides[b.rank - 2], b.strides[b.rank - 1])
     forEachRow(shape: batchShape, stridesA: Array(a.strides.dropLast(2)) + [0], offsetA: a.offset,
                stridesB: Array(b.strides.dropLast(2)) + [0], offsetB: b.offset) { batch, oa, ob in
         Kernels.gemm(T.self, m: m, n: n, k: k,
                      a: pa + oa, aRowStride: ars, aColStride: acs,
-                     b: pb + ob, bRowStride: brs,
+                     b: pb + ob, bRowStride: brs, bColStride: bcs,
                      c: pc + batch * m * n, cRowStride: n)
     }
 }

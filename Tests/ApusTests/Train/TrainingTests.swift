@@ -128,7 +128,7 @@ private func expectInvalid(_ edit: (inout ClassificationRunConfig) -> Void, ment
 @Test func defaultConfigIsValid() throws {
     let c = ClassificationRunConfig()
     #expect(c.dataset == "digits" && c.epochs == 30 && c.batchSize == 32)
-    #expect(c.lr == 0.05 && c.momentum == 0.9 && c.hidden == [128])
+    #expect(c.lr == 0.05 && c.momentum == 0.9 && c.hidden == [128, 64])
     try c.validate()
     var edge = c
     edge.momentum = 0
@@ -220,9 +220,9 @@ private func timeless(_ r: ClassificationRunResult) -> ClassificationRunResult {
 
 @Test func runClassificationWithDefaultConfigReachesHighTestAccuracy() throws {
     let r = try runClassification(ClassificationRunConfig())
-    #expect(r.model == "mlp-64-128-10")
-    // 64·128 + 128 + 128·10 + 10
-    #expect(r.parameters == 9610)
+    #expect(r.model == "mlp-64-128-64-10")
+    // 64·128 + 128 + 128·64 + 64 + 64·10 + 10
+    #expect(r.parameters == 17226)
     #expect(r.epochs == 30)
     #expect(r.testAccuracy >= 0.95)
     #expect(r.validationAccuracy >= 0.9)

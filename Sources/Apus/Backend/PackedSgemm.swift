@@ -1,0 +1,133 @@
+import CApusKernels
+
+/// float32 GEMM in the style of BLIS/GotoBLAS: blocks of B (KC×NC) and A (MC×KC) are packed
+/// into panels that a register tile (`apus_sgemm_tile`, in C, chosen for the CPU at run time)
+/// streams through. Packing reads any strides, so transposed operands cost no copy.
+///
+/// Threads split the output into disjoint column (or row) ranges; every element of C is
+/// accumulated in the same order whatever the split, so results do not depend on the
+/// thread count.
+enum PackedSgemm {
+    /// The register tile chosen for this CPU: rows, columns, instruction set.
+    static let tile: (mr: Int, nr: Int, isa: String) = {
+        let info = apus_sgemm_query()
+        return (Int(info.mr), Int(info.nr), String(cString: info.isa))
+    }()
+    static let mr = tile.mr
+    static let nr = tile.nr
+    /// Depth of a packed block: a KC×NR panel of B stays in L1 while a tile runs.
+    static let kc = 256
+    /// Rows of A per packed block (fits L2 together with the B panels in flight).
+    static let mc = mr * 16
+    /// Columns of B per packed block.
+    static let nc = nr * 128
+
+    /// The instruction set the micro-kernel uses ("avx512", "avx2+fma", "neon", "generic").
+    static var isa: String { tile.isa }
+
+    /// One matrix operand: base pointer and the strides between rows and between columns.
+    struct Operand: @unchecked Sendable {
+        let base: UnsafePointer<Float>
+        let rowStride: Int
+        let colStride: Int
+    }
+
+    /// `C[m×n] = A[m×k] · B[k×n]`, C row-major with leading dimension `ldc` (overwritten).
+    static func multiply(m: Int, n: Int, k: Int, a: Operand, b: Operand,
+                         c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int = ThreadPool.threadCount) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
+            return
+        }
+        let out = Output(base: c, ldc: ldc)
+        let threads = m * n * k >= 1 << 17 ? threads : 1
+        let columnPanels = (n + nr - 1) / nr, rowPanels = (m + mr - 1) / mr
+        if threads <= 1 {
+            block(rows: 0..<m, cols: 0..<n, k: k, a: a, b: b, c: out)
+        } else if columnPanels >= 2 * threads || columnPanels >= rowPanels {
+            let per = (columnPanels + threads - 1) / threads * nr
+            ThreadPool.shared.parallelFor(threads) { t in
+                let lo = t * per, hi = Swift.min(n, lo + per)
+                if lo < hi { block(rows: 0..<m, cols: lo..<hi, k: k, a: a, b: b, c: out) }
+            }
+        } else {
+            let per = (rowPanels + threads - 1) / threads * mr
+            ThreadPool.shared.parallelFor(threads) { t in
+                let lo = t * per, hi = Swift.min(m, lo + per)
+                if lo < hi { block(rows: lo..<hi, cols: 0..<n, k: k, a: a, b: b, c: out) }
+            }
+        }
+    }
+
+    struct Output: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Float>
+        let ldc: Int
+    }
+
+    /// The serial blocked loop over one range of C, with its own packing buffers.
+    static func block(rows: Range<Int>, cols: Range<Int>, k: Int, a: Operand, b: Operand, c: Output) {
+        let kcMax = Swift.min(kc, k)
+        let ncMax = Swift.min(nc, (cols.count + nr - 1) / nr * nr)
+        let mcMax = Swift.min(mc, (rows.count + mr - 1) / mr * mr)
+        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kcMax * ncMax)
+        let packedA = UnsafeMutablePointer<Float>.allocate(capacity: kcMax * mcMax)
+        defer { packedB.deallocate(); packedA.deallocate() }
+
+        for jc in stride(from: cols.lowerBound, to: cols.upperBound, by: nc) {
+            let ncur = Swift.min(nc, cols.upperBound - jc)
+            for pc in stride(from: 0, to: k, by: kc) {
+                let kcur = Swift.min(kc, k - pc)
+                packPanels(of: b, transposed: true, from: pc, jc, depth: kcur, width: ncur, panel: nr, into: packedB)
+                for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mc) {
+                    let mcur = Swift.min(mc, rows.upperBound - ic)
+                    packPanels(of: a, transposed: false, from: ic, pc, depth: kcur, width: mcur, panel: mr, into: packedA)
+                    for jr in stride(from: 0, to: ncur, by: nr) {
+                        let bPanel = packedB + jr * kcur
+                        for ir in stride(from: 0, to: mcur, by: mr) {
+                            apus_sgemm_tile(kcur, packedA + ir * kcur, bPanel,
+                                            c.base + (ic + ir) * c.ldc + jc + jr, c.ldc,
+                                            pc > 0 ? 1 : 0, Int32(Swift.min(mr, mcur - ir)), Int32(Swift.min(nr, ncur - jr)))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Packs a `width`×`depth` block into panels of `panel` lines, each stored depth-major
+    /// (`panel` consecutive values per step of depth), zero-padding the last panel.
+    ///
+    /// For A (`transposed` false) lines are rows starting at (`line0`, `depth0`);
+    /// for B (`transposed` true) lines are columns starting at (`depth0`, `line0`).
+    @inline(__always)
+    static func packPanels(of x: Operand, transposed: Bool, from first: Int, _ second: Int,
+                           depth: Int, width: Int, panel: Int, into dst: UnsafeMutablePointer<Float>) {
+        // Stride between lines (rows of A, columns of B) and along the depth (k).
+        let (depth0, line0) = transposed ? (first, second) : (second, first)
+        let lineStride = transposed ? x.colStride : x.rowStride
+        let depthStride = transposed ? x.rowStride : x.colStride
+        let origin = x.base + line0 * lineStride + depth0 * depthStride
+        for p0 in stride(from: 0, to: width, by: panel) {
+            let lines = Swift.min(panel, width - p0)
+            let out = dst + p0 * depth
+            let src = origin + p0 * lineStride
+            if lineStride == 1 {
+                // Lines adjacent in memory: copy `lines` consecutive values per depth step.
+                for p in 0..<depth {
+                    let o = out + p * panel
+                    o.update(from: src + p * depthStride, count: lines)
+                    if lines < panel { (o + lines).update(repeating: 0, count: panel - lines) }
+                }
+            } else {
+                for i in 0..<lines {
+                    let s = src + i * lineStride
+                    for p in 0..<depth { out[p * panel + i] = s[p * depthStride] }
+                }
+                if lines < panel {
+                    for p in 0..<depth { (out + p * panel + lines).update(repeating: 0, count: panel - lines) }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+#ifndef CAPUSKERNELS_H
+#define CAPUSKERNELS_H
+
+// Apus's innermost CPU micro-kernels: the few loops that need CPU-specific vector
+// instructions. The variant is chosen once at run time from the CPU's features; packing,
+// blocking and threading live in Swift (Sources/Apus/Backend).
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Register-tile shape and instruction set of the float32 GEMM micro-kernel chosen for this CPU.
+typedef struct {
+    int mr;            // rows of C per tile (rows of a packed A panel)
+    int nr;            // columns of C per tile (columns of a packed B panel)
+    const char *isa;   // "avx512", "avx2+fma", "neon" or "generic"
+} apus_sgemm_info;
+
+/// The micro-kernel configuration for this CPU (detected on first call; thread-safe).
+/// Set APUS_ISA=generic|avx2|avx512 to force a lower variant (for testing).
+apus_sgemm_info apus_sgemm_query(void);
+
+/// C[mr×nr] (+)= Ap · Bp for one register tile.
+///
+/// `a` is a packed A panel: k columns of `mr` consecutive floats. `b` is a packed B panel:
+/// k rows of `nr` consecutive floats. `c` points at the tile's top-left element, rows `ldc`
+/// apart. With `accumulate` 0 the tile is overwritten, else added to. Only the top-left
+/// `m_valid`×`n_valid` part of the tile is written (edge tiles).
+void apus_sgemm_tile(long k, const float *a, const float *b, float *c, long ldc,
+                     int accumulate, int m_valid, int n_valid);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
