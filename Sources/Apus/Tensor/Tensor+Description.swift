@@ -50,8 +50,9 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
     }
 }
 
-/// Chooses one number format for all elements, as PyTorch does: integers plain, reals with
-/// 4 decimals, scientific notation when magnitudes are very large or small.
+/// Chooses one number format for all elements with PyTorch's rules: integral reals as `1.`,
+/// others with 4 decimals, and scientific notation (`1.0000e-05`) when the nonzero finite
+/// magnitudes span more than a factor 1000, exceed 1e8 or go below 1e-4.
 private struct ElementFormat {
     let dtype: DType
     let scientific: Bool
@@ -59,11 +60,13 @@ private struct ElementFormat {
 
     init(values: [Double], dtype: DType) {
         self.dtype = dtype
-        let finite = values.filter { $0.isFinite }
-        let maxAbs = finite.map { Swift.abs($0) }.max() ?? 0
-        let minAbs = finite.filter { $0 != 0 }.map { Swift.abs($0) }.min() ?? 1
-        integral = dtype.isFloatingPoint && finite.allSatisfy { $0.rounded() == $0 } && maxAbs < 1e8
-        scientific = dtype.isFloatingPoint && !integral && (maxAbs >= 1e8 || minAbs < 1e-4 || maxAbs / minAbs > 1e7)
+        let magnitudes = values.filter { $0.isFinite && $0 != 0 }.map { Swift.abs($0) }
+        integral = dtype.isFloatingPoint && magnitudes.allSatisfy { $0.rounded() == $0 }
+        if dtype.isFloatingPoint, let lo = magnitudes.min(), let hi = magnitudes.max() {
+            scientific = hi / lo > 1000 || hi > 1e8 || lo < 1e-4
+        } else {
+            scientific = false
+        }
     }
 
     func string(_ v: Double) -> String {
@@ -73,8 +76,8 @@ private struct ElementFormat {
         default:
             if v.isNaN { return "nan" }
             if v.isInfinite { return v > 0 ? "inf" : "-inf" }
-            if integral { return String(format: "%.0f.", v) }
-            return scientific ? String(format: "%.4e", v) : String(format: "%.4f", v)
+            if scientific { return String(format: "%.4e", v) }
+            return integral ? String(format: "%.0f.", v) : String(format: "%.4f", v)
         }
     }
 }
