@@ -165,7 +165,8 @@ extension Tensor {
         checkMutable(op: "subscript assignment")
         makeStorageUnique()
         var view = noGrad { detached().indexed(indices) }
-        let v = noGrad { value.cast(to: dtype).broadcastView(to: view.shape).contiguous() }
+        let source = value.literalNumber.map { Tensor(scalar: $0, dtype: dtype) } ?? value  // x[0] = 0.1 unrounded
+        let v = noGrad { source.cast(to: dtype).broadcastView(to: view.shape).contiguous() }
         Kernels.copy(from: v, into: &view)
     }
 }

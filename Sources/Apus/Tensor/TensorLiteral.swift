@@ -49,8 +49,8 @@ public indirect enum TensorLiteral: ExpressibleByArrayLiteral, ExpressibleByInte
 
 extension Tensor: ExpressibleByArrayLiteral, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
     public init(arrayLiteral elements: TensorLiteral...) { self.init(.array(elements)) }
-    public init(floatLiteral value: Double) { self.init(.real(value)) }
-    public init(integerLiteral value: Int) { self.init(.integer(value)) }
+    public init(floatLiteral value: Double) { self.init(.real(value)); scalarLiteral = value }
+    public init(integerLiteral value: Int) { self.init(.integer(value)); scalarLiteral = Double(value) }
 
     /// A tensor from a nested literal, e.g. `Tensor([[1, 2], [3, 4]], dtype: .float64)`.
     public init(_ literal: TensorLiteral, dtype: DType? = nil) {
