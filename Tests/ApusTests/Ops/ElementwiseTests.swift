@@ -284,6 +284,16 @@ private let eulerE = Foundation.exp(1.0)
         #expect(r.toArray(as: Int64.self) == [2, -2, 0, 0, 3])
     }
 
+    @Test func nonFiniteAndOutOfRangeToIntDoNotTrap() {
+        // NaN becomes 0 and values beyond the int64 range saturate (as XLA does), instead of
+        // trapping like Swift's Int64(_:).
+        let r = Tensor(scalars: [Float.nan, .infinity, -.infinity, 1e30, -1e30, -7.9]).cast(to: .int64)
+        #expect(r.toArray(as: Int64.self) == [0, .max, .min, .max, .min, -7])
+        #expect(Tensor(shape: [1], values: [.nan], dtype: .int64).toArray(as: Int64.self) == [0])
+        #expect(Tensor.full([2], value: -.infinity, dtype: .int64).toArray(as: Int64.self) == [.min, .min])
+        #expect(Tensor(scalars: [Double.nan]).toArray(as: Int64.self) == [0])
+    }
+
     @Test func toBoolIsNonZero() {
         #expect(Tensor([0.0, 0.5, -1.0]).cast(to: .bool).toArray(as: Bool.self) == [false, true, true])
         #expect(Tensor([0, 3]).cast(to: .bool).toArray(as: Bool.self) == [false, true])
