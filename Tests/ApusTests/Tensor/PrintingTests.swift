@@ -23,6 +23,11 @@ import Testing
         #expect(tensor.description == expected)
     }
 
+    @Test func int64PrintsExactly() {
+        #expect(Tensor(scalars: [Int64.max, Int64.min]).description == "tensor([9223372036854775807, -9223372036854775808])")
+        #expect(Tensor([9_007_199_254_740_993]).description == "tensor([9007199254740993])")  // 2^53 + 1
+    }
+
     @Test func scalars() {
         #expect(Tensor(scalar: 2.5).description == "tensor(2.5000)")
         #expect(Tensor(scalar: 3).description == "tensor(3.)")
