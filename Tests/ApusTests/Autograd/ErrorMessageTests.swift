@@ -172,6 +172,13 @@ private func stderrText(_ result: ExitTest.Result?) -> String {
         #expect(stderrText(result).contains("sum: axis 2 out of range for tensor of shape [2, 3]"))
     }
 
+    @Test func negatingBools() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = -Tensor([true, false])
+        }
+        #expect(stderrText(result).contains("neg: negation is not defined for bool tensors"))
+    }
+
     @Test func itemOfAManyElementTensor() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Tensor.zeros([3]).item()
