@@ -10,7 +10,7 @@ final class GradNode {
     /// The op that made the tensor, for messages ("mul", "matmul", …); "leaf" for leaves.
     let op: String
     /// Nodes of the inputs, nil for inputs that need no gradient.
-    let inputs: [GradNode?]
+    private(set) var inputs: [GradNode?]
     /// Output gradient → input gradients (one per input, nil where not needed).
     var backwardFn: ((Tensor) -> [Tensor?])?
     /// Accumulated gradient (leaves only).
@@ -32,6 +32,20 @@ final class GradNode {
         self.inputs = inputs
         self.backwardFn = backward
         isLeaf = false
+    }
+
+    deinit {
+        // Freeing a chain recursively (each node releasing its inputs in its deinit) overflows
+        // the stack for graphs ~100 000 ops deep. Instead, unlink the inputs that only this
+        // graph holds and free them one at a time from a list.
+        var pending = inputs.compactMap { $0 }
+        inputs = []
+        while var node = pending.popLast() {
+            guard isKnownUniquelyReferenced(&node) else { continue }
+            pending.append(contentsOf: node.inputs.compactMap { $0 })
+            node.inputs = []
+            node.backwardFn = nil
+        }
     }
 }
 

@@ -119,7 +119,7 @@ enum Kernels {
         let n = t.count
         switch t.dtype {
         case .bool: t.storage.pointer(Bool.self).update(repeating: value != 0, count: n)
-        case .int64: t.storage.pointer(Int64.self).update(repeating: Int64(value), count: n)
+        case .int64: t.storage.pointer(Int64.self).update(repeating: Int64(fromDouble: value), count: n)
         case .float32: t.storage.pointer(Float.self).update(repeating: Float(value), count: n)
         case .float64: t.storage.pointer(Double.self).update(repeating: value, count: n)
         }

@@ -79,6 +79,9 @@ public func pow(_ a: Tensor, _ b: Tensor) -> Tensor {
 /// `x` raised to a constant power.
 public func pow(_ x: Tensor, _ exponent: Double) -> Tensor { pow(x, scalarTensor(exponent, like: x)) }
 
+/// `x` raised to a constant integer power (makes `pow(x, 2)` unambiguous).
+public func pow(_ x: Tensor, _ exponent: Int) -> Tensor { pow(x, Double(exponent)) }
+
 /// Elementwise larger of `a` and `b` (NaN propagates); on ties the gradient is split evenly.
 public func maximum(_ a: Tensor, _ b: Tensor) -> Tensor { extremum(MaxFn.self, a, b, op: "maximum") { $0 .> $1 } }
 
@@ -99,6 +102,7 @@ private func extremum<F: NumericBinaryFunction>(_ f: F.Type, _ a: Tensor, _ b: T
 
 /// Elementwise negation.
 public prefix func - (x: Tensor) -> Tensor {
+    precondition(x.dtype != .bool, "neg: negation is not defined for bool tensors; use ! for logical not")
     let out = Elementwise.numeric(SubFn.self, scalarTensor(0, like: x), x, shape: x.shape)
     return recordUnary("neg", x, out) { g in -g }
 }
@@ -142,4 +146,9 @@ extension Tensor {
     public static func -= (a: inout Tensor, b: Double) { a = a - b }
     public static func *= (a: inout Tensor, b: Double) { a = a * b }
     public static func /= (a: inout Tensor, b: Double) { a = a / b }
+    // Int overloads make `x *= 2` unambiguous (the literal could otherwise be a Tensor or a Double).
+    public static func += (a: inout Tensor, b: Int) { a = a + b }
+    public static func -= (a: inout Tensor, b: Int) { a = a - b }
+    public static func *= (a: inout Tensor, b: Int) { a = a * b }
+    public static func /= (a: inout Tensor, b: Int) { a = a / b }
 }

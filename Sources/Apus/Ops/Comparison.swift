@@ -35,6 +35,14 @@ extension Tensor {
     public static func .== (a: Tensor, b: Double) -> Tensor { a .== scalarTensor(b, like: a) }
     public static func .!= (a: Tensor, b: Double) -> Tensor { a .!= scalarTensor(b, like: a) }
 
+    // Int overloads make `x .> 0` unambiguous (the literal could otherwise be a Tensor or a Double).
+    public static func .< (a: Tensor, b: Int) -> Tensor { a .< Double(b) }
+    public static func .<= (a: Tensor, b: Int) -> Tensor { a .<= Double(b) }
+    public static func .> (a: Tensor, b: Int) -> Tensor { a .> Double(b) }
+    public static func .>= (a: Tensor, b: Int) -> Tensor { a .>= Double(b) }
+    public static func .== (a: Tensor, b: Int) -> Tensor { a .== Double(b) }
+    public static func .!= (a: Tensor, b: Int) -> Tensor { a .!= Double(b) }
+
     /// Elementwise logical and of two bool tensors.
     public static func & (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.dtype == .bool && b.dtype == .bool, "&: expected bool tensors, got \(a.dtype) and \(b.dtype)")

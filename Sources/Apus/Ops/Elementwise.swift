@@ -25,10 +25,18 @@ enum Elementwise {
 
     /// Converts both operands to their common dtype (float32 at least when `floating`).
     static func promoteTypes(_ a: Tensor, _ b: Tensor, floating: Bool = false) -> (Tensor, Tensor) {
+        let (a, b) = resolvingLiterals(a, b)
         var dtype = DType.promoted(a.dtype, b.dtype)
         if floating && !dtype.isFloatingPoint { dtype = .float32 }
         if dtype == .bool { dtype = .int64 }
         return (a.cast(to: dtype), b.cast(to: dtype))
+    }
+
+    /// A number literal operand (``Tensor/literalNumber``) becomes a scalar of the other operand's type.
+    static func resolvingLiterals(_ a: Tensor, _ b: Tensor) -> (Tensor, Tensor) {
+        if let v = a.literalNumber, b.literalNumber == nil { return (scalarTensor(v, like: b), b) }
+        if let v = b.literalNumber, a.literalNumber == nil { return (a, scalarTensor(v, like: a)) }
+        return (a, b)
     }
 
     static func numeric<F: NumericBinaryFunction>(_: F.Type, _ a: Tensor, _ b: Tensor, shape: [Int]) -> Tensor {

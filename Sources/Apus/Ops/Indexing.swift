@@ -127,7 +127,7 @@ extension Tensor {
         let a = normalizedAxis(axis, op: "scatterAdd")
         precondition(index.shape == source.shape, "scatterAdd: index shape \(index.shape) != source shape \(source.shape)")
         checkIndexShape(index.shape, against: shape, axis: a, op: "scatterAdd")
-        // Only the dtypes are unified: source is shaped like index, which may differ from self along axis.
+        // Only the dtypes are unified: source may be longer or shorter than self along `axis`.
         let (base, src) = Elementwise.promoteTypes(self, source)
         let idx = checkedIndices(index.contiguous(), bound: shape[a], op: "scatterAdd")
         let s = src.contiguous()

@@ -4,6 +4,13 @@
 /// the added dimension removed again; leading (batch) dimensions broadcast.
 public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
     precondition(a.rank >= 1 && b.rank >= 1, "matmul: operands must have at least 1 dimension, got \(a.shape) and \(b.shape)")
+    // Checked here so that messages show the shapes as given (1-D operands are reshaped below).
+    let (ka, kb) = (a.shape[a.rank - 1], b.shape[Swift.max(b.rank - 2, 0)])
+    precondition(ka == kb, "matmul: shapes \(a.shape) and \(b.shape) are not aligned (\(ka) != \(kb))")
+    if a.rank > 2 || b.rank > 2 {
+        _ = broadcastShapes(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)),
+                            op: "matmul: batch dimensions of \(a.shape) and \(b.shape)")
+    }
     switch (a.rank, b.rank) {
     case (1, 1):
         return batchedMatmul(a.unsqueezed(axis: 0), b.unsqueezed(axis: 1)).reshape([])

@@ -16,6 +16,28 @@ public enum TensorIndex: Sendable {
 public protocol TensorIndexConvertible { var tensorIndex: TensorIndex { get } }
 
 extension TensorIndex: TensorIndexConvertible { public var tensorIndex: TensorIndex { self } }
+
+/// What `.all`, `.newAxis`, `.at(i)` and `.slice(…)` mean among other subscript components,
+/// as in `x[.all, 2]`: there the contextual type is `any TensorIndexConvertible`, whose
+/// implicit members come from the constrained extension below (the same names on
+/// ``TensorIndex`` itself would clash with its cases).
+public struct TensorIndexShorthand: TensorIndexConvertible, Sendable {
+    public let tensorIndex: TensorIndex
+}
+
+extension TensorIndexConvertible where Self == TensorIndexShorthand {
+    /// The whole dimension.
+    public static var all: TensorIndexShorthand { TensorIndexShorthand(tensorIndex: .all) }
+    /// Inserts a dimension of size 1.
+    public static var newAxis: TensorIndexShorthand { TensorIndexShorthand(tensorIndex: .newAxis) }
+    /// One position (removes the dimension); negative counts from the end.
+    public static func at(_ i: Int) -> TensorIndexShorthand { TensorIndexShorthand(tensorIndex: .at(i)) }
+    /// Positions `start..<end` with a step (ends clamp, as in Python slicing).
+    public static func slice(start: Int? = nil, end: Int? = nil, step: Int = 1) -> TensorIndexShorthand {
+        TensorIndexShorthand(tensorIndex: .slice(start: start, end: end, step: step))
+    }
+}
+
 extension Int: TensorIndexConvertible { public var tensorIndex: TensorIndex { .at(self) } }
 extension Range<Int>: TensorIndexConvertible {
     public var tensorIndex: TensorIndex { .slice(start: lowerBound, end: upperBound, step: 1) }
@@ -123,12 +145,28 @@ extension Tensor {
         set { assign(newValue, at: indices.map(\.tensorIndex)) }
     }
 
+    /// Indexing with a leading `...` (NumPy's ellipsis): it stands for as many whole dimensions
+    /// as the other components leave, so they apply to the trailing dimensions:
+    /// `x[..., 0]` is the first element along the last axis, `x[..., .newAxis]` appends a dimension.
+    public subscript(_: UnboundedRange, _ indices: any TensorIndexConvertible...) -> Tensor {
+        get { indexed(expandingEllipsis(indices.map(\.tensorIndex))) }
+        set { assign(newValue, at: expandingEllipsis(indices.map(\.tensorIndex))) }
+    }
+
+    /// `indices` preceded by `.all` for every dimension they do not consume.
+    private func expandingEllipsis(_ indices: [TensorIndex]) -> [TensorIndex] {
+        let consumed = indices.filter { if case .newAxis = $0 { false } else { true } }.count
+        precondition(consumed <= rank, "subscript: too many indices for tensor of shape \(shape)")
+        return [TensorIndex](repeating: .all, count: rank - consumed) + indices
+    }
+
     /// Writes `value` (broadcast) into the region `indices` selects.
     public mutating func assign(_ value: Tensor, at indices: [TensorIndex]) {
         checkMutable(op: "subscript assignment")
         makeStorageUnique()
         var view = noGrad { detached().indexed(indices) }
-        let v = noGrad { value.cast(to: dtype).broadcastView(to: view.shape).contiguous() }
+        let source = value.literalNumber.map { Tensor(scalar: $0, dtype: dtype) } ?? value  // x[0] = 0.1 unrounded
+        let v = noGrad { source.cast(to: dtype).broadcastView(to: view.shape).contiguous() }
         Kernels.copy(from: v, into: &view)
     }
 }

@@ -51,6 +51,7 @@ public protocol TensorScalar: Sendable, Equatable {
     /// The run-time dtype this Swift type is stored as.
     static var dtype: DType { get }
     /// Converts from a double (truncating toward zero for integers, `!= 0` for booleans).
+    /// Never traps: for integers NaN gives 0 and out-of-range values saturate.
     init(fromDouble value: Double)
     /// The value as a double.
     var doubleValue: Double { get }
@@ -86,7 +87,19 @@ extension Double: FloatScalar {
 
 extension Int64: TensorScalar {
     public static var dtype: DType { .int64 }
-    @inlinable public init(fromDouble value: Double) { self = Int64(value) }
+    /// Truncates toward zero; NaN becomes 0 and values beyond the int64 range saturate
+    /// (Swift's `Int64(_:)` would trap on them).
+    @inlinable public init(fromDouble value: Double) {
+        if value.isNaN {
+            self = 0
+        } else if value >= 0x1p63 {
+            self = .max
+        } else if value < -0x1p63 {
+            self = .min
+        } else {
+            self = Int64(value)
+        }
+    }
     @inlinable public var doubleValue: Double { Double(self) }
 }
 

@@ -96,7 +96,14 @@ extension Tensor {
     public static func uniform(_ shape: [Int], low: Double = 0, high: Double = 1, dtype: DType = .float32,
                                generator: RandomGenerator = .default) -> Tensor {
         let u = generator.uniforms(shape.reduce(1, *))
-        return Tensor(shape: shape, values: u.map { low + (high - low) * $0 }, dtype: dtype)
+        // low + (high − low)·u is below `high`, but rounding it to the element type (float32
+        // above all) can give `high` itself; such values become the largest one below `high`.
+        let below = dtype == .float32 ? Double(Float(high).nextDown) : high.nextDown
+        return Tensor(shape: shape, values: u.map { u in
+            let v = low + (high - low) * u
+            let stored = dtype == .float32 ? Double(Float(v)) : v
+            return stored < high ? v : Swift.max(low, below)
+        }, dtype: dtype)
     }
 
     /// Normal samples with the given mean and standard deviation.

@@ -11,12 +11,10 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
         let values = noGrad { detached().contiguous().toDoubles() }
         let summarise = count > Tensor.summaryThreshold
         let format = ElementFormat(values: values, dtype: dtype)
-        var body = ""
-        if rank == 0 {
-            body = format.string(values.first ?? 0)
-        } else {
-            body = render(values, format: format, summarise: summarise, indent: 7)
-        }
+        // int64 elements print from their exact values: a double holds them only up to 2^53.
+        let integers = dtype == .int64 ? noGrad { detached().contiguous().toArray(as: Int64.self) } : []
+        let element: (Int) -> String = dtype == .int64 ? { String(integers[$0]) } : { format.string(values[$0]) }
+        let body = rank == 0 ? element(0) : render(element, summarise: summarise, indent: 7)
         var extras: [String] = []
         if dtype != .float32 && dtype != .int64 && dtype != .bool { extras.append("dtype: \(dtype)") }
         if summarise || count == 0 { extras.append("shape: \(shape)") }
@@ -26,7 +24,7 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
 
     public var debugDescription: String { description }
 
-    private func render(_ values: [Double], format: ElementFormat, summarise: Bool, indent: Int) -> String {
+    private func render(_ element: (Int) -> String, summarise: Bool, indent: Int) -> String {
         func block(_ dim: Int, _ base: Int, _ indent: Int) -> String {
             let n = shape[dim]
             let stride = shape[(dim + 1)...].reduce(1, *)
@@ -37,7 +35,7 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
             for (j, i) in idx.enumerated() {
                 if cut && j == Tensor.edgeItems { parts.append("...") }
                 if dim == rank - 1 {
-                    parts.append(format.string(values[base + i]))
+                    parts.append(element(base + i))
                 } else {
                     parts.append(block(dim + 1, base + i * stride, indent + 1))
                 }
@@ -50,8 +48,9 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
     }
 }
 
-/// Chooses one number format for all elements, as PyTorch does: integers plain, reals with
-/// 4 decimals, scientific notation when magnitudes are very large or small.
+/// Chooses one number format for all elements with PyTorch's rules: integral reals as `1.`,
+/// others with 4 decimals, and scientific notation (`1.0000e-05`) when the nonzero finite
+/// magnitudes span more than a factor 1000, exceed 1e8 or go below 1e-4.
 private struct ElementFormat {
     let dtype: DType
     let scientific: Bool
@@ -59,22 +58,24 @@ private struct ElementFormat {
 
     init(values: [Double], dtype: DType) {
         self.dtype = dtype
-        let finite = values.filter { $0.isFinite }
-        let maxAbs = finite.map { Swift.abs($0) }.max() ?? 0
-        let minAbs = finite.filter { $0 != 0 }.map { Swift.abs($0) }.min() ?? 1
-        integral = dtype.isFloatingPoint && finite.allSatisfy { $0.rounded() == $0 } && maxAbs < 1e8
-        scientific = dtype.isFloatingPoint && !integral && (maxAbs >= 1e8 || minAbs < 1e-4 || maxAbs / minAbs > 1e7)
+        let magnitudes = values.filter { $0.isFinite && $0 != 0 }.map { Swift.abs($0) }
+        integral = dtype.isFloatingPoint && magnitudes.allSatisfy { $0.rounded() == $0 }
+        if dtype.isFloatingPoint, let lo = magnitudes.min(), let hi = magnitudes.max() {
+            scientific = hi / lo > 1000 || hi > 1e8 || lo < 1e-4
+        } else {
+            scientific = false
+        }
     }
 
     func string(_ v: Double) -> String {
         switch dtype {
         case .bool: return v != 0 ? "true" : "false"
-        case .int64: return String(Int64(v))
+        case .int64: return String(Int64(fromDouble: v))
         default:
             if v.isNaN { return "nan" }
             if v.isInfinite { return v > 0 ? "inf" : "-inf" }
-            if integral { return String(format: "%.0f.", v) }
-            return scientific ? String(format: "%.4e", v) : String(format: "%.4f", v)
+            if scientific { return String(format: "%.4e", v) }
+            return integral ? String(format: "%.0f.", v) : String(format: "%.4f", v)
         }
     }
 }

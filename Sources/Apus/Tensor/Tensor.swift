@@ -17,6 +17,8 @@ public struct Tensor: @unchecked Sendable {
     @usableFromInline var offset: Int
     /// The autograd node: a leaf accumulator or the op that produced this tensor.
     @usableFromInline var node: GradNode?
+    /// The exact number when this tensor was written as a number literal (see ``literalNumber``).
+    var scalarLiteral: Double? = nil
 
     @usableFromInline
     init(storage: Storage, shape: [Int], strides: [Int]? = nil, offset: Int = 0, node: GradNode? = nil) {
@@ -130,10 +132,18 @@ public struct Tensor: @unchecked Sendable {
 
     /// Ensures this tensor is the only owner of its storage, copying it if needed.
     mutating func makeStorageUnique() {
+        scalarLiteral = nil  // about to be written: no longer the literal's value
         if !isKnownUniquelyReferenced(&storage) {
             storage = storage.copy()
         }
     }
+
+    /// The number this tensor was written as, when it is an untracked number literal.
+    ///
+    /// In `x * 0.1` Swift picks the `(Tensor, Tensor)` operator and makes `0.1` a float32 tensor;
+    /// ops use this value instead so that the literal acts like a Swift number operand
+    /// (``scalarTensor(_:like:)``): it takes the other operand's dtype and is not rounded to float32.
+    var literalNumber: Double? { node == nil ? scalarLiteral : nil }
 
     /// Stops with a clear message when an in-place write would change a tensor autograd records.
     func checkMutable(op: String) {

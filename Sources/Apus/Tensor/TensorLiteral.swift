@@ -15,19 +15,20 @@ public indirect enum TensorLiteral: ExpressibleByArrayLiteral, ExpressibleByInte
     public init(floatLiteral value: Double) { self = .real(value) }
     public init(booleanLiteral value: Bool) { self = .boolean(value) }
 
-    /// Shape, flattened values and the dtype the literal implies.
-    func flatten() -> (shape: [Int], values: [Double], dtype: DType) {
+    /// Shape, flattened values (also as exact integers, for int64 results) and the dtype the literal implies.
+    func flatten() -> (shape: [Int], values: [Double], integers: [Int64], dtype: DType) {
         var values: [Double] = []
+        var integers: [Int64] = []
         var kind = DType.bool
         var sawScalar = false
         func visit(_ lit: TensorLiteral, depth: Int, shape: inout [Int]?) -> [Int] {
             switch lit {
             case .integer(let v):
-                values.append(Double(v)); kind = DType.promoted(kind, .int64); sawScalar = true; return []
+                values.append(Double(v)); integers.append(Int64(v)); kind = DType.promoted(kind, .int64); sawScalar = true; return []
             case .real(let v):
-                values.append(v); kind = DType.promoted(kind, .float32); sawScalar = true; return []
+                values.append(v); integers.append(0); kind = DType.promoted(kind, .float32); sawScalar = true; return []
             case .boolean(let v):
-                values.append(v ? 1 : 0); sawScalar = true; return []
+                values.append(v ? 1 : 0); integers.append(v ? 1 : 0); sawScalar = true; return []
             case .array(let items):
                 var inner: [Int]? = nil
                 for item in items {
@@ -42,19 +43,25 @@ public indirect enum TensorLiteral: ExpressibleByArrayLiteral, ExpressibleByInte
         var none: [Int]? = nil
         let shape = visit(self, depth: 0, shape: &none)
         if !sawScalar { kind = .float32 }
-        return (shape, values, kind)
+        return (shape, values, integers, kind)
     }
 }
 
 extension Tensor: ExpressibleByArrayLiteral, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
     public init(arrayLiteral elements: TensorLiteral...) { self.init(.array(elements)) }
-    public init(floatLiteral value: Double) { self.init(.real(value)) }
-    public init(integerLiteral value: Int) { self.init(.integer(value)) }
+    public init(floatLiteral value: Double) { self.init(.real(value)); scalarLiteral = value }
+    public init(integerLiteral value: Int) { self.init(.integer(value)); scalarLiteral = Double(value) }
 
     /// A tensor from a nested literal, e.g. `Tensor([[1, 2], [3, 4]], dtype: .float64)`.
     public init(_ literal: TensorLiteral, dtype: DType? = nil) {
-        let (shape, values, inferred) = literal.flatten()
-        self.init(shape: shape, values: values, dtype: dtype ?? inferred)
+        let (shape, values, integers, inferred) = literal.flatten()
+        let resolved = dtype ?? inferred
+        if resolved == .int64 && inferred != .float32 {
+            // Exact integers: a double holds them only up to 2^53.
+            self.init(scalars: integers, shape: shape)
+        } else {
+            self.init(shape: shape, values: values, dtype: resolved)
+        }
     }
 
     /// A tensor of `shape` holding `values` (row-major) converted to `dtype`.
