@@ -1,6 +1,6 @@
 /// Errors from input that comes from outside the program: files, command-line values, configurations.
 ///
-/// Programmer errors inside the library (a shape mismatch) stop with a precondition message instead.
+/// Programmer errors inside the library (a shape mismatch) stop with a message naming the op and the shapes instead (see `require`).
 public enum ApusError: Error, CustomStringConvertible, Equatable {
     /// A value given by the user is out of range or malformed.
     case invalidArgument(String)
@@ -20,4 +20,15 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
         case .corruptFile(let path, let reason): "file '\(path)' is corrupt: \(reason)"
         }
     }
+}
+
+/// Stops the program with `message` when `condition` is false: for programmer errors
+/// (shape mismatches, axes out of range), in every build configuration.
+///
+/// Unlike `precondition`, whose message optimised builds drop, the message is always printed,
+/// so a release build still names the op and the shapes.
+@inline(__always)
+func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+             file: StaticString = #fileID, line: UInt = #line) {
+    if !condition() { fatalError(message(), file: file, line: line) }
 }

@@ -7,15 +7,15 @@ extension Tensor {
     ///   - retainGraph: keep the graph so that backward can run through it again.
     public func backward(_ gradient: Tensor? = nil, retainGraph: Bool = false) {
         guard let root = node else {
-            preconditionFailure("backward: tensor of shape \(shape) does not require grad and has no grad function")
+            fatalError("backward: tensor of shape \(shape) does not require grad and has no grad function")
         }
         let seed: Tensor
         if let gradient {
-            precondition(gradient.shape == shape,
+            require(gradient.shape == shape,
                          "backward: gradient of shape \(gradient.shape) does not match tensor of shape \(shape)")
             seed = gradient.detached().cast(to: dtype)
         } else {
-            precondition(count == 1, """
+            require(count == 1, """
                 backward: a gradient can be created implicitly only for one-element outputs, \
                 this tensor has shape \(shape); pass the upstream gradient: y.backward(g)
                 """)
@@ -37,17 +37,17 @@ enum Autograd {
                 continue
             }
             guard let fn = node.backwardFn else {
-                preconditionFailure("""
+                fatalError("""
                     backward: trying to backward through the graph a second time (op '\(node.op)'); \
                     its saved tensors were freed by the first backward. Pass retainGraph: true to the first call
                     """)
             }
             let inputGrads = fn(g)
-            precondition(inputGrads.count == node.inputs.count, "backward of \(node.op): wrong number of gradients")
+            require(inputGrads.count == node.inputs.count, "backward of \(node.op): wrong number of gradients")
             if !retainGraph { node.backwardFn = nil }
             for (input, ig) in zip(node.inputs, inputGrads) {
                 guard let input, let ig else { continue }
-                precondition(ig.shape == input.shape,
+                require(ig.shape == input.shape,
                              "backward of \(node.op): gradient shape \(ig.shape) != input shape \(input.shape)")
                 let key = ObjectIdentifier(input)
                 grads[key] = grads[key].map { $0 + ig } ?? ig

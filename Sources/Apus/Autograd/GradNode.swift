@@ -57,7 +57,7 @@ extension Tensor {
         get { node != nil }
         set {
             if newValue {
-                precondition(dtype.isFloatingPoint, "requiresGrad: only floating-point tensors can require gradients, got \(dtype)")
+                require(dtype.isFloatingPoint, "requiresGrad: only floating-point tensors can require gradients, got \(dtype)")
                 if node == nil { node = GradNode(leafOfShape: shape) }
             } else {
                 node = nil
@@ -79,7 +79,7 @@ extension Tensor {
     public var grad: Tensor? {
         get { node?.isLeaf == true ? node?.grad : nil }
         nonmutating set {
-            precondition(node?.isLeaf == true, "grad: only leaf tensors that require grad hold a gradient")
+            require(node?.isLeaf == true, "grad: only leaf tensors that require grad hold a gradient")
             node?.grad = newValue
         }
     }

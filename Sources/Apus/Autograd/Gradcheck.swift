@@ -25,19 +25,19 @@ public struct GradcheckResult: CustomStringConvertible, Sendable {
 public func gradcheck(_ f: ([Tensor]) -> Tensor, inputs: [Tensor],
                       eps: Double = 1e-6, atol: Double = 1e-5, rtol: Double = 1e-3) -> GradcheckResult {
     for (i, x) in inputs.enumerated() where x.requiresGrad {
-        precondition(x.dtype == .float64, "gradcheck: input \(i) is \(x.dtype); use float64 inputs")
-        precondition(!x.strides.enumerated().contains { $0.element == 0 && x.shape[$0.offset] > 1 },
+        require(x.dtype == .float64, "gradcheck: input \(i) is \(x.dtype); use float64 inputs")
+        require(!x.strides.enumerated().contains { $0.element == 0 && x.shape[$0.offset] > 1 },
                      "gradcheck: input \(i) is a broadcast view (stride 0); pass a materialised tensor")
     }
     let checked = inputs.indices.filter { inputs[$0].requiresGrad }
-    precondition(!checked.isEmpty, "gradcheck: no input requires grad")
+    require(!checked.isEmpty, "gradcheck: no input requires grad")
 
     // Fresh leaves with the inputs' exact layouts, so each pass starts with empty gradients.
     func leaves(_ xs: [Tensor]) -> [Tensor] {
         xs.enumerated().map { i, x in inputs[i].requiresGrad ? x.requiringGrad() : x }
     }
     let output = noGrad { f(inputs.map { $0.detached() }) }
-    precondition(output.dtype == .float64, "gradcheck: f returned \(output.dtype); expected float64")
+    require(output.dtype == .float64, "gradcheck: f returned \(output.dtype); expected float64")
     let outCount = output.count
 
     // Analytic Jacobian: analytic[input][element][output].
@@ -45,7 +45,7 @@ public func gradcheck(_ f: ([Tensor]) -> Tensor, inputs: [Tensor],
     for j in 0..<outCount {
         let xs = leaves(inputs)
         let y = f(xs)
-        precondition(y.requiresGrad, "gradcheck: f's output does not depend on any input that requires grad")
+        require(y.requiresGrad, "gradcheck: f's output does not depend on any input that requires grad")
         var seed = [Double](repeating: 0, count: outCount)
         seed[j] = 1
         y.backward(Tensor(shape: y.shape, values: seed, dtype: .float64))

@@ -51,7 +51,7 @@ extension Kernels {
                 c: UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc: cRowStride)
             return
         }
-        precondition(bColStride == 1 || n <= 1, "gemm: B must have unit column stride for \(T.self)")
+        require(bColStride == 1 || n <= 1, "gemm: B must have unit column stride for \(T.self)")
         let problem = GemmProblem(m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride,
                                   b: b, bRowStride: bRowStride, c: c, cRowStride: cRowStride)
         let threads = ThreadPool.threadCount

@@ -5,7 +5,7 @@
 enum Kernels {
     /// Copies `src` into `dst` (same shape and dtype; `dst` may be a strided view and must own its storage).
     static func copy(from src: Tensor, into dst: inout Tensor) {
-        precondition(src.shape == dst.shape && src.dtype == dst.dtype, "copy: \(src.shape) \(src.dtype) into \(dst.shape) \(dst.dtype)")
+        require(src.shape == dst.shape && src.dtype == dst.dtype, "copy: \(src.shape) \(src.dtype) into \(dst.shape) \(dst.dtype)")
         switch src.dtype {
         case .bool: copyTyped(Bool.self, src, &dst)
         case .int64: copyTyped(Int64.self, src, &dst)

@@ -5,7 +5,7 @@ extension Kernels {
         _ x: Tensor, rows: Int, length: Int, _: T.Type, to _: R.Type,
         _ body: (UnsafePointer<T>, Int) -> R
     ) -> [R] {
-        precondition(x.isContiguous)
+        require(x.isContiguous, "reduceRows: expected a contiguous block")
         let p = UnsafePointer(x.storage.pointer(T.self) + x.offset)
         var out = [R]()
         out.reserveCapacity(rows)

@@ -37,7 +37,7 @@ func broadcastShapes(_ a: [Int], _ b: [Int], op: String) -> [Int] {
     for i in 0..<rank {
         let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
         let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-        precondition(da == db || da == 1 || db == 1,
+        require(da == db || da == 1 || db == 1,
                      "\(op): shapes \(a) and \(b) cannot be broadcast together")
         out[i] = da == 1 ? db : da
     }

@@ -27,7 +27,7 @@ extension DType {
         case .int64: kernel.run(Int64.self)
         case .float32: kernel.run(Float.self)
         case .float64: kernel.run(Double.self)
-        case .bool: preconditionFailure("\(op): not defined for bool tensors; cast first")
+        case .bool: fatalError("\(op): not defined for bool tensors; cast first")
         }
     }
 }

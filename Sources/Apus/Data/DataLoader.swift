@@ -11,7 +11,7 @@ public struct DataLoader<D: Dataset>: Sequence {
 
     public init(_ dataset: D, batchSize: Int, shuffle: Bool = false, dropLast: Bool = false,
                 generator: RandomGenerator = .default) {
-        precondition(batchSize > 0, "DataLoader: batch size must be positive, got \(batchSize)")
+        require(batchSize > 0, "DataLoader: batch size must be positive, got \(batchSize)")
         self.dataset = dataset
         self.batchSize = batchSize
         self.shuffle = shuffle

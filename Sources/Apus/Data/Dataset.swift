@@ -12,7 +12,7 @@ public struct TensorDataset: Dataset, Sendable {
     public let targets: Tensor
 
     public init(inputs: Tensor, targets: Tensor) {
-        precondition(inputs.rank >= 1 && targets.rank >= 1 && inputs.shape[0] == targets.shape[0],
+        require(inputs.rank >= 1 && targets.rank >= 1 && inputs.shape[0] == targets.shape[0],
                      "TensorDataset: inputs \(inputs.shape) and targets \(targets.shape) differ in example count")
         self.inputs = inputs.detached()
         self.targets = targets.detached()
@@ -38,10 +38,10 @@ public struct TensorDataset: Dataset, Sendable {
 /// gives the same split.
 public func randomSplit(count: Int, fractions: [Double] = [0.8, 0.1, 0.1],
                         generator: RandomGenerator = .default) -> [[Int]] {
-    precondition(!fractions.isEmpty && fractions.allSatisfy { $0 >= 0 },
+    require(!fractions.isEmpty && fractions.allSatisfy { $0 >= 0 },
                  "randomSplit: fractions must be non-negative, got \(fractions)")
     let total = fractions.reduce(0.0) { $0 + $1 }
-    precondition(Swift.abs(total - 1) < 1e-9, "randomSplit: fractions must add up to 1, got \(total)")
+    require(Swift.abs(total - 1) < 1e-9, "randomSplit: fractions must add up to 1, got \(total)")
     let order = generator.permutation(count)
     var parts: [[Int]] = []
     var start = 0

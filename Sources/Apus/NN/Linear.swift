@@ -10,7 +10,7 @@ public final class Linear: Module {
 
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, dtype: DType = .float32,
                 generator: RandomGenerator = .default) {
-        precondition(inFeatures > 0 && outFeatures > 0, "Linear: feature counts must be positive, got \(inFeatures)→\(outFeatures)")
+        require(inFeatures > 0 && outFeatures > 0, "Linear: feature counts must be positive, got \(inFeatures)→\(outFeatures)")
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         let bound = 1 / Double(inFeatures).squareRoot()
@@ -19,7 +19,7 @@ public final class Linear: Module {
     }
 
     public override func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.shape.last == inFeatures, "Linear(\(inFeatures)→\(outFeatures)): input of shape \(x.shape) does not end in \(inFeatures)")
+        require(x.shape.last == inFeatures, "Linear(\(inFeatures)→\(outFeatures)): input of shape \(x.shape) does not end in \(inFeatures)")
         let y = matmul(x, weight.value.T)
         return bias.map { y + $0.value } ?? y
     }

@@ -20,9 +20,9 @@ public func mseLoss(_ prediction: Tensor, _ target: Tensor, reduction: Reduction
 /// Cross-entropy of `logits` `[N, C]` against integer class `labels` `[N]`:
 /// `−log softmax(logits)[i, labels[i]]`, averaged by default.
 public func crossEntropy(_ logits: Tensor, _ labels: Tensor, reduction: Reduction = .mean) -> Tensor {
-    precondition(logits.rank == 2, "crossEntropy: logits must be [N, C], got \(logits.shape)")
-    precondition(labels.dtype == .int64, "crossEntropy: labels must be int64 class indices, got \(labels.dtype)")
-    precondition(labels.shape == [logits.shape[0]],
+    require(logits.rank == 2, "crossEntropy: logits must be [N, C], got \(logits.shape)")
+    require(labels.dtype == .int64, "crossEntropy: labels must be int64 class indices, got \(labels.dtype)")
+    require(labels.shape == [logits.shape[0]],
                  "crossEntropy: labels of shape \(labels.shape) do not match logits of shape \(logits.shape)")
     let picked = logSoftmax(logits, axis: 1).gather(axis: 1, index: labels.reshape([-1, 1])).reshape([-1])
     return reduction.apply(-picked)

@@ -12,7 +12,7 @@ open class Module {
 
     /// The forward computation.
     open func callAsFunction(_ input: Tensor) -> Tensor {
-        preconditionFailure("\(type(of: self)) does not override callAsFunction(_:)")
+        fatalError("\(type(of: self)) does not override callAsFunction(_:)")
     }
 
     /// Direct sub-modules with their names, found by reflection over stored properties.

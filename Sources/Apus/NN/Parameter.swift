@@ -8,7 +8,7 @@ public final class Parameter: @unchecked Sendable {
 
     /// A parameter holding `value` (converted to a leaf that requires grad).
     public init(_ value: Tensor) {
-        precondition(value.dtype.isFloatingPoint, "Parameter: values must be floating point, got \(value.dtype)")
+        require(value.dtype.isFloatingPoint, "Parameter: values must be floating point, got \(value.dtype)")
         self.value = value.contiguous().requiringGrad()
     }
 
@@ -26,7 +26,7 @@ public final class Parameter: @unchecked Sendable {
     ///
     /// Graphs built before keep the old value, so this is safe at any time.
     public func assign(_ newValue: Tensor) {
-        precondition(newValue.shape == value.shape,
+        require(newValue.shape == value.shape,
                      "Parameter.assign: shape \(newValue.shape) does not match parameter shape \(value.shape)")
         var t = newValue.cast(to: value.dtype).detached().contiguous()
         t.node = value.node

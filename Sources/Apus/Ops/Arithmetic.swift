@@ -102,7 +102,7 @@ private func extremum<F: NumericBinaryFunction>(_ f: F.Type, _ a: Tensor, _ b: T
 
 /// Elementwise negation.
 public prefix func - (x: Tensor) -> Tensor {
-    precondition(x.dtype != .bool, "neg: negation is not defined for bool tensors; use ! for logical not")
+    require(x.dtype != .bool, "neg: negation is not defined for bool tensors; use ! for logical not")
     let out = Elementwise.numeric(SubFn.self, scalarTensor(0, like: x), x, shape: x.shape)
     return recordUnary("neg", x, out) { g in -g }
 }

@@ -45,21 +45,21 @@ extension Tensor {
 
     /// Elementwise logical and of two bool tensors.
     public static func & (a: Tensor, b: Tensor) -> Tensor {
-        precondition(a.dtype == .bool && b.dtype == .bool, "&: expected bool tensors, got \(a.dtype) and \(b.dtype)")
+        require(a.dtype == .bool && b.dtype == .bool, "&: expected bool tensors, got \(a.dtype) and \(b.dtype)")
         let shape = broadcastShapes(a.shape, b.shape, op: "&")
         return Kernels.zip(a, b, Bool.self, to: Bool.self, shape: shape) { $0 && $1 }
     }
 
     /// Elementwise logical or of two bool tensors.
     public static func | (a: Tensor, b: Tensor) -> Tensor {
-        precondition(a.dtype == .bool && b.dtype == .bool, "|: expected bool tensors, got \(a.dtype) and \(b.dtype)")
+        require(a.dtype == .bool && b.dtype == .bool, "|: expected bool tensors, got \(a.dtype) and \(b.dtype)")
         let shape = broadcastShapes(a.shape, b.shape, op: "|")
         return Kernels.zip(a, b, Bool.self, to: Bool.self, shape: shape) { $0 || $1 }
     }
 
     /// Elementwise logical not of a bool tensor.
     public static prefix func ! (a: Tensor) -> Tensor {
-        precondition(a.dtype == .bool, "!: expected a bool tensor, got \(a.dtype)")
+        require(a.dtype == .bool, "!: expected a bool tensor, got \(a.dtype)")
         return Kernels.map(a, Bool.self, to: Bool.self) { !$0 }
     }
 
@@ -72,7 +72,7 @@ extension Tensor {
 /// Picks `a` where `condition` is true and `b` elsewhere, with broadcasting;
 /// the gradient flows to the chosen side only.
 public func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
-    precondition(condition.dtype == .bool, "where: condition must be a bool tensor, got \(condition.dtype)")
+    require(condition.dtype == .bool, "where: condition must be a bool tensor, got \(condition.dtype)")
     let (a, b, ab) = Elementwise.promote(a, b, op: "where")
     let shape = broadcastShapes(condition.shape, ab, op: "where")
     let mask = condition.cast(to: a.dtype).broadcastView(to: shape).contiguous()

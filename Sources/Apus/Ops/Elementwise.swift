@@ -44,7 +44,7 @@ enum Elementwise {
         case .float32: Kernels.zip(a, b, Float.self, to: Float.self, shape: shape, F.apply)
         case .float64: Kernels.zip(a, b, Double.self, to: Double.self, shape: shape, F.apply)
         case .int64: Kernels.zip(a, b, Int64.self, to: Int64.self, shape: shape, F.apply)
-        case .bool: preconditionFailure("arithmetic on bool tensors; cast them first")
+        case .bool: fatalError("arithmetic on bool tensors; cast them first")
         }
     }
 
@@ -52,7 +52,7 @@ enum Elementwise {
         switch a.dtype {
         case .float32: Kernels.zip(a, b, Float.self, to: Float.self, shape: shape, F.apply)
         case .float64: Kernels.zip(a, b, Double.self, to: Double.self, shape: shape, F.apply)
-        default: preconditionFailure("\(F.self): expected floating-point operands, got \(a.dtype)")
+        default: fatalError("\(F.self): expected floating-point operands, got \(a.dtype)")
         }
     }
 

@@ -8,10 +8,10 @@ private func blocks(_ shape: [Int], _ axis: Int) -> (outer: Int, inner: Int) {
 
 /// Int64 indices of `index`, each checked against `bound`.
 private func checkedIndices(_ index: Tensor, bound: Int, op: String, allowNegative: Bool = true) -> [Int] {
-    precondition(index.dtype == .int64, "\(op): indices must be int64, got \(index.dtype)")
+    require(index.dtype == .int64, "\(op): indices must be int64, got \(index.dtype)")
     return index.toArray(as: Int64.self).map { v in
         let i = Int(v)
-        precondition(i >= (allowNegative ? -bound : 0) && i < bound, "\(op): index \(v) out of range for dimension of size \(bound)")
+        require(i >= (allowNegative ? -bound : 0) && i < bound, "\(op): index \(v) out of range for dimension of size \(bound)")
         return i < 0 ? i + bound : i
     }
 }
@@ -94,7 +94,7 @@ extension Tensor {
     /// The slices at `indices` (1-D int64) along `axis`, in that order (`torch.index_select`).
     public func indexSelect(axis: Int, indices: Tensor) -> Tensor {
         let a = normalizedAxis(axis, op: "indexSelect")
-        precondition(indices.rank == 1, "indexSelect: indices must be 1-D, got shape \(indices.shape)")
+        require(indices.rank == 1, "indexSelect: indices must be 1-D, got shape \(indices.shape)")
         let idx = checkedIndices(indices, bound: shape[a], op: "indexSelect")
         let x = contiguous()
         let out = dtype.dispatch(IndexSelectKernel(x: x, indices: idx, axis: a))
@@ -125,7 +125,7 @@ extension Tensor {
     /// repeated indices accumulate.
     public func scatterAdd(axis: Int, index: Tensor, source: Tensor) -> Tensor {
         let a = normalizedAxis(axis, op: "scatterAdd")
-        precondition(index.shape == source.shape, "scatterAdd: index shape \(index.shape) != source shape \(source.shape)")
+        require(index.shape == source.shape, "scatterAdd: index shape \(index.shape) != source shape \(source.shape)")
         checkIndexShape(index.shape, against: shape, axis: a, op: "scatterAdd")
         // Only the dtypes are unified: source may be longer or shorter than self along `axis`.
         let (base, src) = Elementwise.promoteTypes(self, source)
@@ -140,16 +140,16 @@ extension Tensor {
     }
 
     private func checkIndexShape(_ indexShape: [Int], against shape: [Int], axis: Int, op: String) {
-        precondition(indexShape.count == shape.count, "\(op): index of shape \(indexShape) must have the rank of \(shape)")
+        require(indexShape.count == shape.count, "\(op): index of shape \(indexShape) must have the rank of \(shape)")
         for d in 0..<shape.count where d != axis {
-            precondition(indexShape[d] == shape[d], "\(op): index shape \(indexShape) must match \(shape) except along axis \(axis)")
+            require(indexShape[d] == shape[d], "\(op): index shape \(indexShape) must match \(shape) except along axis \(axis)")
         }
     }
 }
 
 /// One-hot encoding of int64 class indices: shape `indices.shape + [classes]`.
 public func oneHot(_ indices: Tensor, classes: Int, dtype: DType = .float32) -> Tensor {
-    precondition(classes > 0, "oneHot: classes must be positive, got \(classes)")
+    require(classes > 0, "oneHot: classes must be positive, got \(classes)")
     let idx = checkedIndices(indices.contiguous(), bound: classes, op: "oneHot", allowNegative: false)
     var values = [Double](repeating: 0, count: idx.count * classes)
     for (r, i) in idx.enumerated() { values[r * classes + i] = 1 }

@@ -2,16 +2,16 @@
 
 /// Joins tensors along an existing `axis`; all other dimensions must agree.
 public func concat(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
-    precondition(!tensors.isEmpty, "concat: no tensors given")
+    require(!tensors.isEmpty, "concat: no tensors given")
     let first = tensors[0]
     let a = first.normalizedAxis(axis, op: "concat")
     let dtype = tensors.map(\.dtype).reduce(first.dtype, DType.promoted)
     let inputs = tensors.map { $0.cast(to: dtype) }
     var shape = first.shape
     for t in inputs.dropFirst() {
-        precondition(t.rank == first.rank, "concat: tensors of shapes \(first.shape) and \(t.shape) differ in rank")
+        require(t.rank == first.rank, "concat: tensors of shapes \(first.shape) and \(t.shape) differ in rank")
         for d in 0..<t.rank where d != a {
-            precondition(t.shape[d] == first.shape[d], "concat: shapes \(first.shape) and \(t.shape) differ outside axis \(axis)")
+            require(t.shape[d] == first.shape[d], "concat: shapes \(first.shape) and \(t.shape) differ outside axis \(axis)")
         }
     }
     shape[a] = inputs.map { $0.shape[a] }.reduce(0, +)
@@ -32,8 +32,8 @@ public func concat(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
 
 /// Joins tensors of one shape along a new `axis`.
 public func stack(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
-    precondition(!tensors.isEmpty, "stack: no tensors given")
-    for t in tensors { precondition(t.shape == tensors[0].shape, "stack: shapes \(tensors[0].shape) and \(t.shape) differ") }
+    require(!tensors.isEmpty, "stack: no tensors given")
+    for t in tensors { require(t.shape == tensors[0].shape, "stack: shapes \(tensors[0].shape) and \(t.shape) differ") }
     return concat(tensors.map { $0.unsqueezed(axis: axis) }, axis: axis)
 }
 
@@ -41,7 +41,7 @@ extension Tensor {
     /// Views of consecutive pieces of `sizes` along `axis` (the sizes must add up to the dimension).
     public func split(sizes: [Int], axis: Int = 0) -> [Tensor] {
         let a = normalizedAxis(axis, op: "split")
-        precondition(sizes.allSatisfy { $0 >= 0 } && sizes.reduce(0, +) == shape[a],
+        require(sizes.allSatisfy { $0 >= 0 } && sizes.reduce(0, +) == shape[a],
                      "split: sizes \(sizes) do not add up to \(shape[a]) along axis \(axis) of shape \(shape)")
         var start = 0
         return sizes.map { n in
@@ -52,14 +52,14 @@ extension Tensor {
 
     /// Views of pieces of `size` along `axis` (the last may be smaller).
     public func split(size: Int, axis: Int = 0) -> [Tensor] {
-        precondition(size > 0, "split: size must be positive, got \(size)")
+        require(size > 0, "split: size must be positive, got \(size)")
         let n = shape[normalizedAxis(axis, op: "split")]
         return split(sizes: stride(from: 0, to: n, by: size).map { Swift.min(size, n - $0) }, axis: axis)
     }
 
     /// `chunks` views of (nearly) equal size along `axis`, as `torch.chunk`.
     public func chunk(_ chunks: Int, axis: Int = 0) -> [Tensor] {
-        precondition(chunks > 0, "chunk: chunks must be positive, got \(chunks)")
+        require(chunks > 0, "chunk: chunks must be positive, got \(chunks)")
         let n = shape[normalizedAxis(axis, op: "chunk")]
         return split(size: Swift.max(1, (n + chunks - 1) / chunks), axis: axis)
     }

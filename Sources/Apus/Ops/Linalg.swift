@@ -3,10 +3,10 @@
 /// Matrix product with NumPy semantics: 1-D operands are promoted to row/column vectors and
 /// the added dimension removed again; leading (batch) dimensions broadcast.
 public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
-    precondition(a.rank >= 1 && b.rank >= 1, "matmul: operands must have at least 1 dimension, got \(a.shape) and \(b.shape)")
+    require(a.rank >= 1 && b.rank >= 1, "matmul: operands must have at least 1 dimension, got \(a.shape) and \(b.shape)")
     // Checked here so that messages show the shapes as given (1-D operands are reshaped below).
     let (ka, kb) = (a.shape[a.rank - 1], b.shape[Swift.max(b.rank - 2, 0)])
-    precondition(ka == kb, "matmul: shapes \(a.shape) and \(b.shape) are not aligned (\(ka) != \(kb))")
+    require(ka == kb, "matmul: shapes \(a.shape) and \(b.shape) are not aligned (\(ka) != \(kb))")
     if a.rank > 2 || b.rank > 2 {
         _ = broadcastShapes(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)),
                             op: "matmul: batch dimensions of \(a.shape) and \(b.shape)")
@@ -28,7 +28,7 @@ private func batchedMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
     let (a, b) = Elementwise.promoteTypes(a, b, floating: true)
     let (m, k) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
     let (k2, n) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
-    precondition(k == k2, "matmul: shapes \(a.shape) and \(b.shape) are not aligned (\(k) != \(k2))")
+    require(k == k2, "matmul: shapes \(a.shape) and \(b.shape) are not aligned (\(k) != \(k2))")
     let batch = broadcastShapes(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)), op: "matmul")
     let out = Tensor(empty: batch + [m, n], dtype: a.dtype)
     let ea = a.broadcastView(to: batch + [m, k])

@@ -16,7 +16,7 @@ struct ReductionLayout {
         let all = Array(0..<x.rank)
         let listed = (axes ?? all).map { x.normalizedAxis($0, op: op) }
         let reduced = Set(listed)
-        precondition(reduced.count == listed.count, "\(op): axes \(axes ?? all) name the same axis twice (shape \(x.shape))")
+        require(reduced.count == listed.count, "\(op): axes \(axes ?? all) name the same axis twice (shape \(x.shape))")
         let sortedAxes = reduced.sorted()
         self.axes = sortedAxes
         let kept = all.filter { !reduced.contains($0) }
@@ -53,7 +53,7 @@ extension Tensor {
     /// Number of elements each output of a reduction over `axes` combines; repeated axes are an error.
     private func reducedCount(_ axes: [Int]?, op: String) -> Int {
         let listed = (axes ?? Array(0..<rank)).map { normalizedAxis($0, op: op) }
-        precondition(Set(listed).count == listed.count, "\(op): axes \(axes ?? []) name the same axis twice (shape \(shape))")
+        require(Set(listed).count == listed.count, "\(op): axes \(axes ?? []) name the same axis twice (shape \(shape))")
         return listed.map { shape[$0] }.reduce(1, *)
     }
 
@@ -64,7 +64,7 @@ extension Tensor {
     public func mean(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         let x = dtype.isFloatingPoint ? self : cast(to: .float32)
         let n = reducedCount(axes, op: "mean")
-        precondition(n > 0, "mean: reducing over an empty dimension of shape \(shape)")
+        require(n > 0, "mean: reducing over an empty dimension of shape \(shape)")
         return x.sum(axes: axes, keepDims: keepDims) / Double(n)
     }
 
@@ -74,7 +74,7 @@ extension Tensor {
     /// Variance over `axes` with Bessel's correction by default (`correction` 1 divides by N − 1, 0 by N).
     public func variance(axes: [Int]? = nil, correction: Int = 1, keepDims: Bool = false) -> Tensor {
         let n = reducedCount(axes, op: "variance")
-        precondition(n - correction > 0, "variance: \(n) elements with correction \(correction)")
+        require(n - correction > 0, "variance: \(n) elements with correction \(correction)")
         let centered = self - mean(axes: axes, keepDims: true)
         return (centered * centered).sum(axes: axes, keepDims: keepDims) / Double(n - correction)
     }
@@ -106,7 +106,7 @@ extension Tensor {
     private func extreme(axes: [Int]?, keepDims: Bool, largest: Bool) -> Tensor {
         let op = largest ? "max" : "min"
         let layout = ReductionLayout(self, axes: axes, keepDims: keepDims, op: op)
-        precondition(layout.length > 0, "\(op): reducing over an empty dimension of shape \(shape)")
+        require(layout.length > 0, "\(op): reducing over an empty dimension of shape \(shape)")
         let index = layout.block.argExtremeRows(layout, largest: largest)
         let values = layout.block.reshape([layout.rows, layout.length])
             .gatherRows(index).reshape(layout.outShape)
@@ -127,7 +127,7 @@ extension Tensor {
         let op = largest ? "argmax" : "argmin"
         let x = axis == nil ? detached().reshape([count]) : detached()
         let layout = ReductionLayout(x, axes: [axis ?? 0], keepDims: keepDims && axis != nil, op: op)
-        precondition(layout.length > 0, "\(op): empty dimension in shape \(shape)")
+        require(layout.length > 0, "\(op): empty dimension in shape \(shape)")
         let idx = layout.block.argExtremeRows(layout, largest: largest)
         if axis == nil { return idx.reshape(keepDims ? [Int](repeating: 1, count: rank) : []) }
         return idx.reshape(layout.outShape)

@@ -5,12 +5,12 @@ extension Tensor {
     /// A stride-0 view of `self` broadcast to `shape` (no autograd; kernels use it).
     func broadcastView(to target: [Int]) -> Tensor {
         if shape == target { return self }
-        precondition(target.count >= rank, "expand: cannot expand shape \(shape) to \(target)")
+        require(target.count >= rank, "expand: cannot expand shape \(shape) to \(target)")
         let lead = target.count - rank
         var newStrides = [Int](repeating: 0, count: target.count)
         for i in 0..<target.count where i >= lead {
             let d = shape[i - lead]
-            precondition(d == target[i] || d == 1, "expand: cannot expand shape \(shape) to \(target)")
+            require(d == target[i] || d == 1, "expand: cannot expand shape \(shape) to \(target)")
             newStrides[i] = d == 1 && target[i] != 1 ? 0 : strides[i - lead]
         }
         return Tensor(storage: storage, shape: target, strides: newStrides, offset: offset)
@@ -27,7 +27,7 @@ extension Tensor {
     public func sum(toShape target: [Int]) -> Tensor {
         if shape == target { return self }
         let lead = rank - target.count
-        precondition(lead >= 0, "sum(toShape:): cannot reduce shape \(shape) to \(target)")
+        require(lead >= 0, "sum(toShape:): cannot reduce shape \(shape) to \(target)")
         var axes = Array(0..<lead)
         for i in 0..<target.count where target[i] == 1 && shape[i + lead] != 1 { axes.append(i + lead) }
         var r = axes.isEmpty ? self : sum(axes: axes, keepDims: true)
@@ -41,12 +41,12 @@ extension Tensor {
         var target = newShape
         let known = newShape.filter { $0 != -1 }.reduce(1, *)
         let inferred = newShape.filter { $0 == -1 }.count
-        precondition(inferred <= 1, "reshape: only one dimension can be -1, got \(newShape)")
+        require(inferred <= 1, "reshape: only one dimension can be -1, got \(newShape)")
         if inferred == 1 {
-            precondition(known > 0 && count % known == 0, "reshape: cannot reshape tensor of shape \(shape) into \(newShape)")
+            require(known > 0 && count % known == 0, "reshape: cannot reshape tensor of shape \(shape) into \(newShape)")
             target[newShape.firstIndex(of: -1)!] = count / known
         }
-        precondition(target.reduce(1, *) == count, "reshape: cannot reshape tensor of shape \(shape) (\(count) elements) into \(newShape)")
+        require(target.reduce(1, *) == count, "reshape: cannot reshape tensor of shape \(shape) (\(count) elements) into \(newShape)")
         if target == shape { return self }
         let base = contiguous()
         let out = Tensor(storage: base.storage, shape: target, offset: base.offset)
@@ -58,16 +58,16 @@ extension Tensor {
     public func flatten(startAxis: Int = 0, endAxis: Int = -1) -> Tensor {
         if rank == 0 { return reshape([1]) }
         let s = normalizedAxis(startAxis, op: "flatten"), e = normalizedAxis(endAxis, op: "flatten")
-        precondition(s <= e, "flatten: startAxis \(startAxis) after endAxis \(endAxis)")
+        require(s <= e, "flatten: startAxis \(startAxis) after endAxis \(endAxis)")
         let merged = shape[s...e].reduce(1, *)
         return reshape(Array(shape[..<s]) + [merged] + Array(shape[(e + 1)...]))
     }
 
     /// Dimensions reordered: output axis `i` is input axis `axes[i]`.
     public func permute(_ axes: [Int]) -> Tensor {
-        precondition(axes.count == rank, "permute: \(axes) does not list the \(rank) axes of shape \(shape)")
+        require(axes.count == rank, "permute: \(axes) does not list the \(rank) axes of shape \(shape)")
         let axes = axes.map { normalizedAxis($0, op: "permute") }
-        precondition(Set(axes).count == rank, "permute: \(axes) repeats an axis")
+        require(Set(axes).count == rank, "permute: \(axes) repeats an axis")
         let out = Tensor(storage: storage, shape: axes.map { shape[$0] }, strides: axes.map { strides[$0] }, offset: offset)
         var inverse = [Int](repeating: 0, count: rank)
         for (i, a) in axes.enumerated() { inverse[a] = i }
@@ -76,7 +76,7 @@ extension Tensor {
 
     /// Swaps two dimensions.
     public func transposed(_ axis0: Int = -2, _ axis1: Int = -1) -> Tensor {
-        precondition(rank >= 2, "transposed: tensor of shape \(shape) has fewer than 2 dimensions")
+        require(rank >= 2, "transposed: tensor of shape \(shape) has fewer than 2 dimensions")
         var axes = Array(0..<rank)
         axes.swapAt(normalizedAxis(axis0, op: "transposed"), normalizedAxis(axis1, op: "transposed"))
         return permute(axes)

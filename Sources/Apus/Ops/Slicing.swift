@@ -72,7 +72,7 @@ extension Tensor {
     /// A view of `self` along `axis`: positions `start..<end` every `step` (Python slice rules).
     public func slice(axis: Int, start: Int? = nil, end: Int? = nil, step: Int = 1) -> Tensor {
         let a = normalizedAxis(axis, op: "slice")
-        precondition(step > 0, "slice: step must be positive, got \(step)")
+        require(step > 0, "slice: step must be positive, got \(step)")
         let n = shape[a]
         func clamp(_ v: Int?, _ default: Int) -> Int {
             guard let v else { return `default` }
@@ -93,7 +93,7 @@ extension Tensor {
     public func select(axis: Int, index: Int) -> Tensor {
         let a = normalizedAxis(axis, op: "select")
         let i = index < 0 ? index + shape[a] : index
-        precondition(i >= 0 && i < shape[a], "select: index \(index) out of range for axis \(axis) of shape \(shape)")
+        require(i >= 0 && i < shape[a], "select: index \(index) out of range for axis \(axis) of shape \(shape)")
         var s = shape, st = strides
         s.remove(at: a); st.remove(at: a)
         let out = Tensor(storage: storage, shape: s, strides: st, offset: offset + i * strides[a])
@@ -119,14 +119,14 @@ extension Tensor {
         for index in indices {
             switch index {
             case .at(let i):
-                precondition(axis < t.rank, "subscript: too many indices for tensor of shape \(shape)")
+                require(axis < t.rank, "subscript: too many indices for tensor of shape \(shape)")
                 t = t.select(axis: axis, index: i)
             case .slice(let start, let end, let step):
-                precondition(axis < t.rank, "subscript: too many indices for tensor of shape \(shape)")
+                require(axis < t.rank, "subscript: too many indices for tensor of shape \(shape)")
                 t = t.slice(axis: axis, start: start, end: end, step: step)
                 axis += 1
             case .all:
-                precondition(axis < t.rank, "subscript: too many indices for tensor of shape \(shape)")
+                require(axis < t.rank, "subscript: too many indices for tensor of shape \(shape)")
                 axis += 1
             case .newAxis:
                 t = t.unsqueezed(axis: axis)
@@ -156,7 +156,7 @@ extension Tensor {
     /// `indices` preceded by `.all` for every dimension they do not consume.
     private func expandingEllipsis(_ indices: [TensorIndex]) -> [TensorIndex] {
         let consumed = indices.filter { if case .newAxis = $0 { false } else { true } }.count
-        precondition(consumed <= rank, "subscript: too many indices for tensor of shape \(shape)")
+        require(consumed <= rank, "subscript: too many indices for tensor of shape \(shape)")
         return [TensorIndex](repeating: .all, count: rank - consumed) + indices
     }
 

@@ -76,8 +76,8 @@ public func sign(_ x: Tensor) -> Tensor {
 
 /// Each element limited to `[min, max]` (either bound may be omitted); gradient 1 inside, 0 where clipped.
 public func clamp(_ x: Tensor, min lo: Double? = nil, max hi: Double? = nil) -> Tensor {
-    precondition(lo != nil || hi != nil, "clamp: give at least one of min and max")
-    if let lo, let hi { precondition(lo <= hi, "clamp: min \(lo) > max \(hi)") }
+    require(lo != nil || hi != nil, "clamp: give at least one of min and max")
+    if let lo, let hi { require(lo <= hi, "clamp: min \(lo) > max \(hi)") }
     var out = x.detached()
     if let lo { out = noGrad { maximum(out, scalarTensor(lo, like: x)) } }
     if let hi { out = noGrad { minimum(out, scalarTensor(hi, like: x)) } }

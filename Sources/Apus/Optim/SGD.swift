@@ -16,10 +16,10 @@ public final class SGD: Optimizer {
 
     public init(_ parameters: [Parameter], lr: Double, momentum: Double = 0, dampening: Double = 0,
                 weightDecay: Double = 0, nesterov: Bool = false) {
-        precondition(lr >= 0 && lr.isFinite, "SGD: learning rate must be a finite non-negative number, got \(lr)")
-        precondition(momentum >= 0, "SGD: momentum must be non-negative, got \(momentum)")
-        precondition(weightDecay >= 0, "SGD: weight decay must be non-negative, got \(weightDecay)")
-        precondition(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum needs momentum > 0 and no dampening")
+        require(lr >= 0 && lr.isFinite, "SGD: learning rate must be a finite non-negative number, got \(lr)")
+        require(momentum >= 0, "SGD: momentum must be non-negative, got \(momentum)")
+        require(weightDecay >= 0, "SGD: weight decay must be non-negative, got \(weightDecay)")
+        require(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum needs momentum > 0 and no dampening")
         self.parameters = parameters
         self.lr = lr
         self.momentum = momentum

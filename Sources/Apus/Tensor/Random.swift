@@ -67,7 +67,7 @@ public final class RandomGenerator: @unchecked Sendable {
 
     /// A uniformly random integer in `0..<bound`.
     public func integer(below bound: Int) -> Int {
-        precondition(bound > 0, "integer(below:): bound must be positive")
+        require(bound > 0, "integer(below:): bound must be positive")
         lock.lock(); defer { lock.unlock() }
         return Int(nextUnlocked() % UInt64(bound))
     }
@@ -126,13 +126,13 @@ extension Tensor {
     /// 1 with probability `p`, else 0.
     public static func bernoulli(_ shape: [Int], p: Double, dtype: DType = .float32,
                                  generator: RandomGenerator = .default) -> Tensor {
-        precondition((0...1).contains(p), "bernoulli: p must be in [0, 1], got \(p)")
+        require((0...1).contains(p), "bernoulli: p must be in [0, 1], got \(p)")
         return Tensor(shape: shape, values: generator.uniforms(shape.reduce(1, *)).map { $0 < p ? 1 : 0 }, dtype: dtype)
     }
 
     /// Uniform random integers in `low..<high` as int64.
     public static func randint(_ low: Int, _ high: Int, shape: [Int], generator: RandomGenerator = .default) -> Tensor {
-        precondition(high > low, "randint: empty range \(low)..<\(high)")
+        require(high > low, "randint: empty range \(low)..<\(high)")
         return Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Double(low + generator.integer(below: high - low)) },
                       dtype: .int64)
     }

@@ -26,7 +26,7 @@ extension Tensor {
     /// Without `dtype` the result is int64 when `start`, `end` and `step` are whole numbers and
     /// float32 otherwise, so `arange(0, 1, step: 0.25)` is `[0, 0.25, 0.5, 0.75]`.
     public static func arange(_ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType? = nil) -> Tensor {
-        precondition(step != 0, "arange: step must be non-zero")
+        require(step != 0, "arange: step must be non-zero")
         let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         let whole = [start, end, step].allSatisfy { $0.rounded() == $0 }
         return Tensor(shape: [n], values: (0..<n).map { start + Double($0) * step },
@@ -40,7 +40,7 @@ extension Tensor {
 
     /// `count` evenly spaced values from `start` to `end` inclusive (just `start` when `count` is 1).
     public static func linspace(_ start: Double, _ end: Double, count: Int, dtype: DType = .float32) -> Tensor {
-        precondition(count >= 0, "linspace: count must be non-negative, got \(count)")
+        require(count >= 0, "linspace: count must be non-negative, got \(count)")
         let step = count > 1 ? (end - start) / Double(count - 1) : 0
         return Tensor(shape: [count], values: (0..<count).map { i in
             count > 1 && i == count - 1 ? end : start + Double(i) * step

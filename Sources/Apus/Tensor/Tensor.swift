@@ -32,7 +32,7 @@ public struct Tensor: @unchecked Sendable {
     /// A new zero-filled contiguous tensor.
     @usableFromInline
     init(empty shape: [Int], dtype: DType) {
-        for d in shape { precondition(d >= 0, "Tensor: negative dimension in shape \(shape)") }
+        for d in shape { require(d >= 0, "Tensor: negative dimension in shape \(shape)") }
         self.init(storage: Storage(dtype: dtype, count: shape.reduce(1, *)), shape: shape)
     }
 
@@ -68,7 +68,7 @@ public struct Tensor: @unchecked Sendable {
     func normalizedAxis(_ axis: Int, op: String, rank r: Int? = nil) -> Int {
         let r = r ?? rank
         let a = axis < 0 ? axis + r : axis
-        precondition(a >= 0 && a < Swift.max(r, 1), "\(op): axis \(axis) out of range for tensor of shape \(shape)")
+        require(a >= 0 && a < Swift.max(r, 1), "\(op): axis \(axis) out of range for tensor of shape \(shape)")
         return a
     }
 
@@ -76,10 +76,10 @@ public struct Tensor: @unchecked Sendable {
 
     /// Storage offset of the element at a multi-index.
     func storageIndex(_ index: [Int]) -> Int {
-        precondition(index.count == rank, "Tensor: index \(index) has \(index.count) components, tensor has shape \(shape)")
+        require(index.count == rank, "Tensor: index \(index) has \(index.count) components, tensor has shape \(shape)")
         var o = offset
         for (i, v) in index.enumerated() {
-            precondition(v >= 0 && v < shape[i], "Tensor: index \(index) out of bounds for shape \(shape)")
+            require(v >= 0 && v < shape[i], "Tensor: index \(index) out of bounds for shape \(shape)")
             o += v * strides[i]
         }
         return o
@@ -87,7 +87,7 @@ public struct Tensor: @unchecked Sendable {
 
     /// The single element of a one-element tensor, as a double.
     public func item() -> Double {
-        precondition(count == 1, "item(): tensor of shape \(shape) has \(count) elements, expected 1")
+        require(count == 1, "item(): tensor of shape \(shape) has \(count) elements, expected 1")
         return element(atStorageIndex: offset)
     }
 
@@ -148,7 +148,7 @@ public struct Tensor: @unchecked Sendable {
     /// Stops with a clear message when an in-place write would change a tensor autograd records.
     func checkMutable(op: String) {
         if node != nil && GradMode.isEnabled {
-            preconditionFailure("""
+            fatalError("""
                 \(op): in-place mutation of a tensor that requires grad (shape \(shape)) while gradients \
                 are recorded; mutate inside noGrad { } or on x.detached()
                 """)

@@ -34,7 +34,7 @@ public indirect enum TensorLiteral: ExpressibleByArrayLiteral, ExpressibleByInte
                 for item in items {
                     var dummy: [Int]? = nil
                     let s = visit(item, depth: depth + 1, shape: &dummy)
-                    if let inner { precondition(inner == s, "Tensor literal: ragged nested array (rows of shapes \(inner) and \(s))") }
+                    if let inner { require(inner == s, "Tensor literal: ragged nested array (rows of shapes \(inner) and \(s))") }
                     inner = s
                 }
                 return [items.count] + (inner ?? [])
@@ -66,7 +66,7 @@ extension Tensor: ExpressibleByArrayLiteral, ExpressibleByFloatLiteral, Expressi
 
     /// A tensor of `shape` holding `values` (row-major) converted to `dtype`.
     public init(shape: [Int], values: [Double], dtype: DType = .float32) {
-        precondition(shape.reduce(1, *) == values.count,
+        require(shape.reduce(1, *) == values.count,
                      "Tensor(shape:values:): \(values.count) values do not fill shape \(shape)")
         self.init(scalars: values, shape: shape)
         if dtype != .float64 { self = Kernels.cast(self, to: dtype) }
@@ -77,7 +77,7 @@ extension Tensor: ExpressibleByArrayLiteral, ExpressibleByFloatLiteral, Expressi
     /// `shape` defaults to one dimension of `scalars.count`.
     public init<S: TensorScalar>(scalars: [S], shape: [Int]? = nil) {
         let shape = shape ?? [scalars.count]
-        precondition(shape.reduce(1, *) == scalars.count,
+        require(shape.reduce(1, *) == scalars.count,
                      "Tensor(scalars:shape:): \(scalars.count) scalars do not fill shape \(shape)")
         self.init(empty: shape, dtype: S.dtype)
         let p = storage.pointer(S.self)

@@ -37,7 +37,7 @@ public struct ClassifierTrainer {
     @discardableResult
     public func fit<D: Dataset>(_ train: DataLoader<D>, validation: (any Dataset)? = nil, epochs: Int,
                                 onEpoch: (EpochReport) -> Void = { _ in }) -> [EpochReport] {
-        precondition(epochs >= 0, "fit: epochs must be non-negative, got \(epochs)")
+        require(epochs >= 0, "fit: epochs must be non-negative, got \(epochs)")
         var reports: [EpochReport] = []
         guard epochs > 0 else { return reports }
         for epoch in 1...epochs {
