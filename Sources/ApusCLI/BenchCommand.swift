@@ -41,7 +41,7 @@ struct BenchCommand: ParsableCommand {
             return
         }
         let scale: BenchmarkScale = quick ? .quick : .full
-        print("# apus bench (\(scale.rawValue)), \(BenchmarkSuite.requestedThreads) threads"
+        print("# apus bench (\(scale.rawValue)), \(BenchmarkSuite.threads) threads"
               + " (APUS_NUM_THREADS=\(ProcessInfo.processInfo.environment["APUS_NUM_THREADS"] ?? "unset"))")
         print(pad("workload", 26) + pad("figure", 12, right: true) + "  unit")
         fflush(nil)

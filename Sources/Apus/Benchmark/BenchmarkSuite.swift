@@ -1,5 +1,3 @@
-import Foundation
-
 /// The workloads `apus bench` runs, in order, and how to run a selection of them.
 ///
 /// GEMM names give the problem as `M×K×N` of `C[M×N] = A[M×K]·B[K×N]`; `AtB` and `ABt` mark a
@@ -28,10 +26,7 @@ public enum BenchmarkSuite {
         return workloads.filter { $0.matches(filter) }
     }
 
-    /// The number of threads the library's parallel kernels are asked to use:
-    /// `APUS_NUM_THREADS` if it is a positive integer, else the number of active cores.
-    public static var requestedThreads: Int {
-        if let s = ProcessInfo.processInfo.environment["APUS_NUM_THREADS"], let n = Int(s), n > 0 { return n }
-        return ProcessInfo.processInfo.activeProcessorCount
-    }
+    /// The number of threads the library's parallel kernels use: `APUS_NUM_THREADS` if it is a
+    /// positive integer, else the number of active cores.
+    public static var threads: Int { ThreadPool.threadCount }
 }
