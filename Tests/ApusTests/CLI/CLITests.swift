@@ -106,6 +106,9 @@ struct BadInvocation: Sendable, CustomTestStringConvertible {
     BadInvocation(arguments: ["train", "--frobnicate"], mentions: ["--frobnicate"]),
     BadInvocation(arguments: ["train", "extra"], mentions: ["extra"]),
     BadInvocation(arguments: ["nosuchcommand"], mentions: ["nosuchcommand"]),
+    BadInvocation(arguments: ["bench", "--only", "nosuchworkload"], mentions: ["--only", "nosuchworkload"]),
+    BadInvocation(arguments: ["bench", "--only"], mentions: ["--only"]),
+    BadInvocation(arguments: ["bench", "--threads", "2"], mentions: ["--threads"]),
 ])
 func badInvocationFailsWithOneErrorLine(_ case_: BadInvocation) throws {
     let r = try apus(case_.arguments)
@@ -202,4 +205,31 @@ private func lastLineJSON(_ r: Outcome) throws -> [String: Any] {
     let j = try lastLineJSON(r)
     let loss = j["train_loss"] as? String
     #expect(loss == "NaN" || loss == "Infinity", "train_loss: \(String(describing: j["train_loss"]))")
+}
+
+// MARK: - Benchmarks
+
+@Test func benchQuickJSONReportsAPositiveFigure() throws {
+    let r = try apus(["bench", "--quick", "--only", "gemm-256", "--json"])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    #expect(r.stderr.isEmpty)
+    for marker in crashMarkers { #expect(!r.stderr.contains(marker) && !r.stdout.contains(marker)) }
+    let j = try lastLineJSON(r)
+    // Only the selected workload ran.
+    #expect(Array(j.keys) == ["gemm-256"])
+    let entry = try #require(j["gemm-256"] as? [String: Any])
+    #expect(entry["unit"] as? String == "GFLOP/s")
+    let value = try #require(entry["value"] as? Double)
+    #expect(value > 0 && value.isFinite)
+    // The table row precedes the JSON.
+    #expect(r.stdoutLines.contains { $0.hasPrefix("gemm-256") && $0.hasSuffix("GFLOP/s") })
+}
+
+@Test func benchListNamesEveryWorkloadWithoutRunningThem() throws {
+    let r = try apus(["bench", "--list"])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    for name in ["mlp-epoch", "gemm-256", "gemm-2048", "gemm-mlp-AtB-784x128x256", "softmax-1000x1000", "autograd-add-1elem"] {
+        #expect(r.stdout.contains(name), "missing \(name)")
+    }
+    #expect(!r.stdout.contains("# apus bench"))   // no run header: nothing was measured
 }

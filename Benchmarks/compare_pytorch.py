@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+"""Runs Apus's benchmark workloads (`apus bench`) and the same workloads in PyTorch and NumPy,
+and prints one comparison table.
+
+Usage (from the repository root):
+
+    python3 Benchmarks/compare_pytorch.py                 # 2 threads, full runs
+    python3 Benchmarks/compare_pytorch.py --threads 1 --quick
+    python3 Benchmarks/compare_pytorch.py --apus .build/release/apus --rounds 3
+
+Needs PyTorch and NumPy; threadpoolctl (`pip install threadpoolctl`) to report which OpenBLAS
+kernel NumPy used. Not part of CI.
+
+What runs where:
+  * Apus: `swift run -c release apus bench --json` (or the binary given by --apus) with
+    APUS_NUM_THREADS=N.
+  * PyTorch: a child process (torch.set_num_threads(N), OMP_NUM_THREADS=N) for GEMM,
+    elementwise and autograd overhead; another child that runs only the MLP epoch and then reads
+    its peak RSS (getrusage ru_maxrss), so the figure is not inflated by the other workloads.
+  * NumPy (GEMM only): a child whose environment has OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
+    removed (this machine's environment sets OPENBLAS_CORETYPE=Haswell, which holds OpenBLAS to
+    AVX2 kernels) and OPENBLAS_NUM_THREADS=N.
+
+Every workload uses the timing method of Apus's `Stopwatch` (Sources/Apus/Benchmark): untimed
+warm-up runs, then as many timed runs as fit in a target time (within a minimum and maximum
+count, judged from the last warm-up run), reporting the best run, on a monotonic clock
+(time.perf_counter). The shapes, repetition counts and units are those of Sources/Apus/Benchmark.
+
+On a machine shared with other work, `--rounds R` repeats the whole comparison R times
+(alternating the libraries) and keeps each cell's best figure, the same best-of rule one level up.
+
+The ratio column is oriented so that > 1 means Apus is better: PyTorch time / Apus time for
+times (s/epoch, µs/op) and memory (MB), Apus / PyTorch for throughputs (GFLOP/s, Melem/s).
+"""
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+# name, M, K, N, layout ("plain", "transposedA": A = [K×M]ᵀ, "transposedB": B = [N×K]ᵀ), as in BenchmarkSuite.swift.
+GEMMS = [(f"gemm-{n}", n, n, n, "plain") for n in (256, 512, 1024, 2048)] + [
+    ("gemm-mlp-fwd-128x784x256", 128, 784, 256, "plain"),
+    ("gemm-mlp-AtB-784x128x256", 784, 128, 256, "transposedA"),
+    ("gemm-mlp-ABt-128x256x784", 128, 256, 784, "transposedB"),
+]
+ELEMENTWISE = ["add-1M", "mul-1M", "exp-1M", "tanh-1M", "sum-1M", "softmax-1000x1000"]
+UNITS = {"mlp-epoch": "s/epoch", "mlp-peak-rss": "MB", "autograd-add-1elem": "µs/op"}
+UNITS.update({g[0]: "GFLOP/s" for g in GEMMS})
+UNITS.update({e: "Melem/s" for e in ELEMENTWISE})
+ORDER = ["mlp-epoch", "mlp-peak-rss"] + [g[0] for g in GEMMS] + ELEMENTWISE + ["autograd-add-1elem"]
+LOWER_IS_BETTER = {"s/epoch", "µs/op", "MB"}
+
+
+# ---------------------------------------------------------------- timing (as Stopwatch.swift)
+
+def time_once(body):
+    start = time.perf_counter()
+    body()
+    return time.perf_counter() - start
+
+
+def measure(body, warmup=1, repetitions=None, target=None, min_reps=3, max_reps=1000):
+    """Best time of `repetitions` runs after `warmup` untimed ones; with `target`, the count is
+    chosen from the last warm-up run to fill about `target` seconds, within [min_reps, max_reps]."""
+    if repetitions is None:
+        last = 0.0
+        for _ in range(max(warmup, 1)):
+            last = time_once(body)
+        fit = int(target // last) if last > 0 else max_reps
+        repetitions = min(max(fit, min_reps), max_reps)
+    else:
+        for _ in range(warmup):
+            body()
+    return min(time_once(body) for _ in range(repetitions))
+
+
+def gemm_timing(quick):
+    return dict(warmup=1, target=0.1, min_reps=1, max_reps=10) if quick else dict(warmup=1, target=1.0, min_reps=3, max_reps=200)
+
+
+def gemm_operands(lib, m, k, n, layout):
+    """Uniform [-1, 1) float32 operands, transposed views where the layout says so."""
+    if lib == "torch":
+        import torch
+        rand = lambda r, c: torch.rand(r, c) * 2 - 1
+    else:
+        import numpy as np
+        rng = np.random.default_rng(0)
+        rand = lambda r, c: (rng.random((r, c), dtype=np.float32) * 2 - 1)
+    a = rand(k, m).T if layout == "transposedA" else rand(m, k)
+    b = rand(n, k).T if layout == "transposedB" else rand(k, n)
+    return a, b
+
+
+# ---------------------------------------------------------------- workers (child processes)
+
+def worker_torch(threads, quick):
+    import torch
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    out = {}
+    for name, m, k, n, layout in GEMMS:
+        a, b = gemm_operands("torch", m, k, n, layout)
+        best = measure(lambda: torch.matmul(a, b), **gemm_timing(quick))
+        out[name] = 2 * m * n * k / best / 1e9
+    count = 1_000_000
+    a = torch.rand(count) * 2 - 1
+    b = torch.rand(count) * 2 - 1
+    matrix = a.reshape(1000, 1000)
+    bodies = {
+        "add-1M": lambda: a + b,
+        "mul-1M": lambda: a * b,
+        "exp-1M": lambda: torch.exp(a),
+        "tanh-1M": lambda: torch.tanh(a),
+        "sum-1M": lambda: a.sum(),
+        "softmax-1000x1000": lambda: torch.softmax(matrix, dim=1),
+    }
+    timing = dict(warmup=1, target=0.05, min_reps=3, max_reps=50) if quick else dict(warmup=3, target=0.5, min_reps=10, max_reps=500)
+    for name in ELEMENTWISE:
+        out[name] = count / measure(bodies[name], **timing) / 1e6
+    ops = 10_000 if quick else 100_000
+    x = torch.ones(1, requires_grad=True)
+    y = torch.full((1,), 2.0)
+
+    def adds():
+        for _ in range(ops):
+            x + y
+    out["autograd-add-1elem"] = measure(adds, warmup=1, repetitions=2 if quick else 5) / ops * 1e6
+    return out
+
+
+def peak_rss_mb():
+    """This process's peak RSS in MB (10⁶ bytes); ru_maxrss is in KiB on Linux, bytes on macOS."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss * (1 if sys.platform == "darwin" else 1024) / 1e6
+
+
+def worker_torch_mlp(threads, quick):
+    """MLP 784-256-128-10 epoch as MLPTrainingBenchmark.swift, then this process's peak RSS."""
+    import torch
+    import torch.nn.functional as F
+    import_rss = peak_rss_mb()
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    examples, features, classes, batch = 60_000, 784, 10, 128
+    x_all = torch.rand(examples, features)
+    y_all = torch.randint(0, classes, (examples,))
+    model = torch.nn.Sequential(
+        torch.nn.Linear(features, 256), torch.nn.ReLU(),
+        torch.nn.Linear(256, 128), torch.nn.ReLU(),
+        torch.nn.Linear(128, classes))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+    def train(idx):
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x_all[idx]), y_all[idx])
+        loss.backward()
+        opt.step()
+
+    def batches():
+        perm = torch.randperm(examples)
+        return [perm[i:i + batch] for i in range(0, examples, batch)]
+
+    n_batches = (examples + batch - 1) // batch
+    if quick:
+        order = batches()
+        for idx in order[:5]:
+            train(idx)
+        timed = 20
+        seconds = time_once(lambda: [train(idx) for idx in order[5:5 + timed]]) / timed * n_batches
+    else:
+        seconds = measure(lambda: [train(idx) for idx in batches()], warmup=1, repetitions=2)
+    return {"mlp-epoch": seconds, "mlp-peak-rss": peak_rss_mb(), "torch-import-rss": import_rss}
+
+
+def worker_numpy(threads, quick):
+    import numpy as np
+    out = {}
+    for name, m, k, n, layout in GEMMS:
+        a, b = gemm_operands("numpy", m, k, n, layout)
+        best = measure(lambda: np.matmul(a, b), **gemm_timing(quick))
+        out[name] = 2 * m * n * k / best / 1e9
+    info = []
+    try:
+        from threadpoolctl import threadpool_info
+        info = threadpool_info()
+    except ImportError:
+        info = [{"note": "threadpoolctl not installed (pip install threadpoolctl)"}]
+    env = {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS")}
+    return {"results": out, "threadpool_info": info, "env": env, "numpy": np.__version__}
+
+
+WORKERS = {"torch": worker_torch, "torch-mlp": worker_torch_mlp, "numpy": worker_numpy}
+
+
+# ---------------------------------------------------------------- driver
+
+def run_child(kind, threads, quick, env):
+    cmd = [sys.executable, os.path.abspath(__file__), "--worker", kind, "--threads", str(threads)]
+    if quick:
+        cmd.append("--quick")
+    print(f"[compare] running {kind} ...", file=sys.stderr, flush=True)
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"error: the {kind} worker failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run_apus(args, env):
+    cmd = [args.apus] if args.apus else ["swift", "run", "-c", "release", "apus"]
+    cmd += ["bench", "--json"] + (["--quick"] if args.quick else [])
+    print(f"[compare] running {' '.join(cmd)} with APUS_NUM_THREADS={args.threads} ...", file=sys.stderr, flush=True)
+    proc = subprocess.run(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"error: apus bench failed with status {proc.returncode}")
+    lines = proc.stdout.strip().splitlines()
+    for line in lines[:-1]:
+        print("[apus] " + line, file=sys.stderr)
+    return {k: v["value"] for k, v in json.loads(lines[-1]).items()}
+
+
+def keep_best(best, new):
+    """Merges figures into `best`, keeping the better of two: lower for times and memory."""
+    for name, v in new.items():
+        if name not in best:
+            best[name] = v
+        else:
+            lower = UNITS.get(name, "MB") in LOWER_IS_BETTER
+            best[name] = min(best[name], v) if lower else max(best[name], v)
+
+
+def load_average():
+    try:
+        return open("/proc/loadavg").read().split()[0]
+    except OSError:
+        return "?"
+
+
+def fmt(v):
+    if v is None:
+        return "—"
+    return f"{v:.1f}" if abs(v) >= 100 else f"{v:.2f}" if abs(v) >= 1 else f"{v:.3f}"
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--threads", type=int, default=2, help="threads for every library (default 2)")
+    p.add_argument("--quick", action="store_true", help="few repetitions and a shortened MLP epoch")
+    p.add_argument("--apus", help="path of an apus binary (default: swift run -c release apus)")
+    p.add_argument("--rounds", type=int, default=1, help="repeat everything and keep each cell's best (default 1)")
+    p.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.threads < 1:
+        p.error(f"--threads must be at least 1, got {args.threads}")
+    if args.rounds < 1:
+        p.error(f"--rounds must be at least 1, got {args.rounds}")
+
+    if args.worker:
+        print(json.dumps(WORKERS[args.worker](args.threads, args.quick)))
+        return
+
+    n = str(args.threads)
+    base = dict(os.environ, OMP_NUM_THREADS=n, MKL_NUM_THREADS=n, APUS_NUM_THREADS=n)
+    numpy_env = {k: v for k, v in base.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    numpy_env["OPENBLAS_NUM_THREADS"] = n
+
+    loads = [load_average()]
+    apus, torch_res, numpy_res = {}, {}, {}
+    for r in range(args.rounds):
+        if args.rounds > 1:
+            print(f"[compare] round {r + 1} of {args.rounds}", file=sys.stderr, flush=True)
+        keep_best(apus, run_apus(args, base))
+        t = run_child("torch", args.threads, args.quick, base)
+        t.update(run_child("torch-mlp", args.threads, args.quick, base))
+        keep_best(torch_res, t)
+        np_out = run_child("numpy", args.threads, args.quick, numpy_env)
+        keep_best(numpy_res, np_out["results"])
+        loads.append(load_average())
+
+    import torch
+    print(f"# {cpu_model()}, {os.cpu_count()} CPUs; {args.threads} threads; "
+          f"{'quick' if args.quick else 'full'} runs; torch {torch.__version__}, numpy {np_out['numpy']}")
+    print(f"# load average (1 min) before and after each round: {' → '.join(loads)}")
+    print(f"# PyTorch's peak RSS right after `import torch`: {fmt(torch_res['torch-import-rss'])} MB")
+    print(f"# numpy child environment: {np_out['env']}")
+    for lib in np_out["threadpool_info"]:
+        keys = ("internal_api", "version", "architecture", "num_threads", "threading_layer", "note")
+        print("# numpy threadpool: " + ", ".join(f"{k}={lib[k]}" for k in keys if k in lib))
+    print()
+    header = ["workload", "unit", "Apus", "PyTorch", "numpy", "Apus/PyTorch", "target"]
+    print("| " + " | ".join(header) + " |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
+    for name in ORDER:
+        unit = UNITS[name]
+        a, t, npv = apus.get(name), torch_res.get(name), numpy_res.get(name)
+        ratio = None
+        if a and t:
+            ratio = t / a if unit in LOWER_IS_BETTER else a / t
+        target = "≥ 1 (PyTorch parity)"
+        print(f"| {name} | {unit} | {fmt(a)} | {fmt(t)} | {fmt(npv)} | {fmt(ratio)}{'×' if ratio else ''} | {target} |")
+
+
+if __name__ == "__main__":
+    main()

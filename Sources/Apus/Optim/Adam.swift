@@ -1,0 +1,72 @@
+import Foundation
+
+/// Adam (Kingma and Ba, 2015) with PyTorch's update rule (`torch.optim.Adam`, no AMSGrad):
+///
+///     g ← ∇ + λ·w                       (coupled L2 weight decay, as torch.optim.Adam; not AdamW)
+///     m ← β₁·m + (1 − β₁)·g
+///     v ← β₂·v + (1 − β₂)·g²
+///     m̂ = m / (1 − β₁ᵗ);   v̂ = v / (1 − β₂ᵗ)
+///     w ← w − lr·m̂ / (√v̂ + ε)
+///
+/// `t` counts the steps in which this parameter had a gradient; the moments start at zero, and
+/// both they and `t` are kept per parameter. The arithmetic is done in the order PyTorch's
+/// single-tensor implementation uses: `w ← w − (lr / (1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + ε)`.
+/// Parameters without a gradient are skipped and their state is left unchanged.
+public final class Adam: Optimizer {
+    public let parameters: [Parameter]
+    public var lr: Double
+    /// Decay rates (β₁, β₂) of the running averages of the gradient and its square.
+    public let betas: (Double, Double)
+    /// Added to the denominator for numerical stability.
+    public let eps: Double
+    /// L2 penalty λ, added to the gradient as `λ·w`.
+    public let weightDecay: Double
+
+    /// Per-parameter state: step count and first and second moment estimates.
+    private struct State {
+        var step = 0
+        var firstMoment: Tensor
+        var secondMoment: Tensor
+    }
+    private var state: [ObjectIdentifier: State] = [:]
+
+    public init(_ parameters: [Parameter], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+                eps: Double = 1e-8, weightDecay: Double = 0) {
+        precondition(lr >= 0 && lr.isFinite, "Adam: learning rate must be a finite non-negative number, got \(lr)")
+        precondition(betas.0 >= 0 && betas.0 < 1, "Adam: betas.0 must be in [0, 1), got \(betas.0)")
+        precondition(betas.1 >= 0 && betas.1 < 1, "Adam: betas.1 must be in [0, 1), got \(betas.1)")
+        precondition(eps >= 0 && eps.isFinite, "Adam: eps must be a finite non-negative number, got \(eps)")
+        precondition(weightDecay >= 0 && weightDecay.isFinite,
+                     "Adam: weight decay must be a finite non-negative number, got \(weightDecay)")
+        self.parameters = parameters
+        self.lr = lr
+        self.betas = betas
+        self.eps = eps
+        self.weightDecay = weightDecay
+    }
+
+    public func step() {
+        // Scalars are computed as Double before they meet a tensor: `Tensor` is expressible by
+        // literals, so in `(1 - beta1) * g` Swift may build a float32 tensor from `1` and round.
+        let (beta1, beta2) = betas
+        let (weight1, weight2): (Double, Double) = (1 - beta1, 1 - beta2)
+        noGrad {
+            for p in parameters {
+                guard var g = p.grad else { continue }
+                if weightDecay != 0 { g = g + weightDecay * p.value }
+                let key = ObjectIdentifier(p)
+                var s = state[key] ?? State(firstMoment: Tensor.zeros(like: p.value),
+                                            secondMoment: Tensor.zeros(like: p.value))
+                s.step += 1
+                s.firstMoment = beta1 * s.firstMoment + weight1 * g
+                s.secondMoment = beta2 * s.secondMoment + weight2 * (g * g)
+                let biasCorrection1: Double = 1 - Foundation.pow(beta1, Double(s.step))
+                let biasCorrection2: Double = 1 - Foundation.pow(beta2, Double(s.step))
+                let stepSize: Double = lr / biasCorrection1
+                let denominator = s.secondMoment.sqrt() / biasCorrection2.squareRoot() + eps
+                state[key] = s
+                p.assign(p.value - stepSize * (s.firstMoment / denominator))
+            }
+        }
+    }
+}
