@@ -34,7 +34,7 @@ enum Kernels {
     @inline(__always)
     static func map<T: TensorScalar, R: TensorScalar>(_ x: Tensor, _: T.Type, to _: R.Type,
                                                        _ f: (T) -> R) -> Tensor {
-        let out = Tensor(empty: x.shape, dtype: R.dtype)
+        let out = Tensor(uninitialized: x.shape, dtype: R.dtype)
         let s = x.storage.pointer(T.self)
         let o = out.storage.pointer(R.self)
         if x.isContiguous {
@@ -57,7 +57,7 @@ enum Kernels {
     static func zip<T: TensorScalar, R: TensorScalar>(_ a: Tensor, _ b: Tensor, _: T.Type, to _: R.Type,
                                                        shape: [Int], _ f: (T, T) -> R) -> Tensor {
         let ea = a.broadcastView(to: shape), eb = b.broadcastView(to: shape)
-        let out = Tensor(empty: shape, dtype: R.dtype)
+        let out = Tensor(uninitialized: shape, dtype: R.dtype)
         let pa = ea.storage.pointer(T.self), pb = eb.storage.pointer(T.self)
         let o = out.storage.pointer(R.self)
         let count = out.count

@@ -38,7 +38,7 @@ public enum ElementwiseBenchmark {
         case "tanh-1M": { blackHole(a.tanh()) }
         case "sum-1M": { blackHole(a.sum()) }
         case "softmax-1000x1000": { blackHole(matrix.softmax(axis: 1)) }
-        default: preconditionFailure("ElementwiseBenchmark: unknown operation '\(name)'")
+        default: fatalError("ElementwiseBenchmark: unknown operation '\(name)'")
         }
         let timing = switch scale {
         case .full: Stopwatch.measure(warmup: 3, targetSeconds: 0.5, minRepetitions: 10, maxRepetitions: 500, body)

@@ -15,8 +15,8 @@ public enum Stopwatch {
 
     /// Runs `body` `warmup` times untimed, then `repetitions` times timed.
     public static func measure(warmup: Int = 1, repetitions: Int, _ body: () -> Void) -> TimingSamples {
-        precondition(warmup >= 0, "Stopwatch.measure: warmup must be non-negative, got \(warmup)")
-        precondition(repetitions >= 1, "Stopwatch.measure: repetitions must be at least 1, got \(repetitions)")
+        require(warmup >= 0, "Stopwatch.measure: warmup must be non-negative, got \(warmup)")
+        require(repetitions >= 1, "Stopwatch.measure: repetitions must be at least 1, got \(repetitions)")
         for _ in 0..<warmup { body() }
         return TimingSamples((0..<repetitions).map { _ in time(body) })
     }
@@ -26,7 +26,7 @@ public enum Stopwatch {
     /// `minRepetitions...maxRepetitions`.
     public static func measure(warmup: Int = 1, targetSeconds: Double, minRepetitions: Int = 3,
                                maxRepetitions: Int = 1_000, _ body: () -> Void) -> TimingSamples {
-        precondition(minRepetitions >= 1 && maxRepetitions >= minRepetitions,
+        require(minRepetitions >= 1 && maxRepetitions >= minRepetitions,
                      "Stopwatch.measure: need 1 <= minRepetitions <= maxRepetitions, got \(minRepetitions)...\(maxRepetitions)")
         var last = 0.0
         for _ in 0..<Swift.max(warmup, 1) { last = time(body) }
@@ -46,7 +46,7 @@ public struct TimingSamples: Sendable, Equatable {
     public let seconds: [Double]
 
     public init(_ seconds: [Double]) {
-        precondition(!seconds.isEmpty, "TimingSamples: need at least one run")
+        require(!seconds.isEmpty, "TimingSamples: need at least one run")
         self.seconds = seconds
     }
 

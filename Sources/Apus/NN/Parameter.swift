@@ -22,6 +22,14 @@ public final class Parameter: @unchecked Sendable {
     /// Clears the gradient.
     public func zeroGrad() { value.zeroGrad() }
 
+    /// Mutates the value in place (for optimizers), keeping the leaf and its gradient.
+    ///
+    /// The storage is copied first if anything else still holds it (a graph that saved it),
+    /// so such graphs keep the old value.
+    func updateInPlace(_ body: (inout Tensor) -> Void) {
+        body(&value)
+    }
+
     /// Replaces the value (same shape and dtype), keeping the leaf and its accumulated gradient.
     ///
     /// Graphs built before keep the old value, so this is safe at any time.

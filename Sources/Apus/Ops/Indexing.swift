@@ -23,7 +23,7 @@ private struct IndexSelectKernel: TypedKernel {
         let d = shape[axis]
         shape[axis] = indices.count
         let (outer, inner) = blocks(x.shape, axis)
-        let out = Tensor(empty: shape, dtype: x.dtype)
+        let out = Tensor(uninitialized: shape, dtype: x.dtype)
         let src = x.storage.pointer(T.self) + x.offset, dst = out.storage.pointer(T.self)
         for o in 0..<outer {
             for (k, i) in indices.enumerated() {
@@ -59,7 +59,7 @@ private struct GatherKernel: TypedKernel {
     func run<T: TensorScalar>(_: T.Type) -> Tensor {
         let (outer, inner) = blocks(indexShape, axis)
         let k = indexShape[axis], d = x.shape[axis]
-        let out = Tensor(empty: indexShape, dtype: x.dtype)
+        let out = Tensor(uninitialized: indexShape, dtype: x.dtype)
         let src = x.storage.pointer(T.self) + x.offset, dst = out.storage.pointer(T.self)
         for o in 0..<outer {
             for j in 0..<k {

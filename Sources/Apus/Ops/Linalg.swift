@@ -30,7 +30,7 @@ private func batchedMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
     let (k2, n) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
     require(k == k2, "matmul: shapes \(a.shape) and \(b.shape) are not aligned (\(k) != \(k2))")
     let batch = broadcastShapes(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)), op: "matmul")
-    let out = Tensor(empty: batch + [m, n], dtype: a.dtype)
+    let out = Tensor(uninitialized: batch + [m, n], dtype: a.dtype)
     let ea = a.broadcastView(to: batch + [m, k])
     var eb = b.broadcastView(to: batch + [k, n])
     // The float64 loop streams rows of B; float32 packing reads any layout.

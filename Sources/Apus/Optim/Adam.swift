@@ -32,11 +32,11 @@ public final class Adam: Optimizer {
 
     public init(_ parameters: [Parameter], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
                 eps: Double = 1e-8, weightDecay: Double = 0) {
-        precondition(lr >= 0 && lr.isFinite, "Adam: learning rate must be a finite non-negative number, got \(lr)")
-        precondition(betas.0 >= 0 && betas.0 < 1, "Adam: betas.0 must be in [0, 1), got \(betas.0)")
-        precondition(betas.1 >= 0 && betas.1 < 1, "Adam: betas.1 must be in [0, 1), got \(betas.1)")
-        precondition(eps >= 0 && eps.isFinite, "Adam: eps must be a finite non-negative number, got \(eps)")
-        precondition(weightDecay >= 0 && weightDecay.isFinite,
+        require(lr >= 0 && lr.isFinite, "Adam: learning rate must be a finite non-negative number, got \(lr)")
+        require(betas.0 >= 0 && betas.0 < 1, "Adam: betas.0 must be in [0, 1), got \(betas.0)")
+        require(betas.1 >= 0 && betas.1 < 1, "Adam: betas.1 must be in [0, 1), got \(betas.1)")
+        require(eps >= 0 && eps.isFinite, "Adam: eps must be a finite non-negative number, got \(eps)")
+        require(weightDecay >= 0 && weightDecay.isFinite,
                      "Adam: weight decay must be a finite non-negative number, got \(weightDecay)")
         self.parameters = parameters
         self.lr = lr
@@ -46,26 +46,23 @@ public final class Adam: Optimizer {
     }
 
     public func step() {
-        // Scalars are computed as Double before they meet a tensor: `Tensor` is expressible by
-        // literals, so in `(1 - beta1) * g` Swift may build a float32 tensor from `1` and round.
         let (beta1, beta2) = betas
-        let (weight1, weight2): (Double, Double) = (1 - beta1, 1 - beta2)
         noGrad {
             for p in parameters {
-                guard var g = p.grad else { continue }
-                if weightDecay != 0 { g = g + weightDecay * p.value }
+                guard let g = p.grad else { continue }
                 let key = ObjectIdentifier(p)
                 var s = state[key] ?? State(firstMoment: Tensor.zeros(like: p.value),
                                             secondMoment: Tensor.zeros(like: p.value))
                 s.step += 1
-                s.firstMoment = beta1 * s.firstMoment + weight1 * g
-                s.secondMoment = beta2 * s.secondMoment + weight2 * (g * g)
                 let biasCorrection1: Double = 1 - Foundation.pow(beta1, Double(s.step))
                 let biasCorrection2: Double = 1 - Foundation.pow(beta2, Double(s.step))
-                let stepSize: Double = lr / biasCorrection1
-                let denominator = s.secondMoment.sqrt() / biasCorrection2.squareRoot() + eps
+                state[key] = nil  // keep the moments uniquely referenced: updated in place
+                p.updateInPlace { value in
+                    UpdateKernels.adam(value: &value, grad: g, firstMoment: &s.firstMoment, secondMoment: &s.secondMoment,
+                                       beta1: beta1, beta2: beta2, stepSize: lr / biasCorrection1,
+                                       biasCorrection2Sqrt: biasCorrection2.squareRoot(), eps: eps, weightDecay: weightDecay)
+                }
                 state[key] = s
-                p.assign(p.value - stepSize * (s.firstMoment / denominator))
             }
         }
     }

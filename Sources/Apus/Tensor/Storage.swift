@@ -1,20 +1,25 @@
+import Foundation
+
 /// A reference-counted, 64-byte-aligned buffer of elements of one ``DType``.
 ///
 /// Tensors share a storage between views; a tensor that is about to be
 /// mutated copies it first unless it holds the only reference (copy-on-write).
+/// Large buffers come from and return to ``BufferCache``, so a training loop that
+/// allocates the same sizes every step stops paying for fresh pages.
 @usableFromInline
 final class Storage: @unchecked Sendable {
     @usableFromInline let dtype: DType
     @usableFromInline let count: Int
     @usableFromInline let raw: UnsafeMutableRawPointer
+    private let byteCount: Int
 
-    /// Allocates `count` elements of `dtype`, zero-filled.
-    init(dtype: DType, count: Int) {
+    /// Allocates `count` elements of `dtype`, zero-filled when `zeroed` (else the caller writes every element).
+    init(dtype: DType, count: Int, zeroed: Bool = true) {
         self.dtype = dtype
         self.count = count
-        let bytes = max(count * dtype.byteSize, 1)
-        raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-        raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        byteCount = Swift.max(count * dtype.byteSize, 1)
+        raw = BufferCache.shared.allocate(byteCount: byteCount)
+        if zeroed { raw.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount) }
         switch dtype {
         case .bool: raw.bindMemory(to: Bool.self, capacity: count)
         case .int64: raw.bindMemory(to: Int64.self, capacity: count)
@@ -23,7 +28,7 @@ final class Storage: @unchecked Sendable {
         }
     }
 
-    deinit { raw.deallocate() }
+    deinit { BufferCache.shared.release(raw, byteCount: byteCount) }
 
     /// Typed pointer to the first element; `T` must match ``dtype``.
     @inlinable
@@ -34,8 +39,49 @@ final class Storage: @unchecked Sendable {
 
     /// A byte-for-byte copy.
     func copy() -> Storage {
-        let other = Storage(dtype: dtype, count: count)
+        let other = Storage(dtype: dtype, count: count, zeroed: false)
         other.raw.copyMemory(from: raw, byteCount: count * dtype.byteSize)
         return other
+    }
+}
+
+/// Keeps freed buffers of 16 KiB and more for reuse, by exact size, up to 64 MiB in all.
+///
+/// Deep-learning loops allocate the same sizes over and over; reusing them avoids the page
+/// faults and zeroing of fresh memory from the system (glibc maps large blocks anew each time).
+final class BufferCache: @unchecked Sendable {
+    static let shared = BufferCache()
+    static let minimumBytes = 16 << 10
+    static let capacityBytes = 64 << 20
+
+    private let lock = NSLock()
+    private var free: [Int: [UnsafeMutableRawPointer]] = [:]
+    private var cachedBytes = 0
+
+    func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
+        if byteCount >= Self.minimumBytes {
+            lock.lock()
+            if let p = free[byteCount]?.popLast() {
+                cachedBytes -= byteCount
+                lock.unlock()
+                return p
+            }
+            lock.unlock()
+        }
+        return UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+    }
+
+    func release(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
+        if byteCount >= Self.minimumBytes {
+            lock.lock()
+            if cachedBytes + byteCount <= Self.capacityBytes {
+                free[byteCount, default: []].append(pointer)
+                cachedBytes += byteCount
+                lock.unlock()
+                return
+            }
+            lock.unlock()
+        }
+        pointer.deallocate()
     }
 }

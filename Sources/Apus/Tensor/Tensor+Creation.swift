@@ -1,7 +1,7 @@
 extension Tensor {
     /// A tensor of `shape` filled with zeros.
     public static func zeros(_ shape: [Int], dtype: DType = .float32) -> Tensor {
-        Tensor(empty: shape, dtype: dtype)
+        Tensor(shape: shape, dtype: dtype, zeroed: true)
     }
 
     /// A tensor of `shape` filled with ones.
@@ -11,7 +11,7 @@ extension Tensor {
 
     /// A tensor of `shape` filled with `value`.
     public static func full(_ shape: [Int], value: Double, dtype: DType = .float32) -> Tensor {
-        var t = Tensor(empty: shape, dtype: dtype)
+        var t = Tensor(uninitialized: shape, dtype: dtype)
         Kernels.fill(&t, with: value)
         return t
     }

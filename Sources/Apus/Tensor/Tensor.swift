@@ -29,11 +29,16 @@ public struct Tensor: @unchecked Sendable {
         self.node = node
     }
 
-    /// A new zero-filled contiguous tensor.
+    /// A new contiguous tensor whose elements the caller must all write (kernel outputs).
     @usableFromInline
-    init(empty shape: [Int], dtype: DType) {
+    init(uninitialized shape: [Int], dtype: DType) {
+        self.init(shape: shape, dtype: dtype, zeroed: false)
+    }
+
+    /// A new contiguous tensor, zero-filled when `zeroed`.
+    init(shape: [Int], dtype: DType, zeroed: Bool) {
         for d in shape { require(d >= 0, "Tensor: negative dimension in shape \(shape)") }
-        self.init(storage: Storage(dtype: dtype, count: shape.reduce(1, *)), shape: shape)
+        self.init(storage: Storage(dtype: dtype, count: shape.reduce(1, *), zeroed: zeroed), shape: shape)
     }
 
     /// The element type.
@@ -158,7 +163,7 @@ public struct Tensor: @unchecked Sendable {
     /// A contiguous tensor with the same values (self when already contiguous).
     public func contiguous() -> Tensor {
         if isContiguous { return self }
-        var out = Tensor(empty: shape, dtype: dtype)
+        var out = Tensor(uninitialized: shape, dtype: dtype)
         Kernels.copy(from: self, into: &out)
         return recordUnary("contiguous", self, out) { g in g }
     }

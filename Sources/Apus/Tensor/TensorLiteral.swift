@@ -79,7 +79,7 @@ extension Tensor: ExpressibleByArrayLiteral, ExpressibleByFloatLiteral, Expressi
         let shape = shape ?? [scalars.count]
         require(shape.reduce(1, *) == scalars.count,
                      "Tensor(scalars:shape:): \(scalars.count) scalars do not fill shape \(shape)")
-        self.init(empty: shape, dtype: S.dtype)
+        self.init(uninitialized: shape, dtype: S.dtype)
         let p = storage.pointer(S.self)
         scalars.withUnsafeBufferPointer { src in
             if let base = src.baseAddress { p.update(from: base, count: src.count) }

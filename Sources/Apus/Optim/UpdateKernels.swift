@@ -1,0 +1,30 @@
+/// Fused, in-place parameter updates: one pass over each parameter instead of a dozen
+/// whole-tensor ops, with no temporaries.
+enum UpdateKernels {
+    /// Adam's moment and parameter update for one parameter (see ``Adam``), in place.
+    static func adam(value: inout Tensor, grad: Tensor, firstMoment: inout Tensor, secondMoment: inout Tensor,
+                     beta1: Double, beta2: Double, stepSize: Double, biasCorrection2Sqrt: Double,
+                     eps: Double, weightDecay: Double) {
+        let g = grad.cast(to: value.dtype).contiguous()
+        value.makeStorageUnique(); firstMoment.makeStorageUnique(); secondMoment.makeStorageUnique()
+        func run<T: FloatScalar>(_: T.Type) {
+            let p = value.storage.pointer(T.self) + value.offset
+            let m = firstMoment.storage.pointer(T.self) + firstMoment.offset
+            let v = secondMoment.storage.pointer(T.self) + secondMoment.offset
+            let gp = g.storage.pointer(T.self) + g.offset
+            let (b1, b2, w1, w2) = (T(beta1), T(beta2), T(1 - beta1), T(1 - beta2))
+            let (lr, bc2, e, wd) = (T(stepSize), T(biasCorrection2Sqrt), T(eps), T(weightDecay))
+            for i in 0..<value.count {
+                let gi = weightDecay != 0 ? gp[i] + wd * p[i] : gp[i]
+                m[i] = b1 * m[i] + w1 * gi
+                v[i] = b2 * v[i] + w2 * (gi * gi)
+                p[i] -= lr * (m[i] / (v[i].squareRoot() / bc2 + e))
+            }
+        }
+        switch value.dtype {
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
+        default: fatalError("Adam: parameters must be floating point, got \(value.dtype)")
+        }
+    }
+}
