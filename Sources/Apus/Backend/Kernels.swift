@@ -125,3 +125,24 @@ enum Kernels {
         }
     }
 }
+
+extension Kernels {
+    /// Adds `row` (`[n]`) to every row of the contiguous, uniquely owned `[…, n]` tensor `x`, in place.
+    static func addRowVector(_ row: Tensor, to x: inout Tensor) {
+        x.makeStorageUnique()
+        let r = row.contiguous()
+        func run<T: FloatScalar>(_: T.Type) {
+            let n = r.count, rows = x.count / Swift.max(n, 1)
+            let p = x.storage.pointer(T.self) + x.offset, b = r.storage.pointer(T.self) + r.offset
+            for i in 0..<rows {
+                let row = p + i * n
+                for j in 0..<n { row[j] += b[j] }
+            }
+        }
+        switch x.dtype {
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
+        default: fatalError("addRowVector: expected floating point, got \(x.dtype)")
+        }
+    }
+}

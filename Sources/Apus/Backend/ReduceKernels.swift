@@ -41,3 +41,24 @@ extension Kernels {
         return best
     }
 }
+
+extension Kernels {
+    /// Column sums of a contiguous `[rows, n]` block: `out[j] = Σᵢ x[i, j]`, as a new `[n]` tensor.
+    static func sumLeadingRows(_ x: Tensor, rows: Int, columns n: Int) -> Tensor {
+        var out = Tensor.zeros([n], dtype: x.dtype)
+        out.node = nil
+        func run<T: FloatScalar>(_: T.Type) {
+            let p = x.storage.pointer(T.self) + x.offset, o = out.storage.pointer(T.self)
+            for i in 0..<rows {
+                let row = p + i * n
+                for j in 0..<n { o[j] += row[j] }
+            }
+        }
+        switch x.dtype {
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
+        default: fatalError("sumLeadingRows: expected floating point, got \(x.dtype)")
+        }
+        return out
+    }
+}

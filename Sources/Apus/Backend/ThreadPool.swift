@@ -53,6 +53,18 @@ final class ThreadPool: @unchecked Sendable {
         lock.lock(); busy = false; lock.unlock()
     }
 
+    /// Runs `body` over `0..<count` split into one contiguous range per thread, or over the whole
+    /// range on the caller when `count` is below `grain` per thread (not worth waking workers).
+    func parallelRanges(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+        let parts = Swift.min(threads, count / Swift.max(grain, 1))
+        if parts <= 1 { body(0..<count); return }
+        let per = (count + parts - 1) / parts
+        parallelFor(parts) { t in
+            let lo = t * per, hi = Swift.min(count, lo + per)
+            if lo < hi { body(lo..<hi) }
+        }
+    }
+
     private func acquire() -> Bool {
         lock.lock(); defer { lock.unlock() }
         if busy { return false }

@@ -20,7 +20,6 @@ public final class Linear: Module {
 
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         require(x.shape.last == inFeatures, "Linear(\(inFeatures)→\(outFeatures)): input of shape \(x.shape) does not end in \(inFeatures)")
-        let y = matmul(x, weight.value.T)
-        return bias.map { y + $0.value } ?? y
+        return linear(x, weight: weight.value, bias: bias?.value)
     }
 }

@@ -67,3 +67,33 @@ extension Tensor {
     /// Matrix product with `other` (see ``matmul(_:_:)``).
     public func matmul(_ other: Tensor) -> Tensor { Apus.matmul(self, other) }
 }
+
+/// `x · weightᵀ + bias`, as `torch.nn.functional.linear`: `x` `[…, in]`, `weight` `[out, in]`,
+/// `bias` `[out]`, result `[…, out]`.
+///
+/// One fused op rather than `matmul` + `.T` + `+`: the bias is added in place on the product, and
+/// backward computes `∂W = gᵀ·x` directly in `weight`'s layout (no transposed gradient to copy),
+/// `∂x = g·W`, and `∂b = Σ g` over the batch.
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+    require(weight.rank == 2 && x.rank >= 1 && x.shape.last == weight.shape[1],
+            "linear: input of shape \(x.shape) does not match weight of shape \(weight.shape)")
+    if let bias { require(bias.shape == [weight.shape[0]], "linear: bias of shape \(bias.shape) does not match weight of shape \(weight.shape)") }
+    let (inF, outF) = (weight.shape[1], weight.shape[0])
+    let (x, w) = Elementwise.promoteTypes(x, weight, floating: true)
+    let b = bias?.cast(to: w.dtype)
+    let x2 = x.reshape([-1, inF])
+    var out = noGrad { matmul(x2.detached(), w.detached().T) }
+    if let b { Kernels.addRowVector(b.detached(), to: &out) }
+    out = out.reshape(Array(x.shape.dropLast()) + [outF])
+    let inputs = [x2, w] + (b.map { [$0] } ?? [])
+    guard GradMode.isEnabled, inputs.contains(where: \.requiresGrad) else { return out.detached() }
+    let (dx, dw) = (x2.detached(), w.detached())
+    let (rx, rw) = (x2.requiresGrad, w.requiresGrad)
+    let y = record("linear", inputs, out.detached()) { g in
+        let g2 = g.reshape([-1, outF])
+        var grads: [Tensor?] = [rx ? matmul(g2, dw) : nil, rw ? matmul(g2.T, dx) : nil]
+        if b != nil { grads.append(g2.sum(axis: 0)) }
+        return grads
+    }
+    return y
+}

@@ -32,6 +32,15 @@ extension Tensor {
     /// Sum over `axes` (all when nil). Integers and booleans sum to int64.
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         let x = dtype == .bool ? cast(to: .int64) : self
+        if let leading = x.leadingReduction(axes), x.dtype.isFloatingPoint {
+            // Reducing leading axes of a contiguous tensor (a batch): add whole rows, no transpose.
+            let outShape = (keepDims ? [Int](repeating: 1, count: leading) : []) + Array(shape[leading...])
+            let kept = [Int](repeating: 1, count: leading) + Array(shape[leading...])
+            let out = Kernels.sumLeadingRows(x, rows: shape[..<leading].reduce(1, *), columns: shape[leading...].reduce(1, *))
+                .reshape(outShape)
+            let inShape = shape
+            return recordUnary("sum", x, out) { g in g.reshape(kept).expand(to: inShape) }
+        }
         let layout = ReductionLayout(x, axes: axes, keepDims: keepDims, op: "sum")
         let out: Tensor
         switch x.dtype {
@@ -55,6 +64,14 @@ extension Tensor {
         let listed = (axes ?? Array(0..<rank)).map { normalizedAxis($0, op: op) }
         require(Set(listed).count == listed.count, "\(op): axes \(axes ?? []) name the same axis twice (shape \(shape))")
         return listed.map { shape[$0] }.reduce(1, *)
+    }
+
+    /// How many leading axes `axes` reduces, when it is exactly `0..<p` (p < rank) of a contiguous tensor.
+    fileprivate func leadingReduction(_ axes: [Int]?) -> Int? {
+        guard let axes, isContiguous, !axes.isEmpty else { return nil }
+        let sorted = axes.map { normalizedAxis($0, op: "sum") }.sorted()
+        guard sorted == Array(0..<sorted.count), sorted.count < rank else { return nil }
+        return sorted.count
     }
 
     /// Sum over one axis.

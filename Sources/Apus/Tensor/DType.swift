@@ -58,7 +58,7 @@ public protocol TensorScalar: Sendable, Equatable {
 }
 
 /// A floating-point tensor element: the types that kernels with math functions run on.
-public protocol FloatScalar: TensorScalar, BinaryFloatingPoint {
+public protocol FloatScalar: TensorScalar, BinaryFloatingPoint, SIMDScalar {
     static func exp(_ x: Self) -> Self
     static func log(_ x: Self) -> Self
     static func tanh(_ x: Self) -> Self

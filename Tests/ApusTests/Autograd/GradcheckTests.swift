@@ -141,7 +141,7 @@ struct GradcheckTests {
         // reductions
         "sum", "mean", "max", "min", "variance", "std", "logSumExp",
         // linear algebra
-        "matmul",
+        "matmul", "linear",
         // views and shapes
         "reshape", "flatten", "permute", "transposed", "T", "squeezed", "unsqueezed", "expand(to:)",
         "sum(toShape:)", "contiguous", "slice", "select", "subscript",
@@ -159,7 +159,7 @@ struct GradcheckTests {
     /// each needs a `.broadcast` row as well.
     static let broadcastingOps: Set<String> = [
         "add", "subtract", "multiply", "divide", "pow", "maximum", "minimum", "where", "compound assignment",
-        "matmul", "expand(to:)", "sum(toShape:)", "mseLoss", "Linear",
+        "matmul", "linear", "expand(to:)", "sum(toShape:)", "mseLoss", "Linear",
     ]
 
     static let cases: [GradcheckCase] =
@@ -766,6 +766,19 @@ struct GradcheckTests {
         c.append(strided("Linear", "functional, x strided slice, W given as Wᵀ view", [0, 1]) { g in
             [strideSlice(g, 4, 3), randn(g, [3, 2]).T, randn(g, [2])]
         } f: { x in matmul(x[0], x[1].T) + x[2] })
+        // linear(_:weight:bias:), the fused op behind Linear, w.r.t. input, weight and bias.
+        c.append(plain("linear", "x [4,3], W [2,3], b [2]") { g in [randn(g, [4, 3]), randn(g, [2, 3]), randn(g, [2])] } f: { x in
+            linear(x[0], weight: x[1], bias: x[2])
+        })
+        c.append(plain("linear", "no bias, x [3]") { g in [randn(g, [3]), randn(g, [2, 3])] } f: { x in
+            linear(x[0], weight: x[1])
+        })
+        c.append(broadcast("linear", "batched x [2,2,3], W [2,3], b [2]") { g in
+            [randn(g, [2, 2, 3]), randn(g, [2, 3]), randn(g, [2])]
+        } f: { x in linear(x[0], weight: x[1], bias: x[2]) })
+        c.append(strided("linear", "x strided slice, W a transposed view", [0, 1]) { g in
+            [strideSlice(g, 4, 3), randn(g, [3, 2]).T, randn(g, [2])]
+        } f: { x in linear(x[0], weight: x[1], bias: x[2]) })
         @Sendable func net() -> Sequential {
             let g = RandomGenerator(seed: 11)
             return Sequential(Linear(3, 4, dtype: .float64, generator: g), Tanh(), Linear(4, 2, dtype: .float64, generator: g))
