@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Apus",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Apus", targets: ["Apus"]),
         .executable(name: "apus", targets: ["ApusCLI"]),

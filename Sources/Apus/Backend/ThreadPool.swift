@@ -1,12 +1,14 @@
 import Foundation
+import Synchronization
 
 /// The one pool of worker threads all kernels share.
 ///
 /// `APUS_NUM_THREADS` sets its size (default: the number of cores). `parallelFor` hands
 /// iteration `i` to thread `i mod threadCount` (the caller is thread 0), so the work each
-/// thread does is fixed by the iteration count alone. Workers sleep on semaphores between
-/// jobs. A call made while the pool is busy (from another thread, or nested) runs serially on
-/// the caller instead of waiting.
+/// thread does is fixed by the iteration count alone. Between jobs a worker spins briefly
+/// before sleeping on its semaphore: a training step posts hundreds of short jobs, and waking a
+/// sleeping thread costs tens of microseconds. A call made while the pool is busy (from another
+/// thread, or nested) runs serially on the caller instead of waiting.
 final class ThreadPool: @unchecked Sendable {
     /// Threads kernels may use, including the caller.
     static let threadCount: Int = {
@@ -16,12 +18,15 @@ final class ThreadPool: @unchecked Sendable {
 
     static let shared = ThreadPool(threads: threadCount)
 
+    /// Spin iterations a worker polls for the next job before it sleeps (tens of microseconds).
+    private static let spinLimit = 20_000
+
     private let threads: Int
     private let starts: [DispatchSemaphore]
-    private let finished = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var busy = false
-    // The job in flight; written before the start semaphores are signalled.
+    private let generation = Atomic<Int>(0)
+    private let running = Atomic<Int>(0)
+    private let busy = Atomic<Bool>(false)
+    // The job in flight; written before `generation` is bumped.
     private var job: ((Int) -> Void)?
     private var iterations = 0
 
@@ -38,19 +43,25 @@ final class ThreadPool: @unchecked Sendable {
     /// Runs `body(i)` for every `i` in `0..<iterations`, spread over the pool; returns when all are done.
     func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
         let helpers = Swift.min(iterations, threads) - 1
-        guard helpers > 0, acquire() else {
+        guard helpers > 0, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             for i in 0..<iterations { body(i) }
             return
         }
         withoutActuallyEscaping(body) { body in
             job = body
             self.iterations = iterations
-            for w in 0..<helpers { starts[w].signal() }
+            running.store(threads - 1, ordering: .sequentiallyConsistent)
+            generation.add(1, ordering: .sequentiallyConsistent)
+            for w in 0..<(threads - 1) { starts[w].signal() }
             for i in stride(from: 0, to: iterations, by: threads) { body(i) }
-            for _ in 0..<helpers { finished.wait() }
+            var spins = 0
+            while running.load(ordering: .sequentiallyConsistent) > 0 {
+                spins += 1
+                if spins > Self.spinLimit { sched_yield() }
+            }
             job = nil
         }
-        lock.lock(); busy = false; lock.unlock()
+        busy.store(false, ordering: .releasing)
     }
 
     /// Runs `body` over `0..<count` split into one contiguous range per thread, or over the whole
@@ -65,20 +76,18 @@ final class ThreadPool: @unchecked Sendable {
         }
     }
 
-    private func acquire() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        if busy { return false }
-        busy = true
-        return true
-    }
-
     private func workerLoop(_ worker: Int) {
+        var seen = 0
         while true {
+            // Poll for the next job for a while; the semaphore wait then returns at once.
+            var spins = 0
+            while generation.load(ordering: .sequentiallyConsistent) == seen && spins < Self.spinLimit { spins += 1 }
             starts[worker - 1].wait()
+            seen += 1
             if let job {
                 for i in stride(from: worker, to: iterations, by: threads) { job(i) }
             }
-            finished.signal()
+            running.subtract(1, ordering: .sequentiallyConsistent)
         }
     }
 }
