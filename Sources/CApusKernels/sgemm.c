@@ -126,7 +126,7 @@ static int os_saves_ymm(void) {
     return (lo & 0x6) == 0x6;
 }
 
-static int has_avx2_fma(void) {
+int apus_x86_has_avx2_fma(void) {
     unsigned eax, ebx, ecx, edx;
     if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
     int fma = (ecx >> 12) & 1;
@@ -134,7 +134,7 @@ static int has_avx2_fma(void) {
     return fma && ((ebx >> 5) & 1) && os_saves_ymm();
 }
 
-static int has_avx512f(void) {
+int apus_x86_has_avx512f(void) {
     unsigned eax, ebx, ecx, edx;
     if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
     return ((ebx >> 16) & 1) && os_saves_zmm();
@@ -187,10 +187,10 @@ static void select_kernel(void) {
 #ifdef APUS_X86
     int allow512 = !forced || strcmp(forced, "avx512") == 0;
     int allow2 = allow512 || (forced && strcmp(forced, "avx2") == 0);
-    if (allow512 && has_avx512f()) {
+    if (allow512 && apus_x86_has_avx512f()) {
         info = (apus_sgemm_info){12, 32, "avx512"};
         fn = tile_avx512;
-    } else if (allow2 && has_avx2_fma()) {
+    } else if (allow2 && apus_x86_has_avx2_fma()) {
         info = (apus_sgemm_info){6, 16, "avx2+fma"};
         fn = tile_avx2;
     }

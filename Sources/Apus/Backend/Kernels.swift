@@ -3,6 +3,9 @@
 /// Every kernel switches on the dtype once and then runs a loop specialised for the
 /// element type. Contiguous operands take a flat loop; others are walked row by row.
 enum Kernels {
+    /// Elements per thread below which an elementwise loop stays on the calling thread.
+    static let parallelGrain = 1 << 15
+
     /// Copies `src` into `dst` (same shape and dtype; `dst` may be a strided view and must own its storage).
     static func copy(from src: Tensor, into dst: inout Tensor) {
         require(src.shape == dst.shape && src.dtype == dst.dtype, "copy: \(src.shape) \(src.dtype) into \(dst.shape) \(dst.dtype)")
@@ -39,7 +42,9 @@ enum Kernels {
         let o = out.storage.pointer(R.self)
         if x.isContiguous {
             let p = s + x.offset
-            for i in 0..<x.count { o[i] = f(p[i]) }
+            ThreadPool.shared.parallelRanges(x.count, grain: parallelGrain) { r in
+                for i in r { o[i] = f(p[i]) }
+            }
         } else {
             let n = x.shape.last ?? 1
             let xs = x.strides.last ?? 1
@@ -63,10 +68,14 @@ enum Kernels {
         let count = out.count
         if ea.isContiguous && eb.isContiguous {
             let xa = pa + ea.offset, xb = pb + eb.offset
-            for i in 0..<count { o[i] = f(xa[i], xb[i]) }
+            ThreadPool.shared.parallelRanges(count, grain: parallelGrain) { r in
+                for i in r { o[i] = f(xa[i], xb[i]) }
+            }
         } else if b.count == 1 && ea.isContiguous {
             let xa = pa + ea.offset, xb = pb[eb.offset]
-            for i in 0..<count { o[i] = f(xa[i], xb) }
+            ThreadPool.shared.parallelRanges(count, grain: parallelGrain) { r in
+                for i in r { o[i] = f(xa[i], xb) }
+            }
         } else {
             return zipRows(ea, eb, pa, pb, o, out, f)
         }

@@ -1,3 +1,5 @@
+import CApusKernels
+
 // Dispatch of elementwise ops: dtype promotion, broadcasting and one specialised loop per dtype.
 
 /// Element types with `+ - *` and ordering: the types binary arithmetic runs on.
@@ -62,6 +64,18 @@ enum Elementwise {
         case .float64: return Kernels.map(x, Double.self, to: Double.self, F.apply)
         case .int64, .bool: return unary(F.self, Kernels.cast(x, to: .float32), op: op)
         }
+    }
+
+    /// Runs a vectorised float32 math kernel (from the C target) over a contiguous float32
+    /// tensor, split over the thread pool; nil for other layouts and dtypes.
+    static func vectorMath(_ x: Tensor, _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> Tensor? {
+        guard x.dtype == .float32, x.isContiguous else { return nil }
+        let out = Tensor(uninitialized: x.shape, dtype: .float32)
+        let src = UnsafePointer(x.storage.pointer(Float.self) + x.offset), dst = out.storage.pointer(Float.self)
+        ThreadPool.shared.parallelRanges(x.count, grain: 1 << 14) { r in
+            kernel(src + r.lowerBound, dst + r.lowerBound, r.count)
+        }
+        return out
     }
 
     static func compare<F: ComparisonFunction>(_: F.Type, _ a: Tensor, _ b: Tensor, op: String) -> Tensor {

@@ -1,3 +1,5 @@
+import CApusKernels
+
 // Elementwise math: exp, log, sqrt, tanh, sigmoid, relu, abs, clamp; each with its derivative.
 
 enum ExpFn: FloatUnaryFunction { @inline(__always) static func apply<T: FloatScalar>(_ x: T) -> T { T.exp(x) } }
@@ -19,7 +21,7 @@ enum SigmoidFn: FloatUnaryFunction {
 
 /// eˣ elementwise.
 public func exp(_ x: Tensor) -> Tensor {
-    let out = Elementwise.unary(ExpFn.self, x, op: "exp")
+    let out = Elementwise.vectorMath(x) { apus_vexp_f32($0, $1, $2) } ?? Elementwise.unary(ExpFn.self, x, op: "exp")
     let y = out.detached()
     return recordUnary("exp", x, out) { g in g * y }
 }
@@ -40,14 +42,14 @@ public func sqrt(_ x: Tensor) -> Tensor {
 
 /// Hyperbolic tangent elementwise; derivative 1 − tanh².
 public func tanh(_ x: Tensor) -> Tensor {
-    let out = Elementwise.unary(TanhFn.self, x, op: "tanh")
+    let out = Elementwise.vectorMath(x) { apus_vtanh_f32($0, $1, $2) } ?? Elementwise.unary(TanhFn.self, x, op: "tanh")
     let y = out.detached()
     return recordUnary("tanh", x, out) { g in g * (1 - y * y) }
 }
 
 /// Logistic sigmoid 1 / (1 + e⁻ˣ) elementwise (stable for large |x|); derivative σ(1 − σ).
 public func sigmoid(_ x: Tensor) -> Tensor {
-    let out = Elementwise.unary(SigmoidFn.self, x, op: "sigmoid")
+    let out = Elementwise.vectorMath(x) { apus_vsigmoid_f32($0, $1, $2) } ?? Elementwise.unary(SigmoidFn.self, x, op: "sigmoid")
     let y = out.detached()
     return recordUnary("sigmoid", x, out) { g in g * y * (1 - y) }
 }

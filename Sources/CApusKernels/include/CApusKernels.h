@@ -34,3 +34,18 @@ void apus_sgemm_tile(long k, const float *a, const float *b, float *c, long ldc,
 #endif
 
 #endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// out[i] = exp(x[i]) for i < n (about 1 ulp; overflow to inf, underflow to 0, NaN propagates).
+void apus_vexp_f32(const float *x, float *out, long n);
+/// out[i] = tanh(x[i]) for i < n (a few ulp).
+void apus_vtanh_f32(const float *x, float *out, long n);
+/// out[i] = 1 / (1 + exp(-x[i])) for i < n.
+void apus_vsigmoid_f32(const float *x, float *out, long n);
+
+#ifdef __cplusplus
+}
+#endif
