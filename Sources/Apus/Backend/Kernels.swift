@@ -42,9 +42,7 @@ enum Kernels {
         let o = out.storage.pointer(R.self)
         if x.isContiguous {
             let p = s + x.offset
-            ThreadPool.shared.parallelRanges(x.count, grain: parallelGrain) { r in
-                for i in r { o[i] = f(p[i]) }
-            }
+            for i in 0..<x.count { o[i] = f(p[i]) }
         } else {
             let n = x.shape.last ?? 1
             let xs = x.strides.last ?? 1
@@ -68,14 +66,10 @@ enum Kernels {
         let count = out.count
         if ea.isContiguous && eb.isContiguous {
             let xa = pa + ea.offset, xb = pb + eb.offset
-            ThreadPool.shared.parallelRanges(count, grain: parallelGrain) { r in
-                for i in r { o[i] = f(xa[i], xb[i]) }
-            }
+            for i in 0..<count { o[i] = f(xa[i], xb[i]) }
         } else if b.count == 1 && ea.isContiguous {
             let xa = pa + ea.offset, xb = pb[eb.offset]
-            ThreadPool.shared.parallelRanges(count, grain: parallelGrain) { r in
-                for i in r { o[i] = f(xa[i], xb) }
-            }
+            for i in 0..<count { o[i] = f(xa[i], xb) }
         } else {
             return zipRows(ea, eb, pa, pb, o, out, f)
         }

@@ -43,27 +43,71 @@ enum Elementwise {
 
     static func numeric<F: NumericBinaryFunction>(_: F.Type, _ a: Tensor, _ b: Tensor, shape: [Int]) -> Tensor {
         switch a.dtype {
-        case .float32: Kernels.zip(a, b, Float.self, to: Float.self, shape: shape, F.apply)
-        case .float64: Kernels.zip(a, b, Double.self, to: Double.self, shape: shape, F.apply)
-        case .int64: Kernels.zip(a, b, Int64.self, to: Int64.self, shape: shape, F.apply)
+        case .float32: numericTyped(F.self, Float.self, a, b, shape)
+        case .float64: numericTyped(F.self, Double.self, a, b, shape)
+        case .int64: numericTyped(F.self, Int64.self, a, b, shape)
         case .bool: fatalError("arithmetic on bool tensors; cast them first")
         }
     }
 
     static func floating<F: FloatBinaryFunction>(_: F.Type, _ a: Tensor, _ b: Tensor, shape: [Int]) -> Tensor {
         switch a.dtype {
-        case .float32: Kernels.zip(a, b, Float.self, to: Float.self, shape: shape, F.apply)
-        case .float64: Kernels.zip(a, b, Double.self, to: Double.self, shape: shape, F.apply)
+        case .float32: floatingTyped(F.self, Float.self, a, b, shape)
+        case .float64: floatingTyped(F.self, Double.self, a, b, shape)
         default: fatalError("\(F.self): expected floating-point operands, got \(a.dtype)")
         }
     }
 
     static func unary<F: FloatUnaryFunction>(_: F.Type, _ x: Tensor, op: String) -> Tensor {
         switch x.dtype {
-        case .float32: return Kernels.map(x, Float.self, to: Float.self, F.apply)
-        case .float64: return Kernels.map(x, Double.self, to: Double.self, F.apply)
+        case .float32: return unaryTyped(F.self, Float.self, x)
+        case .float64: return unaryTyped(F.self, Double.self, x)
         case .int64, .bool: return unary(F.self, Kernels.cast(x, to: .float32), op: op)
         }
+    }
+
+    // Contiguous operands run on the thread pool. The function is a type parameter (`F.apply`),
+    // not a closure value, so the loop inside each pool job is specialised and vectorised.
+
+    static func numericTyped<F: NumericBinaryFunction, T: NumericScalar>(_: F.Type, _: T.Type, _ a: Tensor, _ b: Tensor, _ shape: [Int]) -> Tensor {
+        guard let (out, o, xa, xb, scalarB) = contiguousOperands(T.self, a, b, shape) else {
+            return Kernels.zip(a, b, T.self, to: T.self, shape: shape, F.apply)
+        }
+        ThreadPool.shared.parallelRanges(out.count, grain: Kernels.parallelGrain) { r in
+            if scalarB { let v = xb[0]; for i in r { o[i] = F.apply(xa[i], v) } } else { for i in r { o[i] = F.apply(xa[i], xb[i]) } }
+        }
+        return out
+    }
+
+    static func floatingTyped<F: FloatBinaryFunction, T: FloatScalar>(_: F.Type, _: T.Type, _ a: Tensor, _ b: Tensor, _ shape: [Int]) -> Tensor {
+        guard let (out, o, xa, xb, scalarB) = contiguousOperands(T.self, a, b, shape) else {
+            return Kernels.zip(a, b, T.self, to: T.self, shape: shape, F.apply)
+        }
+        ThreadPool.shared.parallelRanges(out.count, grain: Kernels.parallelGrain) { r in
+            if scalarB { let v = xb[0]; for i in r { o[i] = F.apply(xa[i], v) } } else { for i in r { o[i] = F.apply(xa[i], xb[i]) } }
+        }
+        return out
+    }
+
+    static func unaryTyped<F: FloatUnaryFunction, T: FloatScalar>(_: F.Type, _: T.Type, _ x: Tensor) -> Tensor {
+        guard x.isContiguous else { return Kernels.map(x, T.self, to: T.self, F.apply) }
+        let out = Tensor(uninitialized: x.shape, dtype: T.dtype)
+        let p = UnsafePointer(x.storage.pointer(T.self) + x.offset), o = out.storage.pointer(T.self)
+        ThreadPool.shared.parallelRanges(x.count, grain: Kernels.parallelGrain) { r in
+            for i in r { o[i] = F.apply(p[i]) }
+        }
+        return out
+    }
+
+    /// Output and pointers when `a` is contiguous with the full shape and `b` is too, or is one element.
+    private static func contiguousOperands<T: TensorScalar>(_: T.Type, _ a: Tensor, _ b: Tensor, _ shape: [Int])
+        -> (Tensor, UnsafeMutablePointer<T>, UnsafePointer<T>, UnsafePointer<T>, Bool)?
+    {
+        guard a.shape == shape, a.isContiguous, (b.shape == shape && b.isContiguous) || b.count == 1 else { return nil }
+        let out = Tensor(uninitialized: shape, dtype: T.dtype)
+        let xa = UnsafePointer(a.storage.pointer(T.self) + a.offset)
+        let xb = UnsafePointer(b.storage.pointer(T.self) + b.offset)
+        return (out, out.storage.pointer(T.self), xa, xb, b.shape != shape)
     }
 
     /// Runs a vectorised float32 math kernel (from the C target) over a contiguous float32
