@@ -1,3 +1,5 @@
+import CApusKernels
+
 /// Fused, in-place parameter updates: one pass over each parameter instead of a dozen
 /// whole-tensor ops, with no temporaries.
 enum UpdateKernels {
@@ -19,6 +21,10 @@ enum UpdateKernels {
             typealias V = SIMD8<T>
             // Memory-bound: each thread streams its own slice of the four buffers.
             ThreadPool.shared.parallelRanges(value.count, grain: 1 << 14) { range in
+                // The moments of parameters whose gradient stays 0 decay into subnormal numbers,
+                // which made a step several times slower after a few epochs; they count as 0 here.
+                let saved = apus_denormals_flush_begin()
+                defer { apus_denormals_restore(saved) }
                 var i = range.lowerBound
                 let n = range.upperBound
                 while i + 8 <= n {

@@ -49,3 +49,17 @@ void apus_vsigmoid_f32(const float *x, float *out, long n);
 #ifdef __cplusplus
 }
 #endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Makes this thread treat subnormal float inputs and results as zero (x86 MXCSR FTZ and DAZ)
+/// and returns the previous state for `apus_denormals_restore`. A no-op elsewhere.
+/// Used around loops whose values decay towards zero, where subnormals cost many cycles each.
+unsigned apus_denormals_flush_begin(void);
+void apus_denormals_restore(unsigned previous);
+
+#ifdef __cplusplus
+}
+#endif
