@@ -160,26 +160,55 @@ DEFINE_MAP256(exp_avx2, exp256, expf)
 DEFINE_MAP256(tanh_avx2, tanh256, tanhf)
 DEFINE_MAP256(sigmoid_avx2, sigmoid256, sigmoid)
 
+__attribute__((target("avx512f"))) static float max_avx512(const float *x, long n) {
+    __m512 acc = _mm512_set1_ps(-INFINITY);
+    long i = 0;
+    for (; i + 16 <= n; i += 16) acc = _mm512_max_ps(acc, _mm512_loadu_ps(x + i));
+    if (i < n) acc = _mm512_max_ps(acc, _mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), (__mmask16)((1u << (n - i)) - 1), x + i));
+    return _mm512_reduce_max_ps(acc);
+}
+
+__attribute__((target("avx2,fma"))) static float max_avx2(const float *x, long n) {
+    __m256 acc = _mm256_set1_ps(-INFINITY);
+    long i = 0;
+    for (; i + 8 <= n; i += 8) acc = _mm256_max_ps(acc, _mm256_loadu_ps(x + i));
+    float lanes[8], best = -INFINITY;
+    _mm256_storeu_ps(lanes, acc);
+    for (int j = 0; j < 8; j++) best = lanes[j] > best ? lanes[j] : best;
+    for (; i < n; i++) best = x[i] > best ? x[i] : best;
+    return best;
+}
+
 int apus_x86_has_avx512f(void);
 int apus_x86_has_avx2_fma(void);
 #endif
 
+static float max_scalar(const float *x, long n) {
+    float best = -INFINITY;
+    for (long i = 0; i < n; i++) best = x[i] > best ? x[i] : best;
+    return best;
+}
+
 typedef void (*map_fn)(const float *, float *, long);
+typedef float (*reduce_fn)(const float *, long);
 static map_fn exp_impl, tanh_impl, sigmoid_impl;
+static reduce_fn max_impl;
 
 static void select_vmath(void) {
     const char *forced = getenv("APUS_ISA");
     map_fn e = exp_scalar, t = tanh_scalar, s = sigmoid_scalar;
+    reduce_fn mx = max_scalar;
 #ifdef APUS_X86
     int allow512 = !forced || strcmp(forced, "avx512") == 0;
     int allow2 = allow512 || (forced && strcmp(forced, "avx2") == 0);
     if (allow512 && apus_x86_has_avx512f()) {
-        e = exp_avx512; t = tanh_avx512; s = sigmoid_avx512;
+        e = exp_avx512; t = tanh_avx512; s = sigmoid_avx512; mx = max_avx512;
     } else if (allow2 && apus_x86_has_avx2_fma()) {
-        e = exp_avx2; t = tanh_avx2; s = sigmoid_avx2;
+        e = exp_avx2; t = tanh_avx2; s = sigmoid_avx2; mx = max_avx2;
     }
 #endif
     tanh_impl = t;
+    max_impl = mx;
     sigmoid_impl = s;
     __atomic_store_n(&exp_impl, e, __ATOMIC_RELEASE);
 }
@@ -191,3 +220,4 @@ static inline void ensure_selected(void) {
 void apus_vexp_f32(const float *x, float *out, long n) { ensure_selected(); exp_impl(x, out, n); }
 void apus_vtanh_f32(const float *x, float *out, long n) { ensure_selected(); tanh_impl(x, out, n); }
 void apus_vsigmoid_f32(const float *x, float *out, long n) { ensure_selected(); sigmoid_impl(x, out, n); }
+float apus_vmax_f32(const float *x, long n) { ensure_selected(); return max_impl(x, n); }

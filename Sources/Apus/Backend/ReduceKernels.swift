@@ -68,3 +68,24 @@ extension Kernels {
         return out
     }
 }
+
+extension Kernels {
+    /// Elements per partial sum of a long row: fixed, so the result does not depend on the thread count.
+    static let sumChunk = 1 << 15
+
+    /// Sum of `n` contiguous values: partial sums of fixed chunks computed on the thread pool,
+    /// then added in order.
+    static func parallelSum<T: FloatScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
+        let chunks = (n + sumChunk - 1) / sumChunk
+        if chunks <= 1 { return sum(p, n) }
+        let partial = UnsafeMutablePointer<T>.allocate(capacity: chunks)
+        defer { partial.deallocate() }
+        ThreadPool.shared.parallelRanges(chunks, grain: 1) { range in
+            for c in range {
+                let lo = c * sumChunk
+                partial[c] = sum(p + lo, Swift.min(sumChunk, n - lo))
+            }
+        }
+        return sum(UnsafePointer(partial), chunks)
+    }
+}

@@ -45,7 +45,8 @@ extension Tensor {
         let out: Tensor
         switch x.dtype {
         case .float32:
-            out = Tensor(scalars: Kernels.reduceRows(layout.block, rows: layout.rows, length: layout.length, Float.self, to: Float.self, Kernels.sum),
+            out = Tensor(scalars: Kernels.reduceRows(layout.block, rows: layout.rows, length: layout.length, Float.self, to: Float.self,
+                                                     layout.rows == 1 ? Kernels.parallelSum : Kernels.sum),
                          shape: layout.outShape)
         case .float64:
             out = Tensor(scalars: Kernels.reduceRows(layout.block, rows: layout.rows, length: layout.length, Double.self, to: Double.self, Kernels.sum),

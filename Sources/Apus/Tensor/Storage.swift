@@ -45,21 +45,23 @@ final class Storage: @unchecked Sendable {
     }
 }
 
-/// Keeps freed buffers of 16 KiB and more for reuse, by exact size, up to 64 MiB in all.
+/// Keeps freed buffers of 16 KiB to 4 MiB for reuse, by exact size, up to 32 MiB in all.
 ///
 /// Deep-learning loops allocate the same sizes over and over; reusing them avoids the page
 /// faults and zeroing of fresh memory from the system (glibc maps large blocks anew each time).
 final class BufferCache: @unchecked Sendable {
     static let shared = BufferCache()
     static let minimumBytes = 16 << 10
-    static let capacityBytes = 64 << 20
+    /// Larger buffers are rare (data sets, one-off temporaries) and would only pin memory.
+    static let maximumBytes = 4 << 20
+    static let capacityBytes = 32 << 20
 
     private let lock = NSLock()
     private var free: [Int: [UnsafeMutableRawPointer]] = [:]
     private var cachedBytes = 0
 
     func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
-        if byteCount >= Self.minimumBytes {
+        if byteCount >= Self.minimumBytes && byteCount <= Self.maximumBytes {
             lock.lock()
             if let p = free[byteCount]?.popLast() {
                 cachedBytes -= byteCount
@@ -72,7 +74,7 @@ final class BufferCache: @unchecked Sendable {
     }
 
     func release(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
-        if byteCount >= Self.minimumBytes {
+        if byteCount >= Self.minimumBytes && byteCount <= Self.maximumBytes {
             lock.lock()
             if cachedBytes + byteCount <= Self.capacityBytes {
                 free[byteCount, default: []].append(pointer)

@@ -63,3 +63,14 @@ void apus_denormals_restore(unsigned previous);
 #ifdef __cplusplus
 }
 #endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The largest of x[0..<n] (−inf for n = 0; NaNs may be skipped).
+float apus_vmax_f32(const float *x, long n);
+
+#ifdef __cplusplus
+}
+#endif
