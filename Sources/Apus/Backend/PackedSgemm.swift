@@ -70,9 +70,16 @@ enum PackedSgemm {
         let kcMax = Swift.min(kc, k)
         let ncMax = Swift.min(nc, (cols.count + nr - 1) / nr * nr)
         let mcMax = Swift.min(mc, (rows.count + mr - 1) / mr * mr)
-        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: kcMax * ncMax)
-        let packedA = UnsafeMutablePointer<Float>.allocate(capacity: kcMax * mcMax)
-        defer { packedB.deallocate(); packedA.deallocate() }
+        // Packing buffers come from the buffer cache: fresh pages for every product cost more
+        // (page faults and zeroing) than packing itself on small problems.
+        let (bBytes, aBytes) = (kcMax * ncMax * 4, kcMax * mcMax * 4)
+        let rawB = BufferCache.shared.allocate(byteCount: bBytes), rawA = BufferCache.shared.allocate(byteCount: aBytes)
+        defer {
+            BufferCache.shared.release(rawB, byteCount: bBytes)
+            BufferCache.shared.release(rawA, byteCount: aBytes)
+        }
+        let packedB = rawB.bindMemory(to: Float.self, capacity: kcMax * ncMax)
+        let packedA = rawA.bindMemory(to: Float.self, capacity: kcMax * mcMax)
 
         for jc in stride(from: cols.lowerBound, to: cols.upperBound, by: nc) {
             let ncur = Swift.min(nc, cols.upperBound - jc)
