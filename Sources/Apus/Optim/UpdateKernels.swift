@@ -47,7 +47,17 @@ enum UpdateKernels {
             }
         }
         switch value.dtype {
-        case .float32: run(Float.self)
+        case .float32:
+            let p = value.storage.pointer(Float.self) + value.offset
+            let m = firstMoment.storage.pointer(Float.self) + firstMoment.offset
+            let v = secondMoment.storage.pointer(Float.self) + secondMoment.offset
+            let gp = UnsafePointer(g.storage.pointer(Float.self) + g.offset)
+            ThreadPool.shared.parallelRanges(value.count, grain: 1 << 14) { r in
+                let o = r.lowerBound
+                apus_adam_f32(p + o, gp + o, m + o, v + o, r.count, Float(beta1), Float(beta2), Float(1 - beta1), Float(1 - beta2),
+                              Float(stepSize),
+                              Float(biasCorrection2Sqrt), Float(eps), Float(weightDecay))
+            }
         case .float64: run(Double.self)
         default: fatalError("Adam: parameters must be floating point, got \(value.dtype)")
         }

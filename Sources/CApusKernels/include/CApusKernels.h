@@ -74,3 +74,19 @@ float apus_vmax_f32(const float *x, long n);
 #ifdef __cplusplus
 }
 #endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// One Adam step over n float32 parameters, in place (subnormal moments flush to zero):
+///   g ← grad + weight_decay·p;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;
+///   p ← p − step_size · m / (√v / bias_correction2_sqrt + eps)
+/// `one_minus_beta1/2` are passed separately: 1 − β computed in float32 loses digits.
+void apus_adam_f32(float *p, const float *grad, float *m, float *v, long n,
+                   float beta1, float beta2, float one_minus_beta1, float one_minus_beta2,
+                   float step_size, float bias_correction2_sqrt, float eps, float weight_decay);
+
+#ifdef __cplusplus
+}
+#endif

@@ -136,3 +136,21 @@ private let changingGrads: [[Double]] = [[0.5, -1], [-2, 0.1], [0.3, 3]]
     }
     expectValues(p, [3, -1], tol: 1e-3)
 }
+
+/// The vectorised float32 update (16 lanes and a tail) agrees with the float64 loop.
+@Test func adamFloat32VectorPathMatchesFloat64() {
+    let g = RandomGenerator(seed: 3)
+    let values = g.normals(37), grads = g.normals(37)
+    let p32 = Parameter(Tensor(shape: [37], values: values, dtype: .float32))
+    let p64 = Parameter(Tensor(shape: [37], values: values, dtype: .float64))
+    let o32 = Adam([p32], lr: 0.01, weightDecay: 0.1), o64 = Adam([p64], lr: 0.01, weightDecay: 0.1)
+    for step in 0..<5 {
+        let scaled = grads.map { $0 * Double(step + 1) }
+        p32.value.grad = Tensor(shape: [37], values: scaled, dtype: .float32)
+        p64.value.grad = Tensor(shape: [37], values: scaled, dtype: .float64)
+        o32.step(); o64.step()
+    }
+    for (a, b) in zip(p32.value.toDoubles(), p64.value.toDoubles()) {
+        #expect(abs(a - b) <= 1e-5 * max(1, abs(b)), "float32 \(a) vs float64 \(b)")
+    }
+}
