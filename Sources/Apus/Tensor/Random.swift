@@ -46,23 +46,39 @@ public final class RandomGenerator: @unchecked Sendable {
 
     /// `count` uniform doubles in [0, 1).
     public func uniforms(_ count: Int) -> [Double] {
-        lock.lock(); defer { lock.unlock() }
-        return (0..<count).map { _ in Double(nextUnlocked() >> 11) * 0x1.0p-53 }
+        var out = [Double]()
+        out.reserveCapacity(count)
+        forEachUniform(count) { _, u in out.append(u) }
+        return out
     }
 
     /// `count` standard normal doubles (Box–Muller).
     public func normals(_ count: Int) -> [Double] {
-        lock.lock(); defer { lock.unlock() }
         var out = [Double]()
         out.reserveCapacity(count)
-        while out.count < count {
+        forEachNormal(count) { _, z in out.append(z) }
+        return out
+    }
+
+    /// Calls `body(i, u)` with the same `count` uniform doubles ``uniforms(_:)`` returns, without
+    /// building an array (tensors are filled in place).
+    public func forEachUniform(_ count: Int, _ body: (Int, Double) -> Void) {
+        lock.lock(); defer { lock.unlock() }
+        for i in 0..<count { body(i, Double(nextUnlocked() >> 11) * 0x1.0p-53) }
+    }
+
+    /// Calls `body(i, z)` with the same `count` standard normal doubles ``normals(_:)`` returns.
+    public func forEachNormal(_ count: Int, _ body: (Int, Double) -> Void) {
+        lock.lock(); defer { lock.unlock() }
+        var i = 0
+        while i < count {
             let u1 = Double((nextUnlocked() >> 11) + 1) * 0x1.0p-53   // (0, 1]: log is finite
             let u2 = Double(nextUnlocked() >> 11) * 0x1.0p-53
             let r = (-2 * Foundation.log(u1)).squareRoot()
-            out.append(r * Foundation.cos(2 * .pi * u2))
-            if out.count < count { out.append(r * Foundation.sin(2 * .pi * u2)) }
+            body(i, r * Foundation.cos(2 * .pi * u2))
+            i += 1
+            if i < count { body(i, r * Foundation.sin(2 * .pi * u2)); i += 1 }
         }
-        return out
     }
 
     /// A uniformly random integer in `0..<bound`.
@@ -95,22 +111,37 @@ extension Tensor {
     /// Uniform samples from `[low, high)`.
     public static func uniform(_ shape: [Int], low: Double = 0, high: Double = 1, dtype: DType = .float32,
                                generator: RandomGenerator = .default) -> Tensor {
-        let u = generator.uniforms(shape.reduce(1, *))
         // low + (high − low)·u is below `high`, but rounding it to the element type (float32
         // above all) can give `high` itself; such values become the largest one below `high`.
         let below = dtype == .float32 ? Double(Float(high).nextDown) : high.nextDown
-        return Tensor(shape: shape, values: u.map { u in
-            let v = low + (high - low) * u
-            let stored = dtype == .float32 ? Double(Float(v)) : v
-            return stored < high ? v : Swift.max(low, below)
-        }, dtype: dtype)
+        return filled(shape, dtype: dtype) { store in
+            generator.forEachUniform(shape.reduce(1, *)) { i, u in
+                let v = low + (high - low) * u
+                let stored = dtype == .float32 ? Double(Float(v)) : v
+                store(i, stored < high ? v : Swift.max(low, below))
+            }
+        }
     }
 
     /// Normal samples with the given mean and standard deviation.
     public static func normal(_ shape: [Int], mean: Double = 0, std: Double = 1, dtype: DType = .float32,
                               generator: RandomGenerator = .default) -> Tensor {
-        let z = generator.normals(shape.reduce(1, *))
-        return Tensor(shape: shape, values: z.map { mean + std * $0 }, dtype: dtype)
+        return filled(shape, dtype: dtype) { store in
+            generator.forEachNormal(shape.reduce(1, *)) { i, z in store(i, mean + std * z) }
+        }
+    }
+
+    /// A new tensor whose elements `produce` writes through `store(index, value)`, converted to
+    /// `dtype` as they are stored (no intermediate array of doubles).
+    static func filled(_ shape: [Int], dtype: DType, _ produce: ((Int, Double) -> Void) -> Void) -> Tensor {
+        let t = Tensor(uninitialized: shape, dtype: dtype)
+        switch dtype {
+        case .float32: let p = t.storage.pointer(Float.self); produce { p[$0] = Float($1) }
+        case .float64: let p = t.storage.pointer(Double.self); produce { p[$0] = $1 }
+        case .int64: let p = t.storage.pointer(Int64.self); produce { p[$0] = Int64(fromDouble: $1) }
+        case .bool: let p = t.storage.pointer(Bool.self); produce { p[$0] = $1 != 0 }
+        }
+        return t
     }
 
     /// Standard normal samples (`torch.randn`).
