@@ -4,25 +4,6 @@ import Testing
 // Reference values: torch.optim.Adam on float64 parameters (torch 2.15.0), printed by
 // `python3 Scripts/adam_reference.py`; each first step is also checked by hand below.
 
-/// A float64 parameter whose gradient is set by hand.
-private func param(_ values: [Double], grad: [Double]? = nil) -> Parameter {
-    let p = Parameter(Tensor(shape: [values.count], values: values, dtype: .float64))
-    if let grad { setGrad(p, grad) }
-    return p
-}
-
-private func setGrad(_ p: Parameter, _ grad: [Double]) {
-    p.value.grad = Tensor(shape: [grad.count], values: grad, dtype: .float64)
-}
-
-private func expectValues(_ p: Parameter, _ expected: [Double], tol: Double = 1e-13,
-                          sourceLocation: SourceLocation = #_sourceLocation) {
-    let got = p.value.toDoubles()
-    #expect(got.count == expected.count, sourceLocation: sourceLocation)
-    for (g, e) in zip(got, expected) {
-        #expect(abs(g - e) <= tol, "got \(got), expected \(expected)", sourceLocation: sourceLocation)
-    }
-}
 
 /// Sets each gradient in turn, steps, and compares the parameter with the expected values.
 private func expectTrajectory(_ opt: Adam, _ p: Parameter, grads: [[Double]], expected: [[Double]],

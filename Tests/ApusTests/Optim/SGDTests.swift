@@ -1,25 +1,6 @@
 import Testing
 @testable import Apus
 
-/// A float64 parameter whose gradient is set by hand.
-private func param(_ values: [Double], grad: [Double]? = nil) -> Parameter {
-    let p = Parameter(Tensor(shape: [values.count], values: values, dtype: .float64))
-    if let grad { setGrad(p, grad) }
-    return p
-}
-
-private func setGrad(_ p: Parameter, _ grad: [Double]) {
-    p.value.grad = Tensor(shape: [grad.count], values: grad, dtype: .float64)
-}
-
-private func expectValues(_ p: Parameter, _ expected: [Double], tol: Double = 1e-12,
-                          sourceLocation: SourceLocation = #_sourceLocation) {
-    let got = p.value.toDoubles()
-    #expect(got.count == expected.count, sourceLocation: sourceLocation)
-    for (g, e) in zip(got, expected) {
-        #expect(abs(g - e) <= tol, "got \(got), expected \(expected)", sourceLocation: sourceLocation)
-    }
-}
 
 // MARK: - Plain gradient descent
 
