@@ -127,12 +127,12 @@ enum PackedSgemm {
                     if lines < panel { (o + lines).update(repeating: 0, count: panel - lines) }
                 }
             } else {
-                for i in 0..<lines {
-                    let s = src + i * lineStride
-                    for p in 0..<depth { out[p * panel + i] = s[p * depthStride] }
-                }
-                if lines < panel {
-                    for p in 0..<depth { (out + p * panel + lines).update(repeating: 0, count: panel - lines) }
+                // Depth-major: each step writes one contiguous group of `panel` values, reading
+                // `lines` streams that each advance through their own cache lines.
+                for p in 0..<depth {
+                    let o = out + p * panel, s = src + p * depthStride
+                    for i in 0..<lines { o[i] = s[i * lineStride] }
+                    if lines < panel { (o + lines).update(repeating: 0, count: panel - lines) }
                 }
             }
         }
