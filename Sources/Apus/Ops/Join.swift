@@ -4,6 +4,7 @@
 public func concat(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
     require(!tensors.isEmpty, "concat: no tensors given")
     let first = tensors[0]
+    require(first.rank > 0, "concat: zero-dimensional tensors cannot be concatenated; use stack")
     let a = first.normalizedAxis(axis, op: "concat")
     let dtype = tensors.map(\.dtype).reduce(first.dtype, DType.promoted)
     let inputs = tensors.map { $0.cast(to: dtype) }

@@ -73,7 +73,7 @@ public struct Tensor: @unchecked Sendable {
     func normalizedAxis(_ axis: Int, op: String, rank r: Int? = nil) -> Int {
         let r = r ?? rank
         let a = axis < 0 ? axis + r : axis
-        require(a >= 0 && a < Swift.max(r, 1), "\(op): axis \(axis) out of range for tensor of shape \(shape)")
+        require(a >= 0 && a < r, "\(op): axis \(axis) out of range for tensor of shape \(shape)")
         return a
     }
 

@@ -3,7 +3,7 @@ import Testing
 
 // Programmer errors stop the process with a message that says what went wrong. Each case runs
 // in a child process (an exit test); the test checks its standard error for the key phrases.
-// Messages come from `precondition`, which prints them in debug builds (as `swift test` uses).
+// Messages come from `require`, which prints them in every build configuration.
 
 /// The captured standard error of an exit test, as text.
 private func stderrText(_ result: ExitTest.Result?) -> String {
@@ -170,6 +170,21 @@ private func stderrText(_ result: ExitTest.Result?) -> String {
             _ = Tensor.zeros([2, 3]).sum(axis: 2)
         }
         #expect(stderrText(result).contains("sum: axis 2 out of range for tensor of shape [2, 3]"))
+    }
+
+    @Test func axisOfAZeroDimensionalTensor() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor(scalar: 2).sum(axis: 0)
+        }
+        let message = stderrText(result)
+        #expect(message.contains("sum: axis 0 out of range for tensor of shape []"))
+    }
+
+    @Test func concatOfZeroDimensionalTensors() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = concat([Tensor(scalar: 1), Tensor(scalar: 2)])
+        }
+        #expect(stderrText(result).contains("concat: zero-dimensional tensors cannot be concatenated; use stack"))
     }
 
     @Test func negatingBools() async {
