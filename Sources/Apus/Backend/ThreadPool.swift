@@ -18,8 +18,9 @@ final class ThreadPool: @unchecked Sendable {
 
     static let shared = ThreadPool(threads: threadCount)
 
-    /// Spin iterations a worker polls for the next job before it sleeps (tens of microseconds).
-    private static let spinLimit = 20_000
+    /// Spin iterations a worker polls for the next job before it sleeps (a few hundred microseconds:
+    /// longer than the serial work between two parallel ops of a training step).
+    private static let spinLimit = 200_000
 
     private let threads: Int
     private let starts: [DispatchSemaphore]
