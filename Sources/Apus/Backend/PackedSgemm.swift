@@ -128,8 +128,23 @@ enum PackedSgemm {
                 }
             } else {
                 // Depth-major: each step writes one contiguous group of `panel` values, reading
-                // `lines` streams that each advance through their own cache lines.
-                for p in 0..<depth {
+                // `lines` streams that each advance through their own cache lines. With unit
+                // depth stride, four steps at a time read each line as one vector.
+                var p0 = 0
+                if depthStride == 1 {
+                    while p0 + 4 <= depth {
+                        let o = out + p0 * panel
+                        for i in 0..<lines {
+                            let v = UnsafeRawPointer(src + i * lineStride + p0).loadUnaligned(as: SIMD4<Float>.self)
+                            o[i] = v[0]; o[panel + i] = v[1]; o[2 * panel + i] = v[2]; o[3 * panel + i] = v[3]
+                        }
+                        if lines < panel {
+                            for j in 0..<4 { (o + j * panel + lines).update(repeating: 0, count: panel - lines) }
+                        }
+                        p0 += 4
+                    }
+                }
+                for p in p0..<depth {
                     let o = out + p * panel, s = src + p * depthStride
                     for i in 0..<lines { o[i] = s[i * lineStride] }
                     if lines < panel { (o + lines).update(repeating: 0, count: panel - lines) }
