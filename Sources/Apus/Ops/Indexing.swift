@@ -25,9 +25,15 @@ private struct IndexSelectKernel: TypedKernel {
         let (outer, inner) = blocks(x.shape, axis)
         let out = Tensor(uninitialized: shape, dtype: x.dtype)
         let src = x.storage.pointer(T.self) + x.offset, dst = out.storage.pointer(T.self)
-        for o in 0..<outer {
-            for (k, i) in indices.enumerated() {
-                (dst + (o * indices.count + k) * inner).update(from: src + (o * d + i) * inner, count: inner)
+        // Slices are copied on the thread pool: gathering a minibatch from a large data set is
+        // bound by memory latency, which two threads overlap.
+        let slices = outer * indices.count
+        indices.withUnsafeBufferPointer { idx in
+            ThreadPool.shared.parallelRanges(slices, grain: Swift.max(1, Kernels.parallelGrain / Swift.max(inner, 1))) { range in
+                for s in range {
+                    let (o, k) = s.quotientAndRemainder(dividingBy: idx.count)
+                    (dst + s * inner).update(from: src + (o * d + idx[k]) * inner, count: inner)
+                }
             }
         }
         return out
