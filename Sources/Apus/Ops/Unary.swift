@@ -9,6 +9,8 @@ enum TanhFn: FloatUnaryFunction { @inline(__always) static func apply<T: FloatSc
 enum AbsFn: FloatUnaryFunction { @inline(__always) static func apply<T: FloatScalar>(_ x: T) -> T { Swift.abs(x) } }
 enum ReluFn: FloatUnaryFunction { @inline(__always) static func apply<T: FloatScalar>(_ x: T) -> T { x > 0 ? x : (x != x ? x : 0) } }
 enum SignFn: FloatUnaryFunction { @inline(__always) static func apply<T: FloatScalar>(_ x: T) -> T { x > 0 ? 1 : (x < 0 ? -1 : 0) } }
+/// relu's backward: the upstream gradient where the input was positive, else 0.
+enum ReluGradFn: FloatBinaryFunction { @inline(__always) static func apply<T: FloatScalar>(_ g: T, _ x: T) -> T { x > 0 ? g : 0 } }
 enum StepFn: FloatUnaryFunction { @inline(__always) static func apply<T: FloatScalar>(_ x: T) -> T { x > 0 ? 1 : 0 } }
 enum SigmoidFn: FloatUnaryFunction {
     // Never exponentiates a large positive number: stable for any x.
@@ -58,7 +60,11 @@ public func sigmoid(_ x: Tensor) -> Tensor {
 public func relu(_ x: Tensor) -> Tensor {
     let out = Elementwise.unary(ReluFn.self, x, op: "relu")
     let dx = x.detached()
-    return recordUnary("relu", x, out) { g in g * Elementwise.unary(StepFn.self, dx, op: "relu").cast(to: g.dtype) }
+    return recordUnary("relu", x, out) { g in
+        // One fused pass, g where x > 0 else 0, instead of a mask tensor and a product.
+        let (gp, xp, shape) = Elementwise.promote(g, dx, op: "relu backward", floating: true)
+        return Elementwise.floating(ReluGradFn.self, gp, xp, shape: shape)
+    }
 }
 
 /// |x| elementwise; the gradient at 0 is 0.
