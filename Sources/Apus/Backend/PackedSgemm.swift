@@ -134,9 +134,22 @@ enum PackedSgemm {
                 if depthStride == 1 {
                     while p0 + 4 <= depth {
                         let o = out + p0 * panel
-                        for i in 0..<lines {
-                            let v = UnsafeRawPointer(src + i * lineStride + p0).loadUnaligned(as: SIMD4<Float>.self)
+                        var i = 0
+                        // Four lines × four depth steps: a 4×4 transpose in registers, four vector stores.
+                        while i + 4 <= lines {
+                            let s0 = src + i * lineStride + p0
+                            let r0 = load4(s0), r1 = load4(s0 + lineStride)
+                            let r2 = load4(s0 + 2 * lineStride), r3 = load4(s0 + 3 * lineStride)
+                            store4(SIMD4(r0[0], r1[0], r2[0], r3[0]), o + i)
+                            store4(SIMD4(r0[1], r1[1], r2[1], r3[1]), o + panel + i)
+                            store4(SIMD4(r0[2], r1[2], r2[2], r3[2]), o + 2 * panel + i)
+                            store4(SIMD4(r0[3], r1[3], r2[3], r3[3]), o + 3 * panel + i)
+                            i += 4
+                        }
+                        while i < lines {
+                            let v = load4(src + i * lineStride + p0)
                             o[i] = v[0]; o[panel + i] = v[1]; o[2 * panel + i] = v[2]; o[3 * panel + i] = v[3]
+                            i += 1
                         }
                         if lines < panel {
                             for j in 0..<4 { (o + j * panel + lines).update(repeating: 0, count: panel - lines) }
@@ -151,5 +164,15 @@ enum PackedSgemm {
                 }
             }
         }
+    }
+
+    @inline(__always)
+    static func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    @inline(__always)
+    static func store4(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self)
     }
 }
