@@ -82,18 +82,20 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     let (x, w) = Elementwise.promoteTypes(x, weight, floating: true)
     let b = bias?.cast(to: w.dtype)
     let x2 = x.reshape([-1, inF])
-    var out = noGrad { matmul(x2.detached(), w.detached().T) }
-    if let b { Kernels.addRowVector(b.detached(), to: &out) }
-    out = out.reshape(Array(x.shape.dropLast()) + [outF])
+    // Computed without recording: this op records one node of its own below.
+    let out = noGrad { () -> Tensor in
+        var y = matmul(x2, w.T)
+        if let b { Kernels.addRowVector(b, to: &y) }
+        return y.reshape(Array(x.shape.dropLast()) + [outF])
+    }
     let inputs = [x2, w] + (b.map { [$0] } ?? [])
-    guard GradMode.isEnabled, inputs.contains(where: \.requiresGrad) else { return out.detached() }
+    guard GradMode.isEnabled, inputs.contains(where: \.requiresGrad) else { return out }
     let (dx, dw) = (x2.detached(), w.detached())
     let (rx, rw) = (x2.requiresGrad, w.requiresGrad)
-    let y = record("linear", inputs, out.detached()) { g in
+    return record("linear", inputs, out) { g in
         let g2 = g.reshape([-1, outF])
         var grads: [Tensor?] = [rx ? matmul(g2, dw) : nil, rw ? matmul(g2.T, dx) : nil]
         if b != nil { grads.append(g2.sum(axis: 0)) }
         return grads
     }
-    return y
 }
