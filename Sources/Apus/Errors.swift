@@ -10,6 +10,8 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
     case fileNotReadable(path: String)
     /// A file's contents are not what its format requires.
     case corruptFile(path: String, reason: String)
+    /// A saved state (checkpoint, state dict) does not fit the model or optimizer it is loaded into.
+    case stateMismatch(StateMismatch)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
             "unknown dataset '\(name)'; available: \(known.joined(separator: ", "))"
         case .fileNotReadable(let path): "cannot read file '\(path)'"
         case .corruptFile(let path, let reason): "file '\(path)' is corrupt: \(reason)"
+        case .stateMismatch(let mismatch): "saved state does not fit: \(mismatch)"
         }
     }
 }

@@ -25,6 +25,11 @@ open class Module {
         reflectedMembers().compactMap { name, value in (value as? Parameter).map { (name, $0) } }
     }
 
+    /// Buffers held directly by this module (not by its children), with their names.
+    open var namedOwnBuffers: [(name: String, buffer: Buffer)] {
+        reflectedMembers().compactMap { name, value in (value as? Buffer).map { (name, $0) } }
+    }
+
     /// Stored properties of this object and its superclasses, arrays flattened to `name.i`.
     ///
     /// A superclass's properties come before the subclass's, in declaration order.
@@ -47,7 +52,7 @@ open class Module {
     }
 
     private static func flatten(_ value: Any, name: String) -> [(String, Any)] {
-        if value is Module || value is Parameter { return [(name, value)] }
+        if value is Module || value is Parameter || value is Buffer { return [(name, value)] }
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {
         case .optional:
@@ -66,6 +71,20 @@ open class Module {
         func visit(_ module: Module, prefix: String) {
             for (name, p) in module.namedOwnParameters where seen.insert(ObjectIdentifier(p)).inserted {
                 result.append((prefix + name, p))
+            }
+            for (name, child) in module.namedChildren { visit(child, prefix: prefix + name + ".") }
+        }
+        visit(self, prefix: "")
+        return result
+    }
+
+    /// All buffers of this module and its descendants, with dotted names, in declaration order.
+    public func namedBuffers() -> [(name: String, buffer: Buffer)] {
+        var seen = Set<ObjectIdentifier>()
+        var result: [(String, Buffer)] = []
+        func visit(_ module: Module, prefix: String) {
+            for (name, b) in module.namedOwnBuffers where seen.insert(ObjectIdentifier(b)).inserted {
+                result.append((prefix + name, b))
             }
             for (name, child) in module.namedChildren { visit(child, prefix: prefix + name + ".") }
         }

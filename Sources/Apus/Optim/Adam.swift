@@ -66,4 +66,37 @@ public final class Adam: Optimizer {
             }
         }
     }
+
+    public func stateDict() -> [(name: String, tensor: Tensor)] {
+        var result: [(name: String, tensor: Tensor)] = [("param_groups.0.lr", OptimizerState.scalar(lr))]
+        for (i, p) in parameters.enumerated() {
+            guard let s = state[ObjectIdentifier(p)] else { continue }
+            result.append(("state.\(i).step", OptimizerState.scalar(Double(s.step))))
+            result.append(("state.\(i).exp_avg", s.firstMoment))
+            result.append(("state.\(i).exp_avg_sq", s.secondMoment))
+        }
+        return result
+    }
+
+    public func loadStateDict(_ saved: [String: Tensor]) throws {
+        try OptimizerState.validate(saved, parameters: parameters, names: ["step", "exp_avg", "exp_avg_sq"],
+                                    groupKeys: ["param_groups.0.lr"])
+        var restored: [ObjectIdentifier: State] = [:]
+        var missing: [String] = []
+        for (i, p) in parameters.enumerated() {
+            let keys = ["step", "exp_avg", "exp_avg_sq"].map { "state.\(i).\($0)" }
+            let present = keys.filter { saved[$0] != nil }
+            if present.isEmpty { continue }
+            guard present.count == keys.count else {
+                missing += keys.filter { saved[$0] == nil }
+                continue
+            }
+            restored[ObjectIdentifier(p)] = State(step: Int(saved[keys[0]]!.item()),
+                                                  firstMoment: saved[keys[1]]!.cast(to: p.value.dtype).contiguous(),
+                                                  secondMoment: saved[keys[2]]!.cast(to: p.value.dtype).contiguous())
+        }
+        if !missing.isEmpty { throw ApusError.stateMismatch(StateMismatch(missing: missing)) }
+        state = restored
+        if let lr = saved["param_groups.0.lr"] { self.lr = lr.item() }
+    }
 }

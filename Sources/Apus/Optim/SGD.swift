@@ -43,4 +43,21 @@ public final class SGD: Optimizer {
             }
         }
     }
+
+    public func stateDict() -> [(name: String, tensor: Tensor)] {
+        var result: [(name: String, tensor: Tensor)] = [("param_groups.0.lr", OptimizerState.scalar(lr))]
+        for (i, p) in parameters.enumerated() {
+            if let v = velocity[ObjectIdentifier(p)] { result.append(("state.\(i).momentum_buffer", v)) }
+        }
+        return result
+    }
+
+    public func loadStateDict(_ state: [String: Tensor]) throws {
+        try OptimizerState.validate(state, parameters: parameters, names: ["momentum_buffer"], groupKeys: ["param_groups.0.lr"])
+        velocity = [:]
+        for (i, p) in parameters.enumerated() {
+            if let v = state["state.\(i).momentum_buffer"] { velocity[ObjectIdentifier(p)] = v.cast(to: p.value.dtype).contiguous() }
+        }
+        if let lr = state["param_groups.0.lr"] { self.lr = lr.item() }
+    }
 }

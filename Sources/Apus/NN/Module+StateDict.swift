@@ -1,0 +1,71 @@
+/// A module's state as named tensors, as PyTorch's `state_dict()` / `load_state_dict()`.
+extension Module {
+    /// Every parameter and buffer under its dotted name (`layers.0.weight`,
+    /// `bn.running_mean`), detached: PyTorch's `state_dict()` keys, so checkpoints match by name.
+    ///
+    /// Parameters come first, then buffers, each in declaration order.
+    public func stateDict() -> [(name: String, tensor: Tensor)] {
+        namedParameters().map { ($0.name, $0.parameter.value.detached()) }
+            + namedBuffers().map { ($0.name, $0.buffer.value) }
+    }
+
+    /// Replaces parameter and buffer values with the tensors of `state`, matched by name.
+    ///
+    /// Values are converted to each parameter's dtype. With `strict` (the default), every name of
+    /// ``stateDict()`` must be present and no other; shapes must always match. Nothing is changed
+    /// when anything is wrong, and the error lists every missing, unexpected and mis-shaped name.
+    public func loadStateDict(_ state: [String: Tensor], strict: Bool = true) throws {
+        let parameters = namedParameters(), buffers = namedBuffers()
+        var known: [String: [Int]] = [:]
+        for (name, p) in parameters { known[name] = p.shape }
+        for (name, b) in buffers { known[name] = b.shape }
+        let missing = strict ? (parameters.map(\.name) + buffers.map(\.name)).filter { state[$0] == nil } : []
+        let unexpected = strict ? state.keys.filter { known[$0] == nil }.sorted() : []
+        let wrongShape = state.compactMap { name, tensor -> StateMismatch.WrongShape? in
+            guard let expected = known[name], expected != tensor.shape else { return nil }
+            return .init(name: name, expected: expected, found: tensor.shape)
+        }.sorted { $0.name < $1.name }
+        let mismatch = StateMismatch(missing: missing, unexpected: unexpected, wrongShape: wrongShape)
+        guard mismatch.isEmpty else { throw ApusError.stateMismatch(mismatch) }
+        for (name, p) in parameters {
+            if let t = state[name] { p.assign(t) }
+        }
+        for (name, b) in buffers {
+            if let t = state[name] { b.value = t.cast(to: b.value.dtype).contiguous() }
+        }
+    }
+}
+
+/// What does not fit when a saved state is loaded into a model or optimizer.
+public struct StateMismatch: Sendable, Equatable, CustomStringConvertible {
+    public struct WrongShape: Sendable, Equatable {
+        public let name: String
+        public let expected: [Int]
+        public let found: [Int]
+    }
+    /// Names the model needs that the state lacks.
+    public let missing: [String]
+    /// Names in the state that the model does not have.
+    public let unexpected: [String]
+    /// Names present on both sides with different shapes.
+    public let wrongShape: [WrongShape]
+
+    public init(missing: [String] = [], unexpected: [String] = [], wrongShape: [WrongShape] = []) {
+        self.missing = missing
+        self.unexpected = unexpected
+        self.wrongShape = wrongShape
+    }
+
+    public var isEmpty: Bool { missing.isEmpty && unexpected.isEmpty && wrongShape.isEmpty }
+
+    public var description: String {
+        var parts: [String] = []
+        if !missing.isEmpty { parts.append("missing: \(missing.joined(separator: ", "))") }
+        if !unexpected.isEmpty { parts.append("unexpected: \(unexpected.joined(separator: ", "))") }
+        if !wrongShape.isEmpty {
+            parts.append("wrong shape: " + wrongShape.map { "\($0.name) (expected \($0.expected), found \($0.found))" }
+                .joined(separator: ", "))
+        }
+        return parts.joined(separator: "; ")
+    }
+}
