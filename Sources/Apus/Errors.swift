@@ -8,6 +8,8 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
     case unknownDataset(String, known: [String])
     /// A file could not be found or read.
     case fileNotReadable(path: String)
+    /// A file could not be written.
+    case fileNotWritable(path: String, reason: String)
     /// A file's contents are not what its format requires.
     case corruptFile(path: String, reason: String)
     /// A saved state (checkpoint, state dict) does not fit the model or optimizer it is loaded into.
@@ -19,6 +21,7 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
         case .unknownDataset(let name, let known):
             "unknown dataset '\(name)'; available: \(known.joined(separator: ", "))"
         case .fileNotReadable(let path): "cannot read file '\(path)'"
+        case .fileNotWritable(let path, let reason): "cannot write file '\(path)': \(reason)"
         case .corruptFile(let path, let reason): "file '\(path)' is corrupt: \(reason)"
         case .stateMismatch(let mismatch): "saved state does not fit: \(mismatch)"
         }

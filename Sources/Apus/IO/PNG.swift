@@ -1,0 +1,118 @@
+import Foundation
+
+/// An 8-bit RGB image, row-major, for writing pictures of models and data (decision boundaries,
+/// filters, feature maps) as PNG files.
+public struct RGBImage: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    /// `width·height·3` bytes: red, green, blue for each pixel, rows top to bottom.
+    public var pixels: [UInt8]
+
+    /// A `width`×`height` image filled with one colour.
+    public init(width: Int, height: Int, fill: (UInt8, UInt8, UInt8) = (255, 255, 255)) {
+        require(width > 0 && height > 0, "RGBImage: size must be positive, got \(width)×\(height)")
+        self.width = width
+        self.height = height
+        pixels = Array(repeating: 0, count: width * height * 3)
+        for i in 0..<(width * height) {
+            pixels[3 * i] = fill.0
+            pixels[3 * i + 1] = fill.1
+            pixels[3 * i + 2] = fill.2
+        }
+    }
+
+    /// The colour at column `x`, row `y` (row 0 at the top).
+    public subscript(x: Int, y: Int) -> (UInt8, UInt8, UInt8) {
+        get {
+            let i = 3 * (y * width + x)
+            return (pixels[i], pixels[i + 1], pixels[i + 2])
+        }
+        set {
+            let i = 3 * (y * width + x)
+            pixels[i] = newValue.0
+            pixels[i + 1] = newValue.1
+            pixels[i + 2] = newValue.2
+        }
+    }
+
+    /// The image as a PNG file (8-bit RGB, uncompressed deflate blocks: simple and exact).
+    public func pngData() -> Data {
+        var raw: [UInt8] = []
+        raw.reserveCapacity(height * (1 + 3 * width))
+        for y in 0..<height {
+            raw.append(0)  // filter type "none"
+            raw.append(contentsOf: pixels[(3 * y * width)..<(3 * (y + 1) * width)])
+        }
+        var header: [UInt8] = []
+        header.appendBigEndian(UInt32(width))
+        header.appendBigEndian(UInt32(height))
+        header += [8, 2, 0, 0, 0]  // bit depth 8, colour type RGB, deflate, no filter set, no interlace
+        var file: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        PNG.appendChunk("IHDR", header, to: &file)
+        PNG.appendChunk("IDAT", PNG.zlibStored(raw), to: &file)
+        PNG.appendChunk("IEND", [], to: &file)
+        return Data(file)
+    }
+
+    /// Writes the image as a PNG file, atomically (a temporary file renamed into place).
+    public func writePNG(to path: String) throws {
+        do {
+            try pngData().write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ApusError.fileNotWritable(path: path, reason: error.localizedDescription)
+        }
+    }
+}
+
+/// PNG container pieces: chunks with CRC-32 and a zlib stream of stored deflate blocks.
+enum PNG {
+    static func appendChunk(_ type: String, _ data: [UInt8], to file: inout [UInt8]) {
+        file.appendBigEndian(UInt32(data.count))
+        let body = Array(type.utf8) + data
+        file += body
+        file.appendBigEndian(crc32(body))
+    }
+
+    /// A zlib stream (RFC 1950) whose deflate data (RFC 1951) is stored blocks of up to 65,535 bytes.
+    static func zlibStored(_ data: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [0x78, 0x01]
+        var start = 0
+        repeat {
+            let n = Swift.min(65_535, data.count - start)
+            let last: UInt8 = start + n == data.count ? 1 : 0
+            out += [last, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF)]
+            out += data[start..<(start + n)]
+            start += n
+        } while start < data.count
+        out.appendBigEndian(adler32(data))
+        return out
+    }
+
+    static let crcTable: [UInt32] = (0..<256).map { n in
+        var c = UInt32(n)
+        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        return c
+    }
+
+    /// CRC-32 (ISO 3309), as PNG chunks use.
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var c: UInt32 = 0xFFFF_FFFF
+        for b in bytes { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        return c ^ 0xFFFF_FFFF
+    }
+
+    static func adler32(_ bytes: [UInt8]) -> UInt32 {
+        var a: UInt32 = 1, b: UInt32 = 0
+        for byte in bytes {
+            a = (a + UInt32(byte)) % 65_521
+            b = (b + a) % 65_521
+        }
+        return b << 16 | a
+    }
+}
+
+extension Array where Element == UInt8 {
+    mutating func appendBigEndian(_ value: UInt32) {
+        append(contentsOf: [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)])
+    }
+}
