@@ -1,6 +1,11 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// The course's examples, one executable each under Examples/ (`swift run -c release <Name>`).
+let courseExamples = [
+    "LinearRegression", "Perceptron", "XOR", "SoftmaxRegression", "DecisionBoundaries", "MultiTask", "Ensemble",
+]
+
 let package = Package(
     name: "Apus",
     platforms: [.macOS(.v15)],
@@ -34,5 +39,5 @@ let package = Package(
             name: "ApusTests",
             dependencies: ["Apus"]
         ),
-    ]
+    ] + courseExamples.map { .executableTarget(name: $0, dependencies: ["Apus"], path: "Examples/\($0)") }
 )
