@@ -2,6 +2,8 @@
 // channel `j` is the `n` rows `x[i, j, 0..<s]`. Batch norm views `[N, C, *]` this way
 // (`s` = the spatial size); layer norm views `[rows, D]` as `[1, rows, D]` (one "channel" per row).
 // Channels run in parallel; sums are accumulated in 16 SIMD lanes per row and in double across rows.
+// When `s` is 1 (batch norm of an `[N, C]` matrix) the loops walk the contiguous rows instead,
+// with one accumulator per column, rather than striding down each column.
 
 extension Kernels {
     /// Elements per pool job below which channels are not worth splitting further.
@@ -19,6 +21,17 @@ extension Kernels {
             let p = UnsafePointer(x.storage.pointer(T.self) + x.offset)
             let count = Double(n * s)
             var mean = [Double](repeating: 0, count: c), variance = [Double](repeating: 0, count: c)
+            if s == 1 && c > 1 {
+                // [n, c] matrix: walk rows (contiguous), one accumulator per column.
+                for i in 0..<n { let row = p + i * c; for j in 0..<c { mean[j] += row[j].doubleValue } }
+                for j in 0..<c { mean[j] /= count }
+                for i in 0..<n {
+                    let row = p + i * c
+                    for j in 0..<c { let d = row[j].doubleValue - mean[j]; variance[j] += d * d }
+                }
+                for j in 0..<c { variance[j] /= count }
+                return (mean, variance)
+            }
             mean.withUnsafeMutableBufferPointer { mp in
                 variance.withUnsafeMutableBufferPointer { vp in
                     forEachChannel(c: c, perChannel: n * s) { j in
@@ -48,6 +61,23 @@ extension Kernels {
             let out = Tensor(uninitialized: g.shape, dtype: g.dtype)
             let pg = UnsafePointer(g.storage.pointer(T.self) + g.offset), po = out.storage.pointer(T.self)
             let px = x.map { UnsafePointer($0.storage.pointer(T.self) + $0.offset) }
+            if s == 1 && c > 1 {
+                // [n, c] matrix: rows are contiguous, coefficients vary along them.
+                let at = a.map { T($0) }, kt = k.map { T($0) }, bt = b.map { $0.map { T($0) } }
+                at.withUnsafeBufferPointer { ap in kt.withUnsafeBufferPointer { kp in
+                    ThreadPool.shared.parallelRanges(n, grain: Swift.max(1, normGrain / c)) { rows in
+                        for i in rows {
+                            let o = i * c
+                            if let px, let bt {
+                                for j in 0..<c { po[o + j] = ap[j] * pg[o + j] + bt[j] * px[o + j] + kp[j] }
+                            } else {
+                                for j in 0..<c { po[o + j] = ap[j] * pg[o + j] + kp[j] }
+                            }
+                        }
+                    }
+                } }
+                return out
+            }
             forEachChannel(c: c, perChannel: n * s) { j in
                 let aj = T(a[j]), kj = T(k[j])
                 for i in 0..<n {
@@ -76,6 +106,17 @@ extension Kernels {
             let pg = UnsafePointer(g.storage.pointer(T.self) + g.offset)
             let px = UnsafePointer(x.storage.pointer(T.self) + x.offset)
             var sg = [Double](repeating: 0, count: c), sgx = [Double](repeating: 0, count: c)
+            if s == 1 && c > 1 {
+                for i in 0..<n {
+                    let o = i * c
+                    for j in 0..<c {
+                        let gv = pg[o + j].doubleValue
+                        sg[j] += gv
+                        sgx[j] += gv * (px[o + j].doubleValue - center[j])
+                    }
+                }
+                return (sg, sgx)
+            }
             sg.withUnsafeMutableBufferPointer { gp in
                 sgx.withUnsafeMutableBufferPointer { xp in
                     forEachChannel(c: c, perChannel: n * s) { j in
