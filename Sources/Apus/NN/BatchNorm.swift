@@ -11,14 +11,21 @@
 /// evaluation mode it normalises with the running statistics. Without `trackRunningStats` it
 /// always uses the batch's.
 open class BatchNorm: Module {
+    /// Number of channels `C`.
     public let numFeatures: Int
+    /// Added to the variance before the square root.
     public let eps: Double
     /// Weight of the newest batch in the running averages; nil: cumulative average.
     public var momentum: Double?
+    /// Per-channel scale `[C]` (`weight`), nil without `affine`.
     public let weight: Parameter?
+    /// Per-channel shift `[C]` (`bias`), nil without `affine`.
     public let bias: Parameter?
+    /// Running mean `[C]` (`running_mean`), nil without `trackRunningStats`.
     public let runningMean: Buffer?
+    /// Running unbiased variance `[C]` (`running_var`), nil without `trackRunningStats`.
     public let runningVar: Buffer?
+    /// Number of training batches seen, int64 0-d (`num_batches_tracked`).
     public let numBatchesTracked: Buffer?
 
     /// A batch-norm layer over `numFeatures` channels with PyTorch's defaults.
@@ -48,6 +55,7 @@ open class BatchNorm: Module {
         require(x.rank >= 2, "\(type(of: self)): expected input [N, C, …], got shape \(x.shape)")
     }
 
+    /// Normalises `x` `[N, C, …]` with batch (training) or running (evaluation) statistics.
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         checkInput(x)
         require(x.shape[1] == numFeatures, "\(type(of: self))(\(numFeatures)): input of shape \(x.shape) has \(x.shape[1]) channels")
@@ -73,6 +81,7 @@ open class BatchNorm: Module {
 /// Batch normalisation of `[N, C]` or `[N, C, L]` inputs, as `torch.nn.BatchNorm1d`: statistics
 /// per channel over the batch (and length). See ``BatchNorm``.
 public final class BatchNorm1d: BatchNorm {
+    /// Requires `[N, C]` or `[N, C, L]`.
     public override func checkInput(_ x: Tensor) {
         require(x.rank == 2 || x.rank == 3, "BatchNorm1d: expected input [N, C] or [N, C, L], got shape \(x.shape)")
     }
@@ -81,6 +90,7 @@ public final class BatchNorm1d: BatchNorm {
 /// Batch normalisation of `[N, C, H, W]` inputs, as `torch.nn.BatchNorm2d`: statistics per
 /// channel over the batch and both spatial axes. See ``BatchNorm``.
 public final class BatchNorm2d: BatchNorm {
+    /// Requires `[N, C, H, W]`.
     public override func checkInput(_ x: Tensor) {
         require(x.rank == 4, "BatchNorm2d: expected input [N, C, H, W], got shape \(x.shape)")
     }
@@ -90,9 +100,13 @@ public final class BatchNorm2d: BatchNorm {
 /// ``layerNorm(_:normalizedShape:weight:bias:eps:)``. With `elementwiseAffine` it has
 /// parameters `weight` (ones) and `bias` (zeros) of shape `normalizedShape`.
 public final class LayerNorm: Module {
+    /// The trailing shape normalised over.
     public let normalizedShape: [Int]
+    /// Added to the variance before the square root.
     public let eps: Double
+    /// Elementwise scale of shape `normalizedShape`, nil without `elementwiseAffine`.
     public let weight: Parameter?
+    /// Elementwise shift of shape `normalizedShape`, nil without `elementwiseAffine`.
     public let bias: Parameter?
 
     /// A layer norm over trailing axes of shape `normalizedShape` (e.g. `[512]` for features).
@@ -110,6 +124,7 @@ public final class LayerNorm: Module {
         self.init([features], eps: eps, elementwiseAffine: elementwiseAffine, dtype: dtype)
     }
 
+    /// Normalises `x` `[…, normalizedShape]` over its trailing axes.
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         layerNorm(x, normalizedShape: normalizedShape, weight: weight?.value, bias: bias?.value, eps: eps)
     }

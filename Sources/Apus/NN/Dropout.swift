@@ -67,6 +67,7 @@ public final class Dropout: Module {
         self.generator = generator
     }
 
+    /// `x` with elements dropped (training) or unchanged (evaluation).
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         dropout(x, p: p, training: training, generator: generator)
     }
@@ -86,6 +87,7 @@ public final class AlphaDropout: Module {
         self.generator = generator
     }
 
+    /// `x` with alpha dropout applied (training) or unchanged (evaluation).
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         alphaDropout(x, p: p, training: training, generator: generator)
     }

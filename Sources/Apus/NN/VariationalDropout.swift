@@ -29,11 +29,15 @@ public protocol KLRegularized: Module {
 /// Add ``klDivergence()`` (or ``klDivergence(of:)`` for a whole model), divided by the number of
 /// training examples, to the loss.
 public final class VariationalDropoutLinear: Module, KLRegularized {
+    /// Mean weight θ `[outFeatures, inFeatures]`.
     public let weight: Parameter
+    /// Bias `[outFeatures]` (no noise), nil when created without.
     public let bias: Parameter?
     /// `log α`, one per weight, `[outFeatures, inFeatures]`.
     public let logAlpha: Parameter
+    /// Size of each input's last axis.
     public let inFeatures: Int
+    /// Size of each output's last axis.
     public let outFeatures: Int
     let generator: RandomGenerator
 
@@ -57,6 +61,7 @@ public final class VariationalDropoutLinear: Module, KLRegularized {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? []) + [("log_alpha", logAlpha)]
     }
 
+    /// A sample of the noisy pre-activations `[…, outFeatures]` in training, their mean in evaluation.
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         require(x.shape.last == inFeatures,
                 "VariationalDropoutLinear(\(inFeatures)→\(outFeatures)): input of shape \(x.shape) does not end in \(inFeatures)")
