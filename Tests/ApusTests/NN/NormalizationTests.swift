@@ -167,14 +167,26 @@ private func maxDifference(_ a: Tensor?, _ b: Tensor) -> Double {
     // MARK: Errors
 
     @Test func batchNormNeedsMoreThanOneValuePerChannelInTraining() async {
-        await #expect(processExitsWith: .failure) {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = BatchNorm1d(3)(Tensor.ones([1, 3]))
         }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("more than 1 value per channel") && message.contains("[1, 3]"))
     }
 
     @Test func batchNormRejectsAWrongChannelCount() async {
-        await #expect(processExitsWith: .failure) {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = BatchNorm2d(3)(Tensor.ones([2, 4, 2, 2]))
         }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("BatchNorm2d(3)") && message.contains("[2, 4, 2, 2]"))
+    }
+
+    @Test func layerNormRejectsAMismatchedShape() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = LayerNorm(5)(Tensor.ones([2, 4]))
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("layerNorm") && message.contains("[2, 4]") && message.contains("[5]"))
     }
 }
