@@ -13,7 +13,19 @@ public final class Parameter: @unchecked Sendable {
     }
 
     /// The gradient accumulated by backward passes since the last ``zeroGrad()``.
-    public var grad: Tensor? { value.grad }
+    ///
+    /// Settable, for code that rewrites gradients between `backward()` and `step()` (gradient
+    /// clipping, hand-made gradients in tests); a new gradient must have the parameter's shape.
+    public var grad: Tensor? {
+        get { value.grad }
+        set {
+            if let newValue {
+                require(newValue.shape == value.shape,
+                        "Parameter.grad: gradient of shape \(newValue.shape) does not match parameter shape \(value.shape)")
+            }
+            value.grad = newValue?.detached()
+        }
+    }
     /// Shape of the value.
     public var shape: [Int] { value.shape }
     /// Number of elements.
