@@ -32,7 +32,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ApusTests",
-            dependencies: ["Apus"]
+            dependencies: ["Apus"],
+            exclude: ["Fixtures"]  // read through #filePath by the tests that need them
         ),
     ]
 )

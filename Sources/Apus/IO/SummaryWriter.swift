@@ -78,33 +78,20 @@ public final class SummaryWriter: @unchecked Sendable {
     ///
     /// Stored as a float32 `simple_value`. `wallTime` defaults to now (seconds since 1970).
     public func addScalar(_ tag: String, _ value: Double, step: Int, wallTime: Double? = nil) {
-        addSummaryValue(step: step, wallTime: wallTime) { v in
-            v.string(1, tag)
-            v.float(2, Float(value))
-        }
+        enqueue(Self.scalarEvent(tag, value, step: step, wallTime: wallTime ?? Date().timeIntervalSince1970))
     }
 
-    /// Adds a histogram of the values of `tensor` at `step` (PyTorch's `add_histogram`).
+    /// Adds a histogram of the values of `tensor` at `step` (PyTorch's `add_histogram` with `bins`
+    /// an integer).
     ///
-    /// `bins` equal-width buckets span [min, max] (numpy's `histogram`; [v − 0.5, v + 0.5] when all
-    /// values equal v), preceded by an empty bucket whose right limit is the minimum, as PyTorch
-    /// writes them. NaN and infinite values are left out of the histogram and its `num`; a tensor
-    /// with no finite value adds nothing.
+    /// `bins` equal-width buckets span [min, max] ([v − 0.5, v + 0.5] when every value is v), as
+    /// numpy's `histogram`; the empty buckets at both ends are dropped, keeping one empty bucket
+    /// whose right limit is the minimum, exactly as PyTorch writes them. NaN and infinite values
+    /// are left out of the histogram and its count; a tensor with no finite value adds nothing.
     public func addHistogram(_ tag: String, _ tensor: Tensor, step: Int, bins: Int = 64, wallTime: Double? = nil) {
         require(bins >= 1, "SummaryWriter.addHistogram: bins must be positive, got \(bins)")
         guard let h = Histogram(tensor.detached().toDoubles(), bins: bins) else { return }
-        addSummaryValue(step: step, wallTime: wallTime) { v in
-            v.string(1, tag)
-            v.message(5) { p in
-                p.double(1, h.min)
-                p.double(2, h.max)
-                p.double(3, Double(h.count))
-                p.double(4, h.sum)
-                p.double(5, h.sumOfSquares)
-                p.packedDoubles(6, h.bucketLimits)
-                p.packedDoubles(7, h.bucketCounts)
-            }
-        }
+        enqueue(Self.histogramEvent(tag, h, step: step, wallTime: wallTime ?? Date().timeIntervalSince1970))
     }
 
     /// Adds histograms of every parameter of `model` and of its gradient, at `step`.
@@ -151,12 +138,39 @@ public final class SummaryWriter: @unchecked Sendable {
         }
     }
 
-    private func addSummaryValue(step: Int, wallTime: Double?, _ value: (inout ProtobufWriter) -> Void) {
+    // MARK: Encoding
+
+    /// The serialized `Event{wall_time=1, step=2, summary=5{value=1{tag=1, simple_value=2}}}`.
+    static func scalarEvent(_ tag: String, _ value: Double, step: Int, wallTime: Double) -> [UInt8] {
+        summaryEvent(step: step, wallTime: wallTime) { v in
+            v.string(1, tag)
+            v.float(2, Float(value), explicitPresence: true)
+        }
+    }
+
+    /// The serialized `Event` with `Summary.Value{tag=1, histo=5{min=1, max=2, num=3, sum=4,
+    /// sum_squares=5, bucket_limit=6, bucket=7}}`.
+    static func histogramEvent(_ tag: String, _ h: Histogram, step: Int, wallTime: Double) -> [UInt8] {
+        summaryEvent(step: step, wallTime: wallTime) { v in
+            v.string(1, tag)
+            v.message(5) { p in
+                p.double(1, h.min)
+                p.double(2, h.max)
+                p.double(3, Double(h.count))
+                p.double(4, h.sum)
+                p.double(5, h.sumOfSquares)
+                p.packedDoubles(6, h.bucketLimits)
+                p.packedDoubles(7, h.bucketCounts)
+            }
+        }
+    }
+
+    private static func summaryEvent(step: Int, wallTime: Double, _ value: (inout ProtobufWriter) -> Void) -> [UInt8] {
         var event = ProtobufWriter()
-        event.double(1, wallTime ?? Date().timeIntervalSince1970)
+        event.double(1, wallTime)
         event.int64(2, Int64(step))
         event.message(5) { summary in summary.message(1, value) }
-        enqueue(event.bytes)
+        return event.bytes
     }
 
     private func enqueue(_ event: [UInt8]) {
@@ -189,17 +203,19 @@ public final class SummaryWriter: @unchecked Sendable {
     }
 }
 
-/// The contents of TensorBoard's `HistogramProto` for a list of values.
+/// The contents of TensorBoard's `HistogramProto` for a list of values, binned as PyTorch's
+/// `add_histogram(…, bins: n)`: numpy's `histogram` with `n` equal-width bins, then the empty bins
+/// at both ends dropped except one empty bin left of the first non-empty one, since TensorBoard
+/// stores only right bucket limits.
 struct Histogram: Equatable {
     var min: Double
     var max: Double
     var count: Int
     var sum: Double
     var sumOfSquares: Double
-    /// Right edge of each bucket: the minimum (of an empty first bucket), then the `bins` edges.
+    /// Right limit of each bucket, increasing; bucket i holds the values in (limit[i−1], limit[i]].
     var bucketLimits: [Double]
-    /// Values in each bucket (the first is 0); bucket i holds (limit[i−1], limit[i]], the first
-    /// real bucket also its left edge.
+    /// Number of values in each bucket; the first is 0 (its limit is the left edge of the data).
     var bucketCounts: [Double]
 
     /// The histogram of the finite values among `values`, or nil if there are none.
@@ -211,14 +227,24 @@ struct Histogram: Equatable {
         count = finite.count
         sum = finite.reduce(0, +)
         sumOfSquares = finite.reduce(0) { $0 + $1 * $1 }
+
+        // numpy.histogram: edges = linspace(lo, hi, bins + 1) (lo ∓ 0.5 when lo == hi); a value v
+        // falls in bin k when edges[k] ≤ v < edges[k + 1], the last bin also taking v = edges[bins].
         let (left, right) = lo == hi ? (lo - 0.5, hi + 0.5) : (lo, hi)
-        let width = (right - left) / Double(bins)
+        let step = (right - left) / Double(bins)
+        var edges = (0...bins).map { Double($0) * step + left }
+        edges[bins] = right
         var counts = [Double](repeating: 0, count: bins)
         for v in finite {
-            let b = Int(((v - left) / width).rounded(.down))
-            counts[Swift.min(Swift.max(b, 0), bins - 1)] += 1
+            var k = Swift.min(Int((v - left) / (right - left) * Double(bins)), bins - 1)
+            if v < edges[k] { k -= 1 } else if k != bins - 1 && v >= edges[k + 1] { k += 1 }
+            counts[k] += 1
         }
-        bucketLimits = [left] + (1...bins).map { $0 == bins ? right : left + Double($0) * width }
-        bucketCounts = [0] + counts
+
+        // PyTorch's make_histogram: keep the bins from the first to the last non-empty one, and
+        // one (empty) bin before them whose right limit is the left edge of the first.
+        let first = counts.firstIndex { $0 > 0 }!, last = counts.lastIndex { $0 > 0 }!
+        bucketCounts = [0] + counts[first...last]
+        bucketLimits = Array(edges[first...(last + 1)])
     }
 }
