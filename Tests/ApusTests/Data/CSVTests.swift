@@ -2,19 +2,22 @@ import Foundation
 import Testing
 @testable import Apus
 
-/// Writes `text` to a fresh temporary file and returns its path.
-private func csvFile(_ text: String, name: String = "data.csv") -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("apus-csv-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let url = dir.appendingPathComponent(name)
+/// Writes `text` to a fresh temporary file and returns its path (removed by `removeFiles`).
+private func csvFile(_ text: String) -> String {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("apus-csv-\(UUID().uuidString).csv")
     try! Data(text.utf8).write(to: url)
     return url.path
+}
+
+private func removeFiles(_ paths: String...) {
+    for p in paths { try? FileManager.default.removeItem(atPath: p) }
 }
 
 // MARK: - Parsing
 
 @Test func numericTargetInTheLastColumn() throws {
     let path = csvFile("x1,x2,y\n1,2,0.5\n3,4.25,-1\n-5e-1,6,2\n")
+    defer { removeFiles(path) }
     let d = try loadCSV(path: path)
     #expect(d.features.shape == [3, 2] && d.features.dtype == .float32)
     #expect(d.features.toDoubles() == [1, 2, 3, 4.25, -0.5, 6])
@@ -35,6 +38,7 @@ private func csvFile(_ text: String, name: String = "data.csv") -> String {
         5.8,versicolor,4.1
         4.9,setosa,1.5
         """)
+    defer { removeFiles(path) }
     let d = try loadCSV(path: path, target: .name("species"))
     #expect(d.featureNames == ["sepal", "petal"] && d.targetName == "species")
     #expect(d.features.toDoubles().map { Float($0) } == [5.1, 1.4, 6.3, 6.0, 5.8, 4.1, 4.9, 1.5])
@@ -44,7 +48,9 @@ private func csvFile(_ text: String, name: String = "data.csv") -> String {
 }
 
 @Test func targetByIndexWithoutHeader() throws {
-    let d = try loadCSV(path: csvFile("7,1,2\n8,3,4\n"), hasHeader: false, target: .index(0))
+    let path = csvFile("7,1,2\n8,3,4\n")
+    defer { removeFiles(path) }
+    let d = try loadCSV(path: path, hasHeader: false, target: .index(0))
     #expect(d.featureNames == ["1", "2"] && d.targetName == "0")
     #expect(d.features.toDoubles() == [1, 2, 3, 4])
     #expect(d.targets.toDoubles() == [7, 8])
@@ -55,7 +61,9 @@ private func csvFile(_ text: String, name: String = "data.csv") -> String {
     // delimiter, a quoted number, labels with doubled quotes, a delimiter and a line break,
     // spaces around values, and no final line break.
     let text = "\u{FEFF}\"a,b\";c;label\r\n1;\"2.5\";plain\r\n\r\n 3 ; 4 ;\"say \"\"hi\"\"; \r\nbye\"\r\n5;6;plain"
-    let d = try loadCSV(path: csvFile(text), delimiter: ";")
+    let path = csvFile(text)
+    defer { removeFiles(path) }
+    let d = try loadCSV(path: path, delimiter: ";")
     #expect(d.featureNames == ["a,b", "c"])
     #expect(d.features.toDoubles() == [1, 2.5, 3, 4, 5, 6])
     #expect(d.classNames == ["plain", "say \"hi\"; \r\nbye"])
@@ -83,6 +91,7 @@ private func csvFile(_ text: String, name: String = "data.csv") -> String {
 @Test func emptyFiles() {
     for text in ["", "\n\n  \n", "a,b,y\n", "a,b,y\r\n\r\n"] {
         let path = csvFile(text)
+        defer { removeFiles(path) }
         #expect(throws: ApusError.emptyFile(path: path)) { try loadCSV(path: path) }
     }
     #expect(ApusError.emptyFile(path: "d.csv").description == "file 'd.csv' holds no data rows")
@@ -90,6 +99,7 @@ private func csvFile(_ text: String, name: String = "data.csv") -> String {
 
 @Test func unknownTargetColumn() {
     let path = csvFile("a,b,y\n1,2,3\n")
+    defer { removeFiles(path) }
     #expect(throws: ApusError.unknownColumn(path: path, name: "label", available: ["a", "b", "y"])) {
         try loadCSV(path: path, target: .name("label"))
     }
@@ -107,11 +117,13 @@ private func csvFile(_ text: String, name: String = "data.csv") -> String {
 @Test func rowWithTheWrongNumberOfFields() {
     // Line 4 counts the header (1) and the blank line (3).
     let path = csvFile("a,b,y\n1,2,3\n\n4,5\n")
+    defer { removeFiles(path) }
     let error = ApusError.malformedRow(path: path, line: 4, reason: "expected 3 fields as in the header, found 2")
     #expect(throws: error) { try loadCSV(path: path) }
     #expect(error.description == "file '\(path)', line 4: expected 3 fields as in the header, found 2")
 
     let noHeader = csvFile("1,2,3\r\n4,5,6,7\r\n")
+    defer { removeFiles(noHeader) }
     #expect(throws: ApusError.malformedRow(path: noHeader, line: 2, reason: "expected 3 fields as in the first row, found 4")) {
         try loadCSV(path: noHeader, hasHeader: false)
     }
@@ -119,11 +131,13 @@ private func csvFile(_ text: String, name: String = "data.csv") -> String {
 
 @Test func nonNumericFeatureNamesLineAndField() {
     let path = csvFile("a,b,y\n1,2,cat\n3,abc,dog\n")
+    defer { removeFiles(path) }
     let error = ApusError.malformedRow(path: path, line: 3, reason: "column 'b' (field 2): 'abc' is not a number")
     #expect(throws: error) { try loadCSV(path: path) }
     #expect(error.description == "file '\(path)', line 3: column 'b' (field 2): 'abc' is not a number")
     // An empty feature is not a number either.
     let empty = csvFile("a,b,y\n1,,0\n")
+    defer { removeFiles(empty) }
     #expect(throws: ApusError.malformedRow(path: empty, line: 2, reason: "column 'b' (field 2): '' is not a number")) {
         try loadCSV(path: empty)
     }
@@ -131,10 +145,12 @@ private func csvFile(_ text: String, name: String = "data.csv") -> String {
 
 @Test func missingTargetValueAndUnclosedQuote() {
     let path = csvFile("a,y\n1,0\n2, \n")
+    defer { removeFiles(path) }
     #expect(throws: ApusError.malformedRow(path: path, line: 3, reason: "column 'y' (field 2): missing target value")) {
         try loadCSV(path: path)
     }
     let quote = csvFile("a,y\n1,0\n2,\"open\n3,1\n")
+    defer { removeFiles(quote) }
     #expect(throws: ApusError.malformedRow(path: quote, line: 3, reason: "quoted field opened here is never closed")) {
         try loadCSV(path: quote)
     }
