@@ -37,7 +37,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ApusTests",
-            dependencies: ["Apus"]
+            dependencies: ["Apus"],
+            exclude: ["Fixtures"]  // read through #filePath by the tests that need them
         ),
     ] + courseExamples.map { .executableTarget(name: $0, dependencies: ["Apus"], path: "Examples/\($0)") }
 )

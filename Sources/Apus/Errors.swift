@@ -8,12 +8,20 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
     case unknownDataset(String, known: [String])
     /// A file could not be found or read.
     case fileNotReadable(path: String)
-    /// A file could not be written.
-    case fileNotWritable(path: String, reason: String)
+    /// A file or directory could not be created or written (`reason` says why, when known).
+    case fileNotWritable(path: String, reason: String = "")
     /// A file's contents are not what its format requires.
     case corruptFile(path: String, reason: String)
     /// A saved state (checkpoint, state dict) does not fit the model or optimizer it is loaded into.
     case stateMismatch(StateMismatch)
+    /// A data file holds no examples (no bytes, only blank lines, or only a header).
+    case emptyFile(path: String)
+    /// A column asked for by name is not in the file's header.
+    case unknownColumn(path: String, name: String, available: [String])
+    /// A column asked for by (0-based) index is beyond the file's columns.
+    case columnIndexOutOfRange(path: String, index: Int, columns: Int)
+    /// A row of a text data file cannot be read: `line` is 1-based and counts the header.
+    case malformedRow(path: String, line: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -21,9 +29,15 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
         case .unknownDataset(let name, let known):
             "unknown dataset '\(name)'; available: \(known.joined(separator: ", "))"
         case .fileNotReadable(let path): "cannot read file '\(path)'"
-        case .fileNotWritable(let path, let reason): "cannot write file '\(path)': \(reason)"
+        case .fileNotWritable(let path, let reason): "cannot write '\(path)'" + (reason.isEmpty ? "" : ": \(reason)")
         case .corruptFile(let path, let reason): "file '\(path)' is corrupt: \(reason)"
         case .stateMismatch(let mismatch): "saved state does not fit: \(mismatch)"
+        case .emptyFile(let path): "file '\(path)' holds no data rows"
+        case .unknownColumn(let path, let name, let available):
+            "file '\(path)' has no column '\(name)'; columns: \(available.joined(separator: ", "))"
+        case .columnIndexOutOfRange(let path, let index, let columns):
+            "file '\(path)' has \(columns) columns (indices 0...\(columns - 1)); column index \(index) is out of range"
+        case .malformedRow(let path, let line, let reason): "file '\(path)', line \(line): \(reason)"
         }
     }
 }

@@ -53,3 +53,22 @@ public func randomSplit(count: Int, fractions: [Double] = [0.8, 0.1, 0.1],
     }
     return parts
 }
+
+extension TensorDataset {
+    /// Splits the examples at random into training, validation and test sets (80/10/10 by default).
+    ///
+    /// Built on ``randomSplit(count:fractions:generator:)``: `fractions` are three non-negative
+    /// numbers adding up to 1, the test set takes the rounding rest, and the same generator state
+    /// gives the same split.
+    ///
+    /// ```swift
+    /// let (train, validation, test) = dataset.split(generator: RandomGenerator(seed: 42))
+    /// ```
+    public func split(fractions: [Double] = [0.8, 0.1, 0.1], generator: RandomGenerator = .default)
+        -> (train: TensorDataset, validation: TensorDataset, test: TensorDataset) {
+        require(fractions.count == 3,
+                "TensorDataset.split: expected three fractions (train, validation, test), got \(fractions)")
+        let parts = randomSplit(count: count, fractions: fractions, generator: generator)
+        return (subset(parts[0]), subset(parts[1]), subset(parts[2]))
+    }
+}

@@ -26,6 +26,7 @@ struct GradcheckTests {
     static let families: [GradcheckFamily] = [
         GradcheckFamily(ops: coreOps, broadcasting: coreBroadcastingOps, cases: coreCases),
         regularizationFamily,
+        dataFamily,
     ]
 
     /// Every public differentiable op; each must name at least one row of ``cases``.
