@@ -32,7 +32,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ApusTests",
-            dependencies: ["Apus"]
+            dependencies: ["Apus"],
+            exclude: ["Fixtures"]  // read through #filePath, not as bundled resources
         ),
     ]
 )
