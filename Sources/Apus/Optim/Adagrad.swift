@@ -26,12 +26,14 @@ public final class Adagrad: Optimizer {
         /// Added to the denominator for numerical stability.
         public var eps: Double = 1e-10
 
+        /// Adagrad's options; every argument defaults to PyTorch's value.
         public init(lr: Double = 1e-2, lrDecay: Double = 0, weightDecay: Double = 0,
                     initialAccumulatorValue: Double = 0, eps: Double = 1e-10) {
             (self.lr, self.lrDecay, self.weightDecay, self.initialAccumulatorValue, self.eps) =
                 (lr, lrDecay, weightDecay, initialAccumulatorValue, eps)
         }
 
+        /// Stops with a message naming `name`, the option and its value when one is out of range.
         public func validate(optimizer name: String) {
             require(lr >= 0 && lr.isFinite, "\(name): lr must be a finite non-negative number, got \(lr)")
             require(lrDecay >= 0 && lrDecay.isFinite, "\(name): lrDecay must be a finite non-negative number, got \(lrDecay)")

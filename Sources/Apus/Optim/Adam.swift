@@ -34,12 +34,14 @@ public class Adam: Optimizer {
         /// AdamW's decoupled weight decay (Loshchilov and Hutter, 2019) instead of an L2 penalty.
         public var decoupledWeightDecay: Bool = false
 
+        /// Adam's options; every argument defaults to PyTorch's value.
         public init(lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
                     weightDecay: Double = 0, amsgrad: Bool = false, decoupledWeightDecay: Bool = false) {
             (self.lr, self.betas, self.eps, self.weightDecay, self.amsgrad, self.decoupledWeightDecay) =
                 (lr, betas, eps, weightDecay, amsgrad, decoupledWeightDecay)
         }
 
+        /// Stops with a message naming `name`, the option and its value when one is out of range.
         public func validate(optimizer name: String) {
             require(lr >= 0 && lr.isFinite, "\(name): lr must be a finite non-negative number, got \(lr)")
             require(betas.0 >= 0 && betas.0 < 1, "\(name): betas.0 must be in [0, 1), got \(betas.0)")

@@ -27,12 +27,14 @@ public final class RMSprop: Optimizer {
         /// Normalise by an estimate of the gradient's variance instead of its second moment.
         public var centered: Bool = false
 
+        /// RMSprop's options; every argument defaults to PyTorch's value.
         public init(lr: Double = 1e-2, alpha: Double = 0.99, eps: Double = 1e-8, weightDecay: Double = 0,
                     momentum: Double = 0, centered: Bool = false) {
             (self.lr, self.alpha, self.eps, self.weightDecay, self.momentum, self.centered) =
                 (lr, alpha, eps, weightDecay, momentum, centered)
         }
 
+        /// Stops with a message naming `name`, the option and its value when one is out of range.
         public func validate(optimizer name: String) {
             require(lr >= 0 && lr.isFinite, "\(name): lr must be a finite non-negative number, got \(lr)")
             require(alpha >= 0 && alpha <= 1, "\(name): alpha must be in [0, 1], got \(alpha)")

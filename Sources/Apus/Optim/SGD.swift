@@ -36,12 +36,14 @@ public final class SGD: Optimizer {
         /// Nesterov momentum: the update is `g + μ·v` instead of `v`.
         public var nesterov: Bool = false
 
+        /// SGD's options; every argument defaults to PyTorch's value.
         public init(lr: Double = 1e-3, momentum: Double = 0, dampening: Double = 0, weightDecay: Double = 0,
                     nesterov: Bool = false) {
             (self.lr, self.momentum, self.dampening, self.weightDecay, self.nesterov) =
                 (lr, momentum, dampening, weightDecay, nesterov)
         }
 
+        /// Stops with a message naming `name`, the option and its value when one is out of range.
         public func validate(optimizer name: String) {
             require(lr >= 0 && lr.isFinite, "\(name): lr must be a finite non-negative number, got \(lr)")
             require(momentum >= 0 && momentum.isFinite, "\(name): momentum must be a finite non-negative number, got \(momentum)")

@@ -16,6 +16,7 @@ public final class CosineAnnealingLR: ClosedFormLRScheduler {
     /// The smallest learning rate.
     public let etaMin: Double
 
+    /// A schedule over `optimizer`'s current learning rates (the base); step 0 keeps them.
     public init(_ optimizer: any Optimizer, tMax: Int, etaMin: Double = 0) {
         require(tMax > 0, "CosineAnnealingLR: tMax must be positive, got \(tMax)")
         require(etaMin >= 0 && etaMin.isFinite, "CosineAnnealingLR: etaMin must be a finite non-negative number, got \(etaMin)")

@@ -20,6 +20,7 @@ public final class ExponentialLR: ClosedFormLRScheduler {
     /// Factor applied at every step.
     public let gamma: Double
 
+    /// A schedule over `optimizer`'s current learning rates (the base); step 0 keeps them.
     public init(_ optimizer: any Optimizer, gamma: Double) {
         require(gamma >= 0 && gamma.isFinite, "ExponentialLR: gamma must be a finite non-negative number, got \(gamma)")
         self.optimizer = optimizer

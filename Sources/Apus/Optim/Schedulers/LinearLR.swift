@@ -21,6 +21,7 @@ public final class LinearLR: ClosedFormLRScheduler {
     /// Steps from `startFactor` to `endFactor`.
     public let totalIters: Int
 
+    /// A schedule over `optimizer`'s current learning rates (the base); sets them to `base·startFactor` at once.
     public init(_ optimizer: any Optimizer, startFactor: Double = 1.0 / 3, endFactor: Double = 1, totalIters: Int = 5) {
         require(startFactor > 0 && startFactor <= 1, "LinearLR: startFactor must be in (0, 1], got \(startFactor)")
         require(endFactor >= 0 && endFactor <= 1, "LinearLR: endFactor must be in [0, 1], got \(endFactor)")

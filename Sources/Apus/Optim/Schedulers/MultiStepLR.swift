@@ -17,6 +17,7 @@ public final class MultiStepLR: ClosedFormLRScheduler {
     /// Factor applied at each milestone.
     public let gamma: Double
 
+    /// A schedule over `optimizer`'s current learning rates (the base); milestones need not be sorted.
     public init(_ optimizer: any Optimizer, milestones: [Int], gamma: Double = 0.1) {
         require(gamma >= 0 && gamma.isFinite, "MultiStepLR: gamma must be a finite non-negative number, got \(gamma)")
         self.optimizer = optimizer

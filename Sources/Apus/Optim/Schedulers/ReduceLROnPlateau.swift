@@ -43,6 +43,7 @@ public final class ReduceLROnPlateau: LRScheduler {
     /// Steps taken so far.
     public private(set) var lastEpoch = 0
 
+    /// Watches a metric passed to ``step(metric:)``; leaves `optimizer`'s learning rates alone until a plateau.
     public init(_ optimizer: any Optimizer, mode: Mode = .min, factor: Double = 0.1, patience: Int = 10,
                 threshold: Double = 1e-4, thresholdMode: ThresholdMode = .relative, cooldown: Int = 0,
                 minLR: Double = 0, eps: Double = 1e-8) {

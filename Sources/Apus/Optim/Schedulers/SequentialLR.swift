@@ -22,6 +22,7 @@ public final class SequentialLR: ClosedFormLRScheduler {
     /// The steps at which the next schedule takes over (one fewer than the schedules).
     public let milestones: [Int]
 
+    /// Chains `schedulers` (all on `optimizer`), switching at `milestones`; sets the first schedule's step-0 rates.
     public init(_ optimizer: any Optimizer, schedulers: [any ClosedFormLRScheduler], milestones: [Int]) {
         require(!schedulers.isEmpty, "SequentialLR: needs at least one schedule")
         require(milestones.count == schedulers.count - 1,

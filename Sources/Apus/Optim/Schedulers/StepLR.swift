@@ -15,6 +15,7 @@ public final class StepLR: ClosedFormLRScheduler {
     /// Factor applied at each decay.
     public let gamma: Double
 
+    /// A schedule over `optimizer`'s current learning rates (the base); step 0 keeps them.
     public init(_ optimizer: any Optimizer, stepSize: Int, gamma: Double = 0.1) {
         require(stepSize > 0, "StepLR: stepSize must be positive, got \(stepSize)")
         require(gamma >= 0 && gamma.isFinite, "StepLR: gamma must be a finite non-negative number, got \(gamma)")
