@@ -4,18 +4,26 @@ import CApusKernels
 /// whole-tensor ops, with no temporaries.
 enum UpdateKernels {
     /// Adam's moment and parameter update for one parameter (see ``Adam``), in place.
+    ///
+    /// `decayFactor` (AdamW's `1 − lr·λ`, else 1) scales the parameter first; with
+    /// `maxSecondMoment` (AMSGrad) the denominator uses `max(vmax, v)`, stored back.
     static func adam(value: inout Tensor, grad: Tensor, firstMoment: inout Tensor, secondMoment: inout Tensor,
+                     maxSecondMoment: inout Tensor?,
                      beta1: Double, beta2: Double, stepSize: Double, biasCorrection2Sqrt: Double,
-                     eps: Double, weightDecay: Double) {
+                     eps: Double, weightDecay: Double, decayFactor: Double) {
         let g = grad.cast(to: value.dtype).contiguous()
         value.makeStorageUnique(); firstMoment.makeStorageUnique(); secondMoment.makeStorageUnique()
+        maxSecondMoment?.makeStorageUnique()
+        let amsgrad = maxSecondMoment != nil
         func run<T: FloatScalar>(_: T.Type) {
             let p = value.storage.pointer(T.self) + value.offset
             let m = firstMoment.storage.pointer(T.self) + firstMoment.offset
             let v = secondMoment.storage.pointer(T.self) + secondMoment.offset
+            // Without AMSGrad the maximum is never read: point it at v.
+            let vmax = maxSecondMoment.map { $0.storage.pointer(T.self) + $0.offset } ?? v
             let gp = g.storage.pointer(T.self) + g.offset
             let (b1, b2, w1, w2) = (T(beta1), T(beta2), T(1 - beta1), T(1 - beta2))
-            let (lr, bc2, e, wd) = (T(stepSize), T(biasCorrection2Sqrt), T(eps), T(weightDecay))
+            let (lr, bc2, e, wd, decay) = (T(stepSize), T(biasCorrection2Sqrt), T(eps), T(weightDecay), T(decayFactor))
             // Eight lanes at a time: the compiler cannot prove the four buffers don't alias,
             // so it would not vectorise the scalar loop by itself.
             typealias V = SIMD8<T>
@@ -28,39 +36,65 @@ enum UpdateKernels {
                 var i = range.lowerBound
                 let n = range.upperBound
                 while i + 8 <= n {
+                    var pi = load(V.self, p + i)
+                    if decayFactor != 1 { pi *= decay }
                     var gi = load(V.self, gp + i)
-                    if weightDecay != 0 { gi += wd * load(V.self, p + i) }
+                    if weightDecay != 0 { gi += wd * pi }
                     let mi = b1 * load(V.self, m + i) + w1 * gi
-                    let vi = b2 * load(V.self, v + i) + w2 * (gi * gi)
+                    var vi = b2 * load(V.self, v + i) + w2 * (gi * gi)
                     store(mi, m + i)
                     store(vi, v + i)
-                    store(load(V.self, p + i) - lr * (mi / (vi.squareRoot() / bc2 + e)), p + i)
+                    if amsgrad {
+                        vi = pointwiseMax(load(V.self, vmax + i), vi)
+                        store(vi, vmax + i)
+                    }
+                    store(pi - lr * (mi / (vi.squareRoot() / bc2 + e)), p + i)
                     i += 8
                 }
                 while i < n {
+                    if decayFactor != 1 { p[i] *= decay }
                     let gi = weightDecay != 0 ? gp[i] + wd * p[i] : gp[i]
                     m[i] = b1 * m[i] + w1 * gi
                     v[i] = b2 * v[i] + w2 * (gi * gi)
-                    p[i] -= lr * (m[i] / (v[i].squareRoot() / bc2 + e))
+                    var vi = v[i]
+                    if amsgrad {
+                        vi = Swift.max(vmax[i], vi)
+                        vmax[i] = vi
+                    }
+                    p[i] -= lr * (m[i] / (vi.squareRoot() / bc2 + e))
                     i += 1
                 }
             }
         }
         switch value.dtype {
-        case .float32:
+        case .float32 where !amsgrad:
             let p = value.storage.pointer(Float.self) + value.offset
             let m = firstMoment.storage.pointer(Float.self) + firstMoment.offset
             let v = secondMoment.storage.pointer(Float.self) + secondMoment.offset
             let gp = UnsafePointer(g.storage.pointer(Float.self) + g.offset)
             ThreadPool.shared.parallelRanges(value.count, grain: 1 << 14) { r in
                 let o = r.lowerBound
+                // AdamW's decay, on the slice the kernel is about to stream (still in cache).
+                if decayFactor != 1 { scale(p + o, count: r.count, by: Float(decayFactor)) }
                 apus_adam_f32(p + o, gp + o, m + o, v + o, r.count, Float(beta1), Float(beta2), Float(1 - beta1), Float(1 - beta2),
                               Float(stepSize),
                               Float(biasCorrection2Sqrt), Float(eps), Float(weightDecay))
             }
+        case .float32: run(Float.self)
         case .float64: run(Double.self)
         default: fatalError("Adam: parameters must be floating point, got \(value.dtype)")
         }
+    }
+
+    /// `x[0..<count] *= factor`, in place.
+    static func scale(_ x: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
+        var i = 0
+        let f = SIMD16<Float>(repeating: factor)
+        while i + 16 <= count {
+            store(load(SIMD16<Float>.self, x + i) * f, x + i)
+            i += 16
+        }
+        while i < count { x[i] *= factor; i += 1 }
     }
 
     @inline(__always)

@@ -42,7 +42,8 @@ private let changingGrads: [[Double]] = [[0.5, -1], [-2, 0.1], [0.3, 3]]
 @Test func adamDefaultsMatchPyTorch() {
     let p = param([1, -2])
     let opt = Adam([p])
-    #expect(opt.lr == 1e-3 && opt.betas == (0.9, 0.999) && opt.eps == 1e-8 && opt.weightDecay == 0)
+    let o = opt.options
+    #expect(opt.lr == 1e-3 && o.betas == (0.9, 0.999) && o.eps == 1e-8 && o.weightDecay == 0 && !o.amsgrad)
     expectTrajectory(opt, p, grads: Array(changingGrads.prefix(2)), expected: [
         [0.99900000002, -1.9990000000099999],
         [0.9995595035102005, -1.9984073515040877],
