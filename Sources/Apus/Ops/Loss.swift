@@ -87,7 +87,8 @@ public func binaryCrossEntropy(_ probabilities: Tensor, _ targets: Tensor, weigh
     var loss = noGrad { -(yd * logP + (1 - yd) * logNotP) }
     if shouldRecord(p, y) {
         loss = record("binaryCrossEntropy", [p, y], loss) { g in
-            let dp = g * (pd - yd) / maximum(pd * (1 - pd), Tensor(scalar: 1e-12, dtype: pd.dtype))
+            // PyTorch's ε is the float 1e-12.
+            let dp = g * (pd - yd) / maximum(pd * (1 - pd), Tensor(scalar: Double(Float(1e-12)), dtype: pd.dtype))
             return [dp, g * (logNotP - logP)]
         }
     }

@@ -25,6 +25,7 @@ struct GradcheckTests {
     /// Every family of the table: one line per file that contributes rows.
     static let families: [GradcheckFamily] = [
         GradcheckFamily(ops: coreOps, broadcasting: coreBroadcastingOps, cases: coreCases),
+        activationsLossesFamily,
     ]
 
     /// Every public differentiable op; each must name at least one row of ``cases``.
