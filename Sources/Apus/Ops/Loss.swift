@@ -57,7 +57,10 @@ public func huberLoss(_ prediction: Tensor, _ target: Tensor, delta: Double = 1,
     requireBroadcastable(prediction, target, op: "huberLoss", ("prediction", "target"))
     let d = prediction - target
     let a = abs(d)
-    let quadratic = 0.5 * d * d, linear = delta * (a - 0.5 * delta)
+    // Plain Double arithmetic first: mixed into a tensor expression, `0.5 * delta` could be
+    // typed as a (float32) literal tensor times a Double.
+    let halfDelta: Double = 0.5 * delta
+    let quadratic = 0.5 * d * d, linear = delta * (a - halfDelta)
     return reduction.apply(`where`(a.detached() .< delta, quadratic, linear))
 }
 
@@ -192,7 +195,8 @@ public func crossEntropy(_ logits: Tensor, _ targets: Tensor, weight: Tensor? = 
                 "crossEntropy: probability targets of shape \(targets.shape) must have the shape of the logits \(logits.shape)")
         require(ignoreIndex == nil, "crossEntropy: ignoreIndex applies to class-index targets only, not to probability targets")
         var t = targets.cast(to: logp.dtype)
-        if labelSmoothing > 0 { t = t * (1 - labelSmoothing) + labelSmoothing / Double(classes) }
+        let (keep, spread): (Double, Double) = (1 - labelSmoothing, labelSmoothing / Double(classes))
+        if labelSmoothing > 0 { t = t * keep + spread }
         var product = logp * t
         if let classWeight { product = product * classWeight }
         let perSample = -product.sum(axis: 1)
@@ -219,5 +223,6 @@ public func crossEntropy(_ logits: Tensor, _ targets: Tensor, weight: Tensor? = 
     case .sum: reduced = smooth.sum()
     case .none: reduced = smooth
     }
-    return (1 - labelSmoothing) * nll + (labelSmoothing / Double(classes)) * reduced
+    let (keep, spread): (Double, Double) = (1 - labelSmoothing, labelSmoothing / Double(classes))
+    return keep * nll + spread * reduced
 }
