@@ -2,6 +2,7 @@
 
 /// Mean squared error as a module, as `torch.nn.MSELoss`. See ``mseLoss(_:_:reduction:)``.
 public final class MSELoss: Module {
+    /// How per-element losses are combined.
     public let reduction: Reduction
     public init(reduction: Reduction = .mean) { self.reduction = reduction }
     public func callAsFunction(_ prediction: Tensor, _ target: Tensor) -> Tensor { mseLoss(prediction, target, reduction: reduction) }
@@ -9,6 +10,7 @@ public final class MSELoss: Module {
 
 /// Mean absolute error as a module, as `torch.nn.L1Loss`. See ``l1Loss(_:_:reduction:)``.
 public final class L1Loss: Module {
+    /// How per-element losses are combined.
     public let reduction: Reduction
     public init(reduction: Reduction = .mean) { self.reduction = reduction }
     public func callAsFunction(_ prediction: Tensor, _ target: Tensor) -> Tensor { l1Loss(prediction, target, reduction: reduction) }
@@ -16,7 +18,9 @@ public final class L1Loss: Module {
 
 /// Huber loss as a module, as `torch.nn.HuberLoss`. See ``huberLoss(_:_:delta:reduction:)``.
 public final class HuberLoss: Module {
+    /// δ: where the loss turns from quadratic to linear.
     public let delta: Double
+    /// How per-element losses are combined.
     public let reduction: Reduction
     public init(delta: Double = 1, reduction: Reduction = .mean) {
         require(delta > 0, "HuberLoss: delta must be positive, got \(delta)")
@@ -33,6 +37,7 @@ public final class HuberLoss: Module {
 public final class BCELoss: Module {
     /// Per-element weight, broadcast to the input; nil for none.
     public let weight: Tensor?
+    /// How per-element losses are combined.
     public let reduction: Reduction
     public init(weight: Tensor? = nil, reduction: Reduction = .mean) {
         self.weight = weight
@@ -50,6 +55,7 @@ public final class BCEWithLogitsLoss: Module {
     public let weight: Tensor?
     /// Weight of the positive term, e.g. one per class `[C]`; nil for none.
     public let posWeight: Tensor?
+    /// How per-element losses are combined.
     public let reduction: Reduction
     public init(weight: Tensor? = nil, posWeight: Tensor? = nil, reduction: Reduction = .mean) {
         self.weight = weight
@@ -68,6 +74,7 @@ public final class NLLLoss: Module {
     public let weight: Tensor?
     /// A label whose samples are left out; nil for none.
     public let ignoreIndex: Int?
+    /// How per-element losses are combined.
     public let reduction: Reduction
     public init(weight: Tensor? = nil, ignoreIndex: Int? = nil, reduction: Reduction = .mean) {
         self.weight = weight
@@ -87,6 +94,7 @@ public final class CrossEntropyLoss: Module {
     public let weight: Tensor?
     /// A label whose samples are left out; nil for none.
     public let ignoreIndex: Int?
+    /// How per-element losses are combined.
     public let reduction: Reduction
     /// ε: the target becomes (1 − ε)·onehot + ε/C.
     public let labelSmoothing: Double
