@@ -21,3 +21,83 @@ public final class Flatten: Module {
     public override init() {}
     public override func callAsFunction(_ x: Tensor) -> Tensor { x.flatten(startAxis: 1) }
 }
+
+/// The Heaviside step (1 where x > 0, else 0) as a layer; its gradient is zero.
+public final class Step: Module {
+    public override init() {}
+    public override func callAsFunction(_ x: Tensor) -> Tensor { step(x) }
+}
+
+/// Leaky ReLU as a layer, as `torch.nn.LeakyReLU`.
+public final class LeakyReLU: Module {
+    /// The slope for negative inputs.
+    public let negativeSlope: Double
+    /// A leaky ReLU with slope `negativeSlope` for x ≤ 0 (PyTorch's default 0.01).
+    public init(negativeSlope: Double = 0.01) { self.negativeSlope = negativeSlope }
+    public override func callAsFunction(_ x: Tensor) -> Tensor { leakyRelu(x, negativeSlope: negativeSlope) }
+}
+
+/// Parametric ReLU with a learnable slope, as `torch.nn.PReLU`.
+///
+/// `weight` `[numParameters]` starts at `initialValue`: one slope shared by all elements
+/// (`numParameters: 1`) or one per channel along axis 1 of the input (`numParameters: C`).
+public final class PReLU: Module {
+    /// The slopes for negative inputs (PyTorch's name `weight`).
+    public let weight: Parameter
+
+    /// `numParameters` slopes (1: shared; C: one per channel), each starting at `initialValue`.
+    public init(numParameters: Int = 1, initialValue: Double = 0.25, dtype: DType = .float32) {
+        require(numParameters > 0, "PReLU: numParameters must be positive, got \(numParameters)")
+        weight = Parameter(.full([numParameters], value: initialValue, dtype: dtype))
+    }
+
+    public override func callAsFunction(_ x: Tensor) -> Tensor { prelu(x, weight: weight.value) }
+}
+
+/// ELU as a layer, as `torch.nn.ELU`.
+public final class ELU: Module {
+    /// The value approached for large negative inputs is −α.
+    public let alpha: Double
+    /// An ELU with the given α (PyTorch's default 1).
+    public init(alpha: Double = 1) { self.alpha = alpha }
+    public override func callAsFunction(_ x: Tensor) -> Tensor { elu(x, alpha: alpha) }
+}
+
+/// SELU as a layer, as `torch.nn.SELU`.
+public final class SELU: Module {
+    public override init() {}
+    public override func callAsFunction(_ x: Tensor) -> Tensor { selu(x) }
+}
+
+/// GELU as a layer, as `torch.nn.GELU`.
+public final class GELU: Module {
+    /// Exact (erf) or tanh-approximated.
+    public let approximate: GELUApproximation
+    /// A GELU, exact by default as in PyTorch.
+    public init(approximate: GELUApproximation = .none) { self.approximate = approximate }
+    public override func callAsFunction(_ x: Tensor) -> Tensor { gelu(x, approximate: approximate) }
+}
+
+/// SiLU (swish) as a layer, as `torch.nn.SiLU`.
+public final class SiLU: Module {
+    public override init() {}
+    public override func callAsFunction(_ x: Tensor) -> Tensor { silu(x) }
+}
+
+/// Softmax along `axis` as a layer, as `torch.nn.Softmax(dim:)`.
+public final class Softmax: Module {
+    /// The axis whose entries sum to 1.
+    public let axis: Int
+    /// Softmax along `axis` (default: the last).
+    public init(axis: Int = -1) { self.axis = axis }
+    public override func callAsFunction(_ x: Tensor) -> Tensor { softmax(x, axis: axis) }
+}
+
+/// Log-softmax along `axis` as a layer, as `torch.nn.LogSoftmax(dim:)`.
+public final class LogSoftmax: Module {
+    /// The axis normalised over.
+    public let axis: Int
+    /// Log-softmax along `axis` (default: the last).
+    public init(axis: Int = -1) { self.axis = axis }
+    public override func callAsFunction(_ x: Tensor) -> Tensor { logSoftmax(x, axis: axis) }
+}

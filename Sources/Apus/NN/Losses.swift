@@ -1,43 +1,111 @@
-/// How a loss combines per-element values.
-public enum Reduction: Sendable {
-    case mean, sum, none
+// Loss modules, as torch.nn's: each stores its options and calls the function in Ops/Loss.swift.
 
-    func apply(_ x: Tensor) -> Tensor {
-        switch self {
-        case .mean: x.mean()
-        case .sum: x.sum()
-        case .none: x
-        }
-    }
-}
-
-/// Mean squared error `mean((prediction − target)²)` (shapes broadcast).
-public func mseLoss(_ prediction: Tensor, _ target: Tensor, reduction: Reduction = .mean) -> Tensor {
-    let d = prediction - target
-    return reduction.apply(d * d)
-}
-
-/// Cross-entropy of `logits` `[N, C]` against integer class `labels` `[N]`:
-/// `−log softmax(logits)[i, labels[i]]`, averaged by default.
-public func crossEntropy(_ logits: Tensor, _ labels: Tensor, reduction: Reduction = .mean) -> Tensor {
-    require(logits.rank == 2, "crossEntropy: logits must be [N, C], got \(logits.shape)")
-    require(labels.dtype == .int64, "crossEntropy: labels must be int64 class indices, got \(labels.dtype)")
-    require(labels.shape == [logits.shape[0]],
-                 "crossEntropy: labels of shape \(labels.shape) do not match logits of shape \(logits.shape)")
-    let picked = logSoftmax(logits, axis: 1).gather(axis: 1, index: labels.reshape([-1, 1])).reshape([-1])
-    return reduction.apply(-picked)
-}
-
-/// Mean squared error as a module.
+/// Mean squared error as a module, as `torch.nn.MSELoss`. See ``mseLoss(_:_:reduction:)``.
 public final class MSELoss: Module {
+    /// How per-element losses are combined.
     public let reduction: Reduction
     public init(reduction: Reduction = .mean) { self.reduction = reduction }
     public func callAsFunction(_ prediction: Tensor, _ target: Tensor) -> Tensor { mseLoss(prediction, target, reduction: reduction) }
 }
 
-/// Cross-entropy on logits and integer labels as a module.
-public final class CrossEntropyLoss: Module {
+/// Mean absolute error as a module, as `torch.nn.L1Loss`. See ``l1Loss(_:_:reduction:)``.
+public final class L1Loss: Module {
+    /// How per-element losses are combined.
     public let reduction: Reduction
     public init(reduction: Reduction = .mean) { self.reduction = reduction }
-    public func callAsFunction(_ logits: Tensor, _ labels: Tensor) -> Tensor { crossEntropy(logits, labels, reduction: reduction) }
+    public func callAsFunction(_ prediction: Tensor, _ target: Tensor) -> Tensor { l1Loss(prediction, target, reduction: reduction) }
+}
+
+/// Huber loss as a module, as `torch.nn.HuberLoss`. See ``huberLoss(_:_:delta:reduction:)``.
+public final class HuberLoss: Module {
+    /// δ: where the loss turns from quadratic to linear.
+    public let delta: Double
+    /// How per-element losses are combined.
+    public let reduction: Reduction
+    public init(delta: Double = 1, reduction: Reduction = .mean) {
+        require(delta > 0, "HuberLoss: delta must be positive, got \(delta)")
+        self.delta = delta
+        self.reduction = reduction
+    }
+    public func callAsFunction(_ prediction: Tensor, _ target: Tensor) -> Tensor {
+        huberLoss(prediction, target, delta: delta, reduction: reduction)
+    }
+}
+
+/// Binary cross-entropy on probabilities as a module, as `torch.nn.BCELoss`.
+/// See ``binaryCrossEntropy(_:_:weight:reduction:)``.
+public final class BCELoss: Module {
+    /// Per-element weight, broadcast to the input; nil for none.
+    public let weight: Tensor?
+    /// How per-element losses are combined.
+    public let reduction: Reduction
+    public init(weight: Tensor? = nil, reduction: Reduction = .mean) {
+        self.weight = weight
+        self.reduction = reduction
+    }
+    public func callAsFunction(_ probabilities: Tensor, _ targets: Tensor) -> Tensor {
+        binaryCrossEntropy(probabilities, targets, weight: weight, reduction: reduction)
+    }
+}
+
+/// Binary cross-entropy on logits as a module, as `torch.nn.BCEWithLogitsLoss`.
+/// See ``binaryCrossEntropyWithLogits(_:_:weight:posWeight:reduction:)``.
+public final class BCEWithLogitsLoss: Module {
+    /// Per-element weight, broadcast to the input; nil for none.
+    public let weight: Tensor?
+    /// Weight of the positive term, e.g. one per class `[C]`; nil for none.
+    public let posWeight: Tensor?
+    /// How per-element losses are combined.
+    public let reduction: Reduction
+    public init(weight: Tensor? = nil, posWeight: Tensor? = nil, reduction: Reduction = .mean) {
+        self.weight = weight
+        self.posWeight = posWeight
+        self.reduction = reduction
+    }
+    public func callAsFunction(_ logits: Tensor, _ targets: Tensor) -> Tensor {
+        binaryCrossEntropyWithLogits(logits, targets, weight: weight, posWeight: posWeight, reduction: reduction)
+    }
+}
+
+/// Negative log-likelihood on log-probabilities as a module, as `torch.nn.NLLLoss`.
+/// See ``nllLoss(_:_:weight:ignoreIndex:reduction:)``.
+public final class NLLLoss: Module {
+    /// Weight per class `[C]`; nil for none.
+    public let weight: Tensor?
+    /// A label whose samples are left out; nil for none.
+    public let ignoreIndex: Int?
+    /// How per-element losses are combined.
+    public let reduction: Reduction
+    public init(weight: Tensor? = nil, ignoreIndex: Int? = nil, reduction: Reduction = .mean) {
+        self.weight = weight
+        self.ignoreIndex = ignoreIndex
+        self.reduction = reduction
+    }
+    public func callAsFunction(_ logProbabilities: Tensor, _ labels: Tensor) -> Tensor {
+        nllLoss(logProbabilities, labels, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction)
+    }
+}
+
+/// Cross-entropy on logits as a module, as `torch.nn.CrossEntropyLoss`: integer labels or
+/// probability targets, class weights, an ignored label and label smoothing.
+/// See ``crossEntropy(_:_:weight:ignoreIndex:reduction:labelSmoothing:)``.
+public final class CrossEntropyLoss: Module {
+    /// Weight per class `[C]`; nil for none.
+    public let weight: Tensor?
+    /// A label whose samples are left out; nil for none.
+    public let ignoreIndex: Int?
+    /// How per-element losses are combined.
+    public let reduction: Reduction
+    /// ε: the target becomes (1 − ε)·onehot + ε/C.
+    public let labelSmoothing: Double
+    public init(weight: Tensor? = nil, ignoreIndex: Int? = nil, reduction: Reduction = .mean, labelSmoothing: Double = 0) {
+        require((0...1).contains(labelSmoothing), "CrossEntropyLoss: labelSmoothing must be in [0, 1], got \(labelSmoothing)")
+        self.weight = weight
+        self.ignoreIndex = ignoreIndex
+        self.reduction = reduction
+        self.labelSmoothing = labelSmoothing
+    }
+    public func callAsFunction(_ logits: Tensor, _ targets: Tensor) -> Tensor {
+        crossEntropy(logits, targets, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction, labelSmoothing: labelSmoothing)
+    }
 }

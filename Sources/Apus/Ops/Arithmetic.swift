@@ -108,19 +108,41 @@ public prefix func - (x: Tensor) -> Tensor {
 }
 
 extension Tensor {
-    public static func + (a: Tensor, b: Tensor) -> Tensor { add(a, b) }
-    public static func - (a: Tensor, b: Tensor) -> Tensor { subtract(a, b) }
-    public static func * (a: Tensor, b: Tensor) -> Tensor { multiply(a, b) }
-    public static func / (a: Tensor, b: Tensor) -> Tensor { divide(a, b) }
+    // A number literal combined with a Double (or another literal) is folded in double precision
+    // and stays a literal: in `(1 - beta) * x` Swift may read `1` as a tensor literal, and
+    // `1 - beta` must not be rounded to float32 before it meets a float64 `x`.
 
-    public static func + (a: Tensor, b: Double) -> Tensor { add(a, scalarTensor(b, like: a)) }
-    public static func - (a: Tensor, b: Double) -> Tensor { subtract(a, scalarTensor(b, like: a)) }
-    public static func * (a: Tensor, b: Double) -> Tensor { multiply(a, scalarTensor(b, like: a)) }
-    public static func / (a: Tensor, b: Double) -> Tensor { divide(a, scalarTensor(b, like: a)) }
-    public static func + (a: Double, b: Tensor) -> Tensor { add(scalarTensor(a, like: b), b) }
-    public static func - (a: Double, b: Tensor) -> Tensor { subtract(scalarTensor(a, like: b), b) }
-    public static func * (a: Double, b: Tensor) -> Tensor { multiply(scalarTensor(a, like: b), b) }
-    public static func / (a: Double, b: Tensor) -> Tensor { divide(scalarTensor(a, like: b), b) }
+    public static func + (a: Tensor, b: Tensor) -> Tensor { folded(a, b, +) ?? add(a, b) }
+    public static func - (a: Tensor, b: Tensor) -> Tensor { folded(a, b, -) ?? subtract(a, b) }
+    public static func * (a: Tensor, b: Tensor) -> Tensor { folded(a, b, *) ?? multiply(a, b) }
+    public static func / (a: Tensor, b: Tensor) -> Tensor { folded(a, b, /, division: true) ?? divide(a, b) }
+
+    public static func + (a: Tensor, b: Double) -> Tensor { folded(a, b, +) ?? add(a, scalarTensor(b, like: a)) }
+    public static func - (a: Tensor, b: Double) -> Tensor { folded(a, b, -) ?? subtract(a, scalarTensor(b, like: a)) }
+    public static func * (a: Tensor, b: Double) -> Tensor { folded(a, b, *) ?? multiply(a, scalarTensor(b, like: a)) }
+    public static func / (a: Tensor, b: Double) -> Tensor { folded(a, b, /) ?? divide(a, scalarTensor(b, like: a)) }
+    public static func + (a: Double, b: Tensor) -> Tensor { folded(a, b, +) ?? add(scalarTensor(a, like: b), b) }
+    public static func - (a: Double, b: Tensor) -> Tensor { folded(a, b, -) ?? subtract(scalarTensor(a, like: b), b) }
+    public static func * (a: Double, b: Tensor) -> Tensor { folded(a, b, *) ?? multiply(scalarTensor(a, like: b), b) }
+    public static func / (a: Double, b: Tensor) -> Tensor { folded(a, b, /) ?? divide(scalarTensor(a, like: b), b) }
+
+    /// `a ∘ b` as a number literal when both are number literals; integer literals stay integers
+    /// except under division.
+    private static func folded(_ a: Tensor, _ b: Tensor, _ op: (Double, Double) -> Double, division: Bool = false) -> Tensor? {
+        guard let x = a.literalNumber, let y = b.literalNumber else { return nil }
+        let v = op(x, y)
+        if a.dtype == .int64 && b.dtype == .int64 && !division, let i = Int(exactly: v) { return Tensor(integerLiteral: i) }
+        return Tensor(floatLiteral: v)
+    }
+
+    /// `a ∘ b` as a float number literal when `a` is a number literal.
+    private static func folded(_ a: Tensor, _ b: Double, _ op: (Double, Double) -> Double) -> Tensor? {
+        a.literalNumber.map { Tensor(floatLiteral: op($0, b)) }
+    }
+
+    private static func folded(_ a: Double, _ b: Tensor, _ op: (Double, Double) -> Double) -> Tensor? {
+        b.literalNumber.map { Tensor(floatLiteral: op(a, $0)) }
+    }
 
     public static func + (a: Tensor, b: Float) -> Tensor { a + Double(b) }
     public static func - (a: Tensor, b: Float) -> Tensor { a - Double(b) }

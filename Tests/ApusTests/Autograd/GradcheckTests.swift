@@ -27,6 +27,7 @@ struct GradcheckTests {
         GradcheckFamily(ops: coreOps, broadcasting: coreBroadcastingOps, cases: coreCases),
         regularizationFamily,
         dataFamily,
+        activationsLossesFamily,
     ]
 
     /// Every public differentiable op; each must name at least one row of ``cases``.

@@ -120,6 +120,21 @@ import Testing
         #expect(s.grad?.toDoubles() == [Double(Float(0.1 + 1.0))])
     }
 
+    @Test func literalArithmeticWithDoublesKeepsDoublePrecision() {
+        // Swift may type `1 - beta` in `(1 - beta) * x` as a tensor literal minus a Double; the
+        // constant must still be computed in double precision and take x's dtype.
+        let beta = 0.1, x = Tensor([1.0, 3.0], dtype: .float64)
+        #expect(((1 - beta) * x).toDoubles() == [0.9, 2.7])
+        #expect(((1 - beta) * x) == ((1.0 - beta) as Double) * x)
+        #expect(((0.5 * beta) * x).toDoubles() == [0.05, 0.15000000000000002])
+        let folded: Tensor = 1 - beta
+        #expect(folded.literalNumber == 0.9)
+        let integral: Tensor = 2 * 3
+        #expect(integral.dtype == .int64 && integral.item() == 6)
+        let half: Tensor = 1 / 2
+        #expect(half.dtype == .float32 && half.item() == 0.5)
+    }
+
     @Test func scalarOnEitherSide() {
         let x = Tensor([1.0, 2.0, 4.0])
         #expect((10 - x).toDoubles() == [9, 8, 6])
