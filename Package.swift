@@ -3,7 +3,8 @@ import PackageDescription
 
 /// The course's examples, one executable each under Examples/ (`swift run -c release <Name>`).
 let courseExamples = [
-    "LinearRegression", "Perceptron", "XOR", "SoftmaxRegression", "DecisionBoundaries", "MultiTask", "Ensemble",
+    "LinearRegression", "LogisticRegression", "SoftmaxRegression", "Perceptron", "XOR", "DecisionBoundaries",
+    "PolynomialRegression", "MultiTask", "Ensemble",
 ]
 
 let package = Package(
