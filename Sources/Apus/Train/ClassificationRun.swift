@@ -83,7 +83,8 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
     public let seconds: Double
     /// The epoch early stopping ended training at (`--patience`), nil when it ran to the end.
     public let stoppedEpoch: Int?
-    /// The epoch whose weights were kept by early stopping (`--patience`), nil without it.
+    /// The epoch whose weights were kept by early stopping (`--patience`), nil without it; the
+    /// train and validation figures are then this epoch's.
     public let bestEpoch: Int?
 
     public init(dataset: String, model: String, parameters: Int, epochs: Int, trainLoss: Double, trainAccuracy: Double,
@@ -132,6 +133,14 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
 public func runClassification(_ config: ClassificationRunConfig, callbacks: [any Callback] = [],
                               onEpoch: @escaping (EpochReport) -> Void = { _ in }) throws -> ClassificationRunResult {
     try config.validate()
+    if let path = config.checkpoint {
+        // Fail before training, not after the first epoch.
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ApusError.invalidArgument("--checkpoint: directory '\(directory)' does not exist")
+        }
+    }
     let start = Date()
     let data = try Digits.load()
     let generator = RandomGenerator(seed: config.seed)
@@ -179,7 +188,9 @@ public func runClassification(_ config: ClassificationRunConfig, callbacks: [any
     let history = try trainer.fit(loader, validation: validation, epochs: config.epochs, initialEpoch: initialEpoch,
                                   callbacks: runCallbacks + callbacks)
     let testEval = trainer.evaluate(test)
-    let last = history.last!
+    // With early stopping, report the epoch whose weights were kept (and tested).
+    let keptEpoch = stopper.map(\.bestEpoch) ?? 0
+    let last = history.epochs.firstIndex(of: keptEpoch).map { history.logs[$0] } ?? history.last!
     return ClassificationRunResult(
         dataset: config.dataset, model: modelName,
         parameters: model.parameterCount, epochs: config.epochs,
