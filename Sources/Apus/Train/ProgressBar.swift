@@ -4,7 +4,7 @@ import Foundation
 ///
 /// On a terminal (`.bar`), each epoch draws a bar redrawn in place with `\r`:
 ///
-///     epoch 3/30 [=========>                    ] 15/45  1234 samples/s  ETA 1s  loss 0.2345
+///     epoch  3/30 [=========>....................] 15/45  1234 samples/s  ETA 1s  loss 0.2345
 ///
 /// and ends with the epoch's line followed by its duration. Elsewhere (`.lines`: a pipe, a file,
 /// a CI log) it prints only one line per epoch, with no timings, so logs of equal runs are equal:
@@ -86,19 +86,23 @@ public final class ProgressBar: Callback {
 
     /// `epoch  3/30  loss 0.2345  accuracy 0.9312  …`: the epoch number padded to the width of `epochs`.
     public static func epochLine(epoch: Int, epochs: Int, logs: Logs) -> String {
-        let digits = String(epochs).count
-        let number = String(repeating: " ", count: Swift.max(0, digits - String(epoch).count)) + String(epoch)
-        return "epoch \(number)/\(epochs)" + (logs.keys.isEmpty ? "" : "  " + logs.description)
+        epochLabel(epoch, epochs) + (logs.keys.isEmpty ? "" : "  " + logs.description)
     }
 
-    /// The bar line without `\r`: `epoch 3/30 [====>     ] 15/45  1234 samples/s  ETA 1s  loss 0.2345`.
+    /// `epoch  3/30`: the number padded to the width of `epochs`, so lines align.
+    static func epochLabel(_ epoch: Int, _ epochs: Int) -> String {
+        let number = String(epoch)
+        return "epoch " + String(repeating: " ", count: Swift.max(0, String(epochs).count - number.count)) + number + "/\(epochs)"
+    }
+
+    /// The bar line without `\r`: `epoch  3/30 [===>......] 15/45  240 samples/s  ETA 4s  loss 0.2345`.
     public static func barLine(epoch: Int, epochs: Int, batch: Int, batches: Int, examples: Int, elapsed: Double,
                                loss: Double?, width: Int = 30) -> String {
         let fraction = batches > 0 ? Double(batch) / Double(batches) : 1
         let filled = Swift.min(width, Int(fraction * Double(width)))
         var bar = String(repeating: "=", count: filled)
         if filled < width { bar += (filled > 0 ? ">" : ".") + String(repeating: ".", count: width - filled - 1) }
-        var line = "epoch \(epoch)/\(epochs) [\(bar)] \(batch)/\(batches)"
+        var line = epochLabel(epoch, epochs) + " [\(bar)] \(batch)/\(batches)"
         if elapsed > 0 {
             line += "  " + rate(Double(examples) / elapsed) + " samples/s"
         }

@@ -346,7 +346,7 @@ struct TrainerTests {
         // 15 of 45 batches (a third) in 2 s: 480 examples → 240 samples/s; 30 batches left at 2/15 s each → 4 s.
         #expect(ProgressBar.barLine(epoch: 3, epochs: 30, batch: 15, batches: 45, examples: 480, elapsed: 2,
                                     loss: 0.23451, width: 10)
-                == "epoch 3/30 [===>......] 15/45  240 samples/s  ETA 4s  loss 0.2345")
+                == "epoch  3/30 [===>......] 15/45  240 samples/s  ETA 4s  loss 0.2345")
         // Done: a full bar and no ETA.
         #expect(ProgressBar.barLine(epoch: 1, epochs: 1, batch: 4, batches: 4, examples: 8, elapsed: 0.5, loss: nil, width: 4)
                 == "epoch 1/1 [====] 4/4  16.0 samples/s")
