@@ -1,5 +1,10 @@
 import Foundation
 
+// Tensor storage is copied to and from the file's little-endian bytes unchanged.
+#if _endian(big)
+#error("Safetensors.swift assumes a little-endian host")
+#endif
+
 /// Reading and writing the [safetensors](https://github.com/huggingface/safetensors) format,
 /// the checkpoint format of Hugging Face and of `safetensors.torch.save_file` / `load_file`.
 ///

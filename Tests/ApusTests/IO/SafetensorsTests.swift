@@ -250,6 +250,14 @@ struct SafetensorsTests {
             + withUnsafeBytes(of: Float(2).bitPattern.littleEndian) { Array($0) }
         let contents = try Safetensors.decode(rawFile(header: "{" + Self.f32Entry + "}", data: data))
         #expect(contents["x"]!.toDoubles() == [1, 2])
+        // Smaller integer types become int64: I32 [−1, 2], I16 [−2], I8 [−1], U8 [255].
+        let header = #"{"a":{"dtype":"I32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"I16","shape":[1],"data_offsets":[8,10]},"#
+            + #""c":{"dtype":"I8","shape":[1],"data_offsets":[10,11]},"d":{"dtype":"U8","shape":[1],"data_offsets":[11,12]}}"#
+        let ints = try Safetensors.decode(rawFile(header: header, data: [0xFF, 0xFF, 0xFF, 0xFF, 2, 0, 0, 0, 0xFE, 0xFF, 0xFF, 0xFF]))
+        #expect(ints.tensors.map(\.name) == ["a", "b", "c", "d"])  // data order
+        #expect(ints.tensors.allSatisfy { $0.tensor.dtype == .int64 })
+        #expect(ints["a"]!.toArray(as: Int64.self) == [-1, 2] && ints["b"]!.item() == -2)
+        #expect(ints["c"]!.item() == -1 && ints["d"]!.item() == 255)
     }
 
     @Test func missingFileAndDirectoryAreNotReadable() throws {
