@@ -37,13 +37,15 @@ struct TrainCommand: ParsableCommand {
     var hidden = ClassificationRunConfig().hidden
 
     @Option(parsing: .unconditional,
-            help: "Stop when validation loss has not improved for N epochs, keeping the best weights.")
+            help: ArgumentHelp("Stop when validation loss has not improved for N epochs in a row, keeping the best weights.",
+                               valueName: "n"))
     var patience: Int?
 
     @Option(help: ArgumentHelp("Write a training checkpoint (safetensors) to PATH after every epoch.", valueName: "path"))
     var checkpoint: String?
 
-    @Option(help: ArgumentHelp("Continue from a training checkpoint written by --checkpoint (same seed, model and optimizer).",
+    @Option(help: ArgumentHelp("Continue from a training checkpoint written by --checkpoint (same seed, model and optimizer; "
+                               + "weights, optimizer state and learning rate come from the file).",
                                valueName: "path"))
     var resume: String?
 
