@@ -14,14 +14,18 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Dataset to train on (\(ClassificationRunConfig.datasets.joined(separator: ", "))).")
     var dataset = ClassificationRunConfig().dataset
 
-    @Option(parsing: .unconditional, help: "Passes over the training data.")
+    @Option(parsing: .unconditional, help: "Passes over the training data (the last epoch number when resuming).")
     var epochs = ClassificationRunConfig().epochs
 
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Examples per minibatch.")
     var batchSize = ClassificationRunConfig().batchSize
 
-    @Option(parsing: .unconditional, help: "Learning rate of SGD.")
-    var lr = ClassificationRunConfig().lr
+    @Option(help: "Optimizer (\(ClassificationRunConfig.optimizers.map(\.name).joined(separator: ", "))).")
+    var optimizer = ClassificationRunConfig().optimizer
+
+    @Option(parsing: .unconditional,
+            help: "Learning rate (default: \(ClassificationRunConfig.optimizers.map { "\($0.defaultLR) for \($0.name)" }.joined(separator: ", "))).")
+    var lr: Double?
 
     @Option(parsing: .unconditional, help: "Momentum of SGD, in [0, 1).")
     var momentum = ClassificationRunConfig().momentum
@@ -32,6 +36,19 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Hidden layer sizes, e.g. --hidden 128 64.")
     var hidden = ClassificationRunConfig().hidden
 
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Stop when validation loss has not improved for N epochs in a row, keeping the best weights.",
+                               valueName: "n"))
+    var patience: Int?
+
+    @Option(help: ArgumentHelp("Write a training checkpoint (safetensors) to PATH after every epoch.", valueName: "path"))
+    var checkpoint: String?
+
+    @Option(help: ArgumentHelp("Continue from a training checkpoint written by --checkpoint (same seed, model and optimizer; "
+                               + "weights, optimizer state and learning rate come from the file).",
+                               valueName: "path"))
+    var resume: String?
+
     @Flag(help: "End the output with one JSON object summarising the run.")
     var json = false
 
@@ -40,14 +57,18 @@ struct TrainCommand: ParsableCommand {
         config.dataset = dataset
         config.epochs = epochs
         config.batchSize = batchSize
-        config.lr = lr
+        config.optimizer = optimizer
+        config.lr = lr ?? ClassificationRunConfig.optimizer(named: optimizer)?.defaultLR ?? config.lr
         config.momentum = momentum
         config.seed = seed
         config.hidden = hidden
+        config.patience = patience
+        config.checkpoint = checkpoint
+        config.resume = resume
         try config.validate()
-        let result = try runClassification(config) { report in
-            print(report)
-            fflush(nil)  // show progress promptly when piped
+        let result = try runClassification(config, callbacks: [ProgressBar()])
+        if let stopped = result.stoppedEpoch, let best = result.bestEpoch {
+            print("early stopping at epoch \(stopped); kept the weights of epoch \(best)")
         }
         print(String(format: "test accuracy %.4f (%@, %d parameters, %.2f s)",
                      result.testAccuracy, result.model, result.parameters, result.seconds))

@@ -106,6 +106,11 @@ struct BadInvocation: Sendable, CustomTestStringConvertible {
     BadInvocation(arguments: ["train", "--frobnicate"], mentions: ["--frobnicate"]),
     BadInvocation(arguments: ["train", "extra"], mentions: ["extra"]),
     BadInvocation(arguments: ["nosuchcommand"], mentions: ["nosuchcommand"]),
+    BadInvocation(arguments: ["train", "--optimizer", "nope"], mentions: ["--optimizer", "nope", "sgd", "adam"]),
+    BadInvocation(arguments: ["train", "--patience", "-1"], mentions: ["--patience", "-1"]),
+    BadInvocation(arguments: ["train", "--resume", "/nonexistent/run.safetensors"], mentions: ["/nonexistent/run.safetensors"]),
+    BadInvocation(arguments: ["train", "--checkpoint", "/nonexistent/dir/run.safetensors", "--epochs", "1", "--hidden", "4"],
+                  mentions: ["--checkpoint", "'/nonexistent/dir'"]),
     BadInvocation(arguments: ["bench", "--only", "nosuchworkload"], mentions: ["--only", "nosuchworkload"]),
     BadInvocation(arguments: ["bench", "--only"], mentions: ["--only"]),
     BadInvocation(arguments: ["bench", "--threads", "2"], mentions: ["--threads"]),
@@ -135,7 +140,8 @@ func helpExitsZero(_ arguments: [String]) throws {
     #expect(r.stdout.contains("USAGE:"))
     #expect(!r.stdout.contains("error:") && !r.stderr.contains("error:"))
     if arguments.contains("train") {
-        for flag in ["--epochs", "--batch-size", "--lr", "--momentum", "--seed", "--hidden", "--dataset", "--json"] {
+        for flag in ["--epochs", "--batch-size", "--lr", "--momentum", "--seed", "--hidden", "--dataset", "--json",
+                     "--optimizer", "--patience", "--checkpoint", "--resume"] {
             #expect(r.stdout.contains(flag))
         }
     } else {
@@ -197,14 +203,110 @@ private func lastLineJSON(_ r: Outcome) throws -> [String: Any] {
     #expect(!r.stdout.contains("{"))
 }
 
-@Test func divergedTrainingStillPrintsValidJSON() throws {
+@Test func divergedTrainingStopsWithOneErrorLineNamingEpochAndStep() throws {
     // A learning rate this large overflows float32 weights to ±inf and the loss to NaN in the first epoch.
     let r = try apus(["train", "--epochs", "1", "--hidden", "16", "--lr", "1e30", "--json"])
-    #expect(r.status == 0, "stderr: \(r.stderr)")
+    #expect(r.status != 0)
     for marker in crashMarkers { #expect(!r.stderr.contains(marker)) }
+    #expect(r.stderrLines.count == 1, "stderr: \(r.stderr)")
+    let line = r.stderrLines.first ?? ""
+    #expect(line.hasPrefix("error: loss is") && line.contains("at epoch 1, step "), "\(line)")
+    #expect(!r.stdout.contains("{"))  // no JSON for a failed run
+}
+
+// MARK: - Checkpoints, resuming, early stopping, optimizers
+
+/// A fresh temporary directory for checkpoint files.
+private func checkpointDirectory() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("apus-cli-ckpt-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+@Test func resumingFromACheckpointContinuesTheRunExactly() throws {
+    let dir = try checkpointDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let ckpt = dir.appendingPathComponent("run.safetensors").path
+    let base = ["train", "--hidden", "16", "--seed", "5", "--json"]
+    let full = try apus(base + ["--epochs", "4"])
+    let first = try apus(base + ["--epochs", "2", "--checkpoint", ckpt])
+    #expect(first.status == 0, "stderr: \(first.stderr)")
+    #expect(FileManager.default.fileExists(atPath: ckpt))
+    let second = try apus(base + ["--epochs", "4", "--resume", ckpt])
+    #expect(second.status == 0, "stderr: \(second.stderr)")
+    // The resumed run prints epochs 3 and 4, identical to the uninterrupted run's.
+    #expect(second.stdoutLines.filter { $0.hasPrefix("epoch") } == Array(full.stdoutLines.filter { $0.hasPrefix("epoch") }.suffix(2)))
+    var a = try lastLineJSON(full), b = try lastLineJSON(second)
+    a["seconds"] = nil
+    b["seconds"] = nil
+    #expect(a as NSDictionary == b as NSDictionary)
+}
+
+@Test func badResumeFilesFailWithOneErrorLine() throws {
+    let dir = try checkpointDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let corrupt = dir.appendingPathComponent("corrupt.safetensors").path
+    try Data("definitely not a checkpoint".utf8).write(to: URL(fileURLWithPath: corrupt))
+    let short = dir.appendingPathComponent("short.safetensors").path
+    try Data([1, 2, 3]).write(to: URL(fileURLWithPath: short))
+    let ckpt = dir.appendingPathComponent("run.safetensors").path
+    let made = try apus(["train", "--epochs", "1", "--hidden", "16", "--checkpoint", ckpt])
+    #expect(made.status == 0, "stderr: \(made.stderr)")
+    // Truncate a real checkpoint in the middle of its data.
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: ckpt))
+    let truncated = dir.appendingPathComponent("truncated.safetensors").path
+    try bytes.prefix(bytes.count - 100).write(to: URL(fileURLWithPath: truncated))
+
+    let cases: [([String], [String])] = [
+        (["--resume", corrupt], ["corrupt.safetensors", "corrupt"]),
+        (["--resume", short], ["short.safetensors", "shorter than"]),
+        (["--resume", truncated], ["truncated"]),
+        (["--resume", ckpt, "--hidden", "32"], ["model", "mlp-64-16-10", "mlp-64-16-32-10"]),  // --hidden appends: 16 32
+        (["--resume", ckpt, "--optimizer", "adam"], ["optimizer", "sgd", "adam"]),
+        (["--resume", ckpt, "--seed", "1"], ["seed"]),
+        (["--resume", ckpt, "--epochs", "1"], ["epoch 1", "nothing to train"]),
+    ]
+    for (extra, mentions) in cases {
+        var args = ["train", "--epochs", "3", "--hidden", "16"]
+        args += extra
+        let r = try apus(args)
+        #expect(r.status != 0, "\(extra)")
+        #expect(r.stderrLines.count == 1, "\(extra): \(r.stderr)")
+        let line = r.stderrLines.first ?? ""
+        #expect(line.hasPrefix("error:"), "\(line)")
+        for m in mentions { #expect(line.contains(m), "'\(line)' should mention '\(m)'") }
+        for marker in crashMarkers { #expect(!r.stderr.contains(marker)) }
+        #expect(!r.stdout.contains("epoch"))
+    }
+}
+
+@Test func patienceStopsEarlyAndReportsTheKeptEpoch() throws {
+    // Seed 0, hidden 16: validation loss first rises after epoch 7 (checked by running it).
+    let r = try apus(["train", "--epochs", "30", "--hidden", "16", "--patience", "0", "--json"])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    let epochs = r.stdoutLines.filter { $0.hasPrefix("epoch") }
     let j = try lastLineJSON(r)
-    let loss = j["train_loss"] as? String
-    #expect(loss == "NaN" || loss == "Infinity", "train_loss: \(String(describing: j["train_loss"]))")
+    let stopped = try #require(j["stopped_epoch"] as? Int), best = try #require(j["best_epoch"] as? Int)
+    #expect(epochs.count == stopped && best == stopped - 1)
+    #expect(r.stdoutLines.contains("early stopping at epoch \(stopped); kept the weights of epoch \(best)"))
+    // The reported validation accuracy is the kept epoch's.
+    let keptLine = try #require(epochs.first { $0.hasPrefix(String(format: "epoch %2d/30", best)) })
+    let valAcc = try #require(j["validation_accuracy"] as? Double)
+    #expect(keptLine.contains(String(format: "val_accuracy %.4f", valAcc)))
+    // Without --patience there are no early-stopping keys.
+    let plain = try lastLineJSON(try apus(["train", "--epochs", "1", "--hidden", "16", "--json"]))
+    #expect(plain["stopped_epoch"] == nil && plain["best_epoch"] == nil)
+}
+
+@Test func adamIsSelectableWithItsOwnDefaultLearningRate() throws {
+    let adam = try apus(["train", "--epochs", "2", "--hidden", "16", "--optimizer", "adam", "--json"])
+    #expect(adam.status == 0, "stderr: \(adam.stderr)")
+    #expect(adam.stdoutLines.first?.hasSuffix("lr 0.001") == true, "\(adam.stdout)")
+    let sgd = try apus(["train", "--epochs", "2", "--hidden", "16", "--json"])
+    #expect(sgd.stdoutLines.first?.hasSuffix("lr 0.05") == true)
+    #expect(try lastLineJSON(adam)["train_loss"] as? Double != (try lastLineJSON(sgd))["train_loss"] as? Double)
+    let explicit = try apus(["train", "--epochs", "1", "--hidden", "16", "--optimizer", "adam", "--lr", "0.01"])
+    #expect(explicit.stdoutLines.first?.hasSuffix("lr 0.01") == true)
 }
 
 // MARK: - Benchmarks

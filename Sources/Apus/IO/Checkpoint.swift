@@ -1,0 +1,140 @@
+import Foundation
+
+// Checkpoints are safetensors files (see `Safetensors`).
+//
+// - A weights file holds a module's `stateDict()` under PyTorch's dotted names (`0.weight`,
+//   `layers.2.bias`) and nothing else, so Python reads it into the same architecture with
+//   `model.load_state_dict(safetensors.torch.load_file(path))`.
+// - A training checkpoint is one file with the model's state under `model.<name>`, the optimizer's
+//   under `optimizer.<name>` (`optimizer.state.0.exp_avg`, `optimizer.param_groups.0.lr`, PyTorch's
+//   optimizer `state_dict()` flattened) and `__metadata__` holding `format` =
+//   `apus.training-checkpoint`, `format_version` = `1`, `epoch` and `step` (completed epochs and
+//   optimizer steps, decimal), plus any caller metadata.
+
+extension Module {
+    /// Writes ``stateDict()`` to the safetensors file at `path` (atomically), under PyTorch's names.
+    ///
+    /// In Python: `model.load_state_dict(safetensors.torch.load_file(path))` for the same architecture.
+    public func saveWeights(to path: String, metadata: [String: String] = [:]) throws {
+        try Safetensors.write(stateDict(), metadata: metadata, to: path)
+    }
+
+    /// Loads parameters and buffers from a safetensors file written by ``saveWeights(to:metadata:)``,
+    /// by PyTorch (`safetensors.torch.save_file(model.state_dict(), path)`), or from the `model.`
+    /// part of a ``TrainingCheckpoint``.
+    ///
+    /// Values are converted to each parameter's dtype. Throws for unreadable or corrupt files, and
+    /// ``ApusError/stateMismatch(_:)`` listing every missing, unexpected (with `strict`) and
+    /// mis-shaped tensor; nothing is changed then.
+    public func loadWeights(from path: String, strict: Bool = true) throws {
+        let contents = try Safetensors.read(path)
+        var state = contents.dictionary
+        if contents.metadata["format"] == TrainingCheckpoint.format {
+            state = TrainingCheckpoint.section(state, prefix: TrainingCheckpoint.modelPrefix)
+        }
+        try loadStateDict(state, strict: strict)
+    }
+}
+
+/// A full training checkpoint: model and optimizer state, progress and metadata, in one
+/// safetensors file (see the key layout above ``Module/saveWeights(to:metadata:)``).
+///
+///     try TrainingCheckpoint.save(to: "run.safetensors", model: model, optimizer: optimizer, epoch: 3, step: 135)
+///     let resumed = try TrainingCheckpoint.load(from: "run.safetensors", model: model, optimizer: optimizer)
+///     try trainer.fit(loader, epochs: 10, initialEpoch: resumed.epoch)
+public struct TrainingCheckpoint: Sendable, Equatable {
+    /// Value of the `format` metadata entry.
+    public static let format = "apus.training-checkpoint"
+    /// Key prefixes of the model's and the optimizer's tensors.
+    public static let modelPrefix = "model.", optimizerPrefix = "optimizer."
+    /// Metadata keys the checkpoint itself uses; caller metadata may not use them.
+    public static let reservedKeys: Set<String> = ["format", "format_version", "epoch", "step"]
+
+    /// Completed epochs when the checkpoint was written.
+    public var epoch: Int
+    /// Completed optimizer steps (batches) when the checkpoint was written.
+    public var step: Int
+    /// The caller's metadata (without the reserved keys).
+    public var metadata: [String: String]
+
+    public init(epoch: Int, step: Int, metadata: [String: String] = [:]) {
+        self.epoch = epoch
+        self.step = step
+        self.metadata = metadata
+    }
+
+    /// Writes `model`'s and `optimizer`'s state with `epoch`, `step` and `metadata` to `path`, atomically.
+    public static func save(to path: String, model: Module, optimizer: (any Optimizer)?, epoch: Int, step: Int,
+                            metadata: [String: String] = [:]) throws {
+        for key in metadata.keys {
+            require(!reservedKeys.contains(key), "TrainingCheckpoint.save: metadata key '\(key)' is reserved")
+        }
+        var tensors = model.stateDict().map { (name: modelPrefix + $0.name, tensor: $0.tensor) }
+        if let optimizer {
+            tensors += optimizer.stateDict().map { (name: optimizerPrefix + $0.name, tensor: $0.tensor) }
+        }
+        var meta = metadata
+        meta["format"] = format
+        meta["format_version"] = "1"
+        meta["epoch"] = String(epoch)
+        meta["step"] = String(step)
+        try Safetensors.write(tensors, metadata: meta, to: path)
+    }
+
+    /// Restores `model` and `optimizer` from the checkpoint at `path` and returns its progress and metadata.
+    ///
+    /// Throws when the file is unreadable, corrupt, not a training checkpoint, or does not fit the
+    /// model or optimizer (``ApusError/stateMismatch(_:)`` lists the offending names, with their
+    /// `model.` / `optimizer.` prefix); then neither model nor optimizer is changed.
+    @discardableResult
+    public static func load(from path: String, model: Module, optimizer: (any Optimizer)?) throws -> TrainingCheckpoint {
+        let contents = try Safetensors.read(path)
+        let meta = contents.metadata
+        guard meta["format"] == format else {
+            throw ApusError.corruptFile(path: path, reason: "not an Apus training checkpoint (metadata 'format' is "
+                + (meta["format"].map { "'\($0)'" } ?? "missing") + "); a weights-only file loads with loadWeights(from:)")
+        }
+        guard meta["format_version"] == "1" else {
+            throw ApusError.corruptFile(path: path, reason: "unsupported training checkpoint version '\(meta["format_version"] ?? "none")'")
+        }
+        guard let epoch = meta["epoch"].flatMap({ Int($0) }), epoch >= 0,
+              let step = meta["step"].flatMap({ Int($0) }), step >= 0 else {
+            throw ApusError.corruptFile(path: path, reason: "metadata 'epoch' and 'step' must be non-negative integers")
+        }
+        let state = contents.dictionary
+        let stray = state.keys.filter { !$0.hasPrefix(modelPrefix) && !$0.hasPrefix(optimizerPrefix) }.sorted()
+        if !stray.isEmpty { throw ApusError.stateMismatch(StateMismatch(unexpected: stray)) }
+        let before = model.stateDict()
+        do {
+            try model.loadStateDict(section(state, prefix: modelPrefix))
+        } catch ApusError.stateMismatch(let m) {
+            throw ApusError.stateMismatch(m.prefixed(modelPrefix))
+        }
+        if let optimizer {
+            do {
+                try optimizer.loadStateDict(section(state, prefix: optimizerPrefix))
+            } catch {
+                // Leave the model as it was.
+                try? model.loadStateDict(Dictionary(uniqueKeysWithValues: before.map { ($0.name, $0.tensor) }))
+                if case ApusError.stateMismatch(let m) = error { throw ApusError.stateMismatch(m.prefixed(optimizerPrefix)) }
+                throw error
+            }
+        }
+        return TrainingCheckpoint(epoch: epoch, step: step, metadata: meta.filter { !reservedKeys.contains($0.key) })
+    }
+
+    /// The entries of `state` whose names start with `prefix`, with the prefix removed.
+    static func section(_ state: [String: Tensor], prefix: String) -> [String: Tensor] {
+        var out: [String: Tensor] = [:]
+        for (name, tensor) in state where name.hasPrefix(prefix) { out[String(name.dropFirst(prefix.count))] = tensor }
+        return out
+    }
+}
+
+extension StateMismatch {
+    /// The same mismatch with `prefix` before every name (to name keys as they are in a file).
+    func prefixed(_ prefix: String) -> StateMismatch {
+        StateMismatch(missing: missing.map { prefix + $0 }, unexpected: unexpected.map { prefix + $0 },
+                      wrongShape: wrongShape.map { .init(name: prefix + $0.name, expected: $0.expected, found: $0.found) })
+    }
+}

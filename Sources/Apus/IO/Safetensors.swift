@@ -1,0 +1,450 @@
+import Foundation
+
+// Tensor storage is copied to and from the file's little-endian bytes unchanged.
+#if _endian(big)
+#error("Safetensors.swift assumes a little-endian host")
+#endif
+
+/// Reading and writing the [safetensors](https://github.com/huggingface/safetensors) format,
+/// the checkpoint format of Hugging Face and of `safetensors.torch.save_file` / `load_file`.
+///
+/// A file is
+///
+///     [8 bytes: N, little-endian UInt64] [N bytes: JSON header] [data]
+///
+/// where the header maps each tensor name to `{"dtype": "F32", "shape": [3, 4], "data_offsets": [begin, end]}`
+/// (byte offsets into the data part, row-major little-endian elements) and may hold a
+/// `"__metadata__"` object of string → string. Apus writes `F32`, `F64`, `I64` and `BOOL`, and reads
+/// those plus `F16` and `BF16` (converted to float32) and `I8`, `I16`, `I32`, `U8` (converted to int64).
+///
+/// Files are written byte for byte as Python's `safetensors` writes them: tensors ordered by dtype
+/// (`I64`, `F64`, `F32`, `BOOL`: the order of the Rust library's dtype enum, largest first) and then
+/// by name, data in that order with no gaps, `__metadata__` first with its keys sorted, compact JSON,
+/// and the header padded with spaces to a multiple of 8 bytes. Writes are atomic (see ``write(_:metadata:to:)``).
+///
+/// Reading validates everything and throws ``ApusError`` naming the file and the problem: a missing file,
+/// a file shorter than 8 bytes, a header length beyond the file, invalid JSON, unknown dtypes,
+/// data offsets out of bounds, overlapping, leaving gaps or not matching shape × dtype size, and
+/// truncated data.
+public enum Safetensors {
+    /// Header entries above this size are refused (Python's safetensors uses the same limit).
+    static let maximumHeaderBytes = 100_000_000
+
+    /// The contents of a safetensors file: tensors in file order and the `__metadata__` strings.
+    public struct Contents: Sendable {
+        /// Tensors in the order of their data in the file.
+        public var tensors: [(name: String, tensor: Tensor)]
+        /// The `__metadata__` map (empty when the file has none).
+        public var metadata: [String: String]
+
+        public init(tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) {
+            self.tensors = tensors
+            self.metadata = metadata
+        }
+
+        /// The tensor named `name`, if present.
+        public subscript(name: String) -> Tensor? { tensors.first { $0.name == name }?.tensor }
+
+        /// The tensors keyed by name (for ``Module/loadStateDict(_:strict:)``).
+        public var dictionary: [String: Tensor] { Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a }) }
+    }
+
+    // MARK: - Writing
+
+    /// Writes `tensors` and `metadata` to `path` atomically: the bytes go to a temporary file in the
+    /// same directory, which is flushed to disk (`fsync`) and renamed over `path`, so `path` holds
+    /// either its previous contents or the complete new file, never a partial one.
+    ///
+    /// Names must be unique and not `__metadata__`. Tensors are written in their dtype (float32,
+    /// float64, int64, bool) as contiguous row-major data; gradients are not saved.
+    /// Throws ``ApusError/fileNotWritable(path:reason:)`` when the file cannot be written.
+    public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:],
+                             to path: String) throws {
+        let plan = layout(tensors, metadata: metadata)
+        try AtomicFile.write(to: path) { sink in
+            try sink.write(plan.prefix)
+            for entry in plan.entries {
+                let t = entry.tensor
+                let bytes = t.count * t.dtype.byteSize
+                guard bytes > 0 else { continue }
+                try sink.write(UnsafeRawBufferPointer(start: UnsafeRawPointer(t.storage.raw) + t.offset * t.dtype.byteSize,
+                                                      count: bytes))
+            }
+        }
+    }
+
+    /// The complete file contents ``write(_:metadata:to:)`` would write.
+    public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) -> [UInt8] {
+        let plan = layout(tensors, metadata: metadata)
+        var bytes = plan.prefix
+        for entry in plan.entries {
+            let t = entry.tensor
+            let raw = UnsafeRawBufferPointer(start: UnsafeRawPointer(t.storage.raw) + t.offset * t.dtype.byteSize,
+                                             count: t.count * t.dtype.byteSize)
+            bytes.append(contentsOf: raw)
+        }
+        return bytes
+    }
+
+    /// Tensors in file order (contiguous, detached) and the 8-byte length plus padded header.
+    private static func layout(_ tensors: [(name: String, tensor: Tensor)],
+                               metadata: [String: String]) -> (prefix: [UInt8], entries: [(name: String, tensor: Tensor)]) {
+        var names = Set<String>()
+        for (name, _) in tensors {
+            require(name != "__metadata__", "Safetensors.write: '__metadata__' cannot be a tensor name")
+            require(names.insert(name).inserted, "Safetensors.write: duplicate tensor name '\(name)'")
+        }
+        let entries = tensors.map { ($0.name, $0.tensor.detached().contiguous()) }
+            .sorted { a, b in
+                let ra = fileOrder(a.1.dtype), rb = fileOrder(b.1.dtype)
+                return ra != rb ? ra > rb : a.0.utf8.lexicographicallyPrecedes(b.0.utf8)
+            }
+        var header = "{"
+        var fields: [String] = []
+        if !metadata.isEmpty {
+            let pairs = metadata.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                .map { jsonString($0) + ":" + jsonString(metadata[$0]!) }
+            fields.append("\"__metadata__\":{" + pairs.joined(separator: ",") + "}")
+        }
+        var offset = 0
+        for (name, t) in entries {
+            let end = offset + t.count * t.dtype.byteSize
+            fields.append(jsonString(name) + ":{\"dtype\":\"\(code(t.dtype))\",\"shape\":["
+                          + t.shape.map(String.init).joined(separator: ",") + "],\"data_offsets\":[\(offset),\(end)]}")
+            offset = end
+        }
+        header += fields.joined(separator: ",") + "}"
+        var headerBytes = Array(header.utf8)
+        headerBytes += [UInt8](repeating: 0x20, count: (8 - headerBytes.count % 8) % 8)
+        var prefix = withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { Array($0) }
+        prefix += headerBytes
+        return (prefix, entries.map { (name: $0.0, tensor: $0.1) })
+    }
+
+    /// Rank of a dtype in Python safetensors' write order (higher first): its Rust `Dtype` enum order.
+    private static func fileOrder(_ dtype: DType) -> Int {
+        switch dtype {
+        case .bool: 0
+        case .float32: 1
+        case .float64: 2
+        case .int64: 3
+        }
+    }
+
+    /// The safetensors dtype code Apus writes for `dtype`.
+    static func code(_ dtype: DType) -> String {
+        switch dtype {
+        case .bool: "BOOL"
+        case .int64: "I64"
+        case .float32: "F32"
+        case .float64: "F64"
+        }
+    }
+
+    /// A JSON string literal escaped as Rust's serde_json does (so headers match Python's byte for byte).
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    // MARK: - Reading
+
+    /// Reads the safetensors file at `path`, validating header and data.
+    ///
+    /// Throws ``ApusError/fileNotReadable(path:)`` when the file is missing or unreadable and
+    /// ``ApusError/corruptFile(path:reason:)`` for anything wrong inside it.
+    public static func read(_ path: String) throws -> Contents {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+            throw ApusError.fileNotReadable(path: path)
+        }
+        return try data.withUnsafeBytes { try decode($0, path: path) }
+    }
+
+    /// Decodes the bytes of a safetensors file; `path` only names the file in error messages.
+    public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> Contents {
+        try bytes.withUnsafeBytes { try decode($0, path: path) }
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer, path: String) throws -> Contents {
+        func corrupt(_ reason: String) -> ApusError { .corruptFile(path: path, reason: reason) }
+        guard bytes.count >= 8 else {
+            throw corrupt("not a safetensors file: \(bytes.count) bytes, shorter than the 8-byte header length")
+        }
+        var n: UInt64 = 0
+        withUnsafeMutableBytes(of: &n) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<8])) }
+        n = UInt64(littleEndian: n)
+        guard n <= UInt64(bytes.count - 8) else {
+            throw corrupt("header length \(n) runs beyond the end of the file (\(bytes.count) bytes)")
+        }
+        guard n <= UInt64(maximumHeaderBytes) else { throw corrupt("header length \(n) exceeds the limit of \(maximumHeaderBytes) bytes") }
+        let headerEnd = 8 + Int(n)
+        let headerBytes = Data(bytes[8..<headerEnd])
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: headerBytes)
+        } catch let error as HeaderError {
+            throw corrupt(error.message)
+        } catch {
+            throw corrupt("header is not a JSON object")
+        }
+        let metadata = header.metadata
+        let entries = header.entries
+        let dataStart = headerEnd
+        let dataCount = bytes.count - dataStart
+        // Per-tensor checks: known dtype, size matches shape.
+        for e in entries {
+            guard let size = elementSize(e.dtype) else {
+                throw corrupt("tensor '\(e.name)' has unknown dtype '\(e.dtype)'")
+            }
+            guard decodedType(e.dtype) != nil else {
+                throw corrupt("tensor '\(e.name)' has dtype '\(e.dtype)', which Apus cannot read "
+                              + "(supported: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)")
+            }
+            let (count, overflow) = e.shape.reduce((1, false)) { acc, d in
+                let (p, o) = acc.0.multipliedReportingOverflow(by: d)
+                return (p, acc.1 || o)
+            }
+            guard !overflow, count.multipliedReportingOverflow(by: size).overflow == false,
+                  e.end - e.begin == count * size else {
+                throw corrupt("tensor '\(e.name)' has data_offsets [\(e.begin), \(e.end)] (\(e.end - e.begin) bytes) "
+                              + "but shape \(e.shape) of \(e.dtype) needs \(overflow ? "too many" : String(count * size)) bytes")
+            }
+        }
+        // Every tensor lies inside the data part...
+        if let outside = entries.filter({ $0.end > dataCount }).max(by: { $0.end < $1.end }) {
+            throw corrupt("tensor '\(outside.name)' needs data bytes up to \(outside.end), the file holds \(dataCount) "
+                          + "bytes of data (truncated data or offsets out of bounds)")
+        }
+        // ...and together they tile it: sorted by offset, no overlap, no gap, nothing after the last.
+        let byOffset = entries.sorted { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        var position = 0
+        for e in byOffset {
+            if e.begin < position {
+                throw corrupt("tensor '\(e.name)' data [\(e.begin), \(e.end)] overlaps the previous tensor's, which ends at \(position)")
+            }
+            if e.begin > position {
+                throw corrupt("gap in the data: bytes \(position)..<\(e.begin) belong to no tensor (before '\(e.name)')")
+            }
+            position = e.end
+        }
+        if position < dataCount {
+            throw corrupt("\(dataCount - position) bytes after the last tensor's data belong to no tensor")
+        }
+        let tensors = byOffset.map { e in
+            (name: e.name, tensor: makeTensor(UnsafeRawBufferPointer(rebasing: bytes[(dataStart + e.begin)..<(dataStart + e.end)]),
+                                              dtype: e.dtype, shape: e.shape))
+        }
+        return Contents(tensors: tensors, metadata: metadata)
+    }
+
+    /// Element size in bytes of every dtype the safetensors format defines; nil for unknown codes.
+    private static func elementSize(_ code: String) -> Int? {
+        switch code {
+        case "BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0": 1
+        case "I16", "U16", "F16", "BF16": 2
+        case "I32", "U32", "F32": 4
+        case "I64", "U64", "F64", "C64": 8
+        default: nil
+        }
+    }
+
+    /// The Apus dtype a safetensors dtype is read as, or nil when Apus cannot read it.
+    private static func decodedType(_ code: String) -> DType? {
+        switch code {
+        case "BOOL": .bool
+        case "U8", "I8", "I16", "I32", "I64": .int64
+        case "F16", "BF16", "F32": .float32
+        case "F64": .float64
+        default: nil
+        }
+    }
+
+    /// A tensor of `shape` from little-endian `bytes` of safetensors dtype `code` (validated before).
+    private static func makeTensor(_ bytes: UnsafeRawBufferPointer, dtype code: String, shape: [Int]) -> Tensor {
+        let dtype = decodedType(code)!
+        let t = Tensor(shape: shape, dtype: dtype, zeroed: false)
+        let count = t.count
+        guard count > 0 else { return t }
+        let raw = t.storage.raw
+        switch code {
+        case "F32", "F64", "I64":
+            raw.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        case "BOOL":
+            let out = raw.assumingMemoryBound(to: Bool.self)
+            for i in 0..<count { out[i] = bytes[i] != 0 }
+        case "U8":
+            let out = raw.assumingMemoryBound(to: Int64.self)
+            for i in 0..<count { out[i] = Int64(bytes[i]) }
+        case "I8":
+            let out = raw.assumingMemoryBound(to: Int64.self)
+            for i in 0..<count { out[i] = Int64(Int8(bitPattern: bytes[i])) }
+        case "I16":
+            let out = raw.assumingMemoryBound(to: Int64.self)
+            for i in 0..<count { out[i] = Int64(Int16(bitPattern: load16(bytes, i))) }
+        case "I32":
+            let out = raw.assumingMemoryBound(to: Int64.self)
+            for i in 0..<count { out[i] = Int64(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) }
+        case "F16":
+            let out = raw.assumingMemoryBound(to: Float.self)
+            for i in 0..<count { out[i] = halfToFloat(load16(bytes, i)) }
+        case "BF16":
+            let out = raw.assumingMemoryBound(to: Float.self)
+            for i in 0..<count { out[i] = Float(bitPattern: UInt32(load16(bytes, i)) << 16) }
+        default:
+            fatalError("unreachable: dtype \(code) was validated")
+        }
+        return t
+    }
+
+    private static func load16(_ bytes: UnsafeRawBufferPointer, _ i: Int) -> UInt16 {
+        UInt16(bytes[2 * i]) | UInt16(bytes[2 * i + 1]) << 8
+    }
+
+    /// IEEE 754 half precision → single precision, exactly (subnormals, infinities and NaN included).
+    static func halfToFloat(_ h: UInt16) -> Float {
+        let sign = UInt32(h >> 15) << 31
+        let exponent = Int((h >> 10) & 0x1F)
+        let mantissa = UInt32(h & 0x3FF)
+        switch exponent {
+        case 0:
+            // ±0 or subnormal: mantissa · 2⁻²⁴.
+            let magnitude = Float(mantissa) * 0x1p-24
+            return sign == 0 ? magnitude : -magnitude
+        case 0x1F:
+            return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13))
+        default:
+            return Float(bitPattern: sign | UInt32(exponent - 15 + 127) << 23 | (mantissa << 13))
+        }
+    }
+
+    /// One tensor's header entry.
+    struct Entry {
+        let name: String
+        let dtype: String
+        let shape: [Int]
+        let begin: Int
+        let end: Int
+    }
+
+    /// A header problem, reported as the file's corruption reason.
+    struct HeaderError: Error { let message: String }
+
+    /// The decoded JSON header: `__metadata__` and the tensor entries, with per-entry messages.
+    struct Header: Decodable {
+        var metadata: [String: String] = [:]
+        var entries: [Entry] = []
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        struct Info: Decodable {
+            let dtype: String?
+            let shape: [Int]?
+            let data_offsets: [Int]?
+        }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: Key.self)
+            for key in container.allKeys {
+                let name = key.stringValue
+                if name == "__metadata__" {
+                    guard let map = try? container.decode([String: String].self, forKey: key) else {
+                        throw HeaderError(message: "__metadata__ must map strings to strings")
+                    }
+                    metadata = map
+                    continue
+                }
+                guard let info = try? container.decode(Info.self, forKey: key) else {
+                    throw HeaderError(message: "entry '\(name)' is not a tensor description "
+                                      + "({\"dtype\": string, \"shape\": [integers], \"data_offsets\": [integers]})")
+                }
+                guard let dtype = info.dtype else { throw HeaderError(message: "tensor '\(name)' has no dtype") }
+                guard let shape = info.shape, shape.allSatisfy({ $0 >= 0 }) else {
+                    throw HeaderError(message: "tensor '\(name)' has no valid shape (a list of non-negative integers)")
+                }
+                guard let offsets = info.data_offsets, offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1] else {
+                    throw HeaderError(message: "tensor '\(name)' has no valid data_offsets (two integers, begin ≤ end)")
+                }
+                entries.append(Entry(name: name, dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1]))
+            }
+        }
+    }
+}
+
+/// Writes a file atomically: temporary file in the target's directory, `fsync`, `rename`.
+enum AtomicFile {
+    /// Receives the file's bytes in order.
+    final class Sink {
+        let fd: Int32
+        let path: String
+        init(fd: Int32, path: String) { self.fd = fd; self.path = path }
+
+        func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
+
+        func write(_ bytes: UnsafeRawBufferPointer) throws {
+            var done = 0
+            while done < bytes.count {
+                let n = Foundation.write(fd, bytes.baseAddress! + done, bytes.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ApusError.fileNotWritable(path: path, reason: String(cString: strerror(errno)))
+                }
+                done += n
+            }
+        }
+    }
+
+    /// Calls `body` with a sink writing to a temporary file next to `path`, then replaces `path`
+    /// with it. If `body` or any step throws, the temporary file is removed and `path` is untouched.
+    static func write(to path: String, body: (Sink) throws -> Void) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)").path
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ApusError.fileNotWritable(path: path, reason: String(cString: strerror(errno))) }
+        var closed = false
+        do {
+            try body(Sink(fd: fd, path: path))
+            guard fsync(fd) == 0 else { throw ApusError.fileNotWritable(path: path, reason: String(cString: strerror(errno))) }
+            closed = true
+            guard close(fd) == 0 else { throw ApusError.fileNotWritable(path: path, reason: String(cString: strerror(errno))) }
+            guard rename(temporary, path) == 0 else {
+                throw ApusError.fileNotWritable(path: path, reason: String(cString: strerror(errno)))
+            }
+        } catch {
+            if !closed { close(fd) }
+            unlink(temporary)
+            throw error
+        }
+        // Make the rename itself durable; failure here loses nothing already written.
+        let dirFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
+        if dirFD >= 0 {
+            fsync(dirFD)
+            close(dirFD)
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+
+/// A training loop with Keras's user experience and PyTorch's mechanics: `fit` runs
+/// `zeroGrad → forward → loss → backward → step` per batch, evaluates after each epoch, and
+/// calls ``Callback``s (early stopping, checkpoints, LR schedules, progress) at fixed points.
+///
+///     let trainer = Trainer(model: model, optimizer: Adam(model.parameters()),
+///                           loss: { crossEntropy($0, $1) }, metrics: [.accuracy])
+///     let history = try trainer.fit(loader, validation: validationSet, epochs: 20,
+///                                   callbacks: [EarlyStopping(patience: 3), ProgressBar()])
+///     print(history["val_accuracy"])
+///
+/// Each epoch's ``Logs`` hold `loss` and every metric (means over the epoch's batches, weighted
+/// by batch size), `val_loss` and `val_<metric>` when there is validation data, and `lr` (the
+/// optimizer's learning rate at the end of the epoch). Epochs and batches are numbered from 1.
+public final class Trainer {
+    /// The loss of a batch: `(output, target) -> scalar`, a mean over the batch's examples.
+    public typealias LossFunction = (_ output: Tensor, _ target: Tensor) -> Tensor
+
+    public let model: Module
+    public let optimizer: any Optimizer
+    public let loss: LossFunction
+    public let metrics: [Metric]
+
+    /// Set by a callback to end training after the current batch (Keras's `stop_training`).
+    public var stopTraining = false
+    /// Epochs completed (the last epoch number `fit` finished, or restored by ``resume(from:)``).
+    public private(set) var epoch = 0
+    /// Optimizer steps taken, over all `fit` calls.
+    public private(set) var globalStep = 0
+    /// The last epoch number of the running `fit` (its `epochs` argument).
+    public private(set) var epochs = 0
+    /// Batches per epoch of the running `fit`.
+    public private(set) var batchesPerEpoch = 0
+    /// Examples processed so far in the current epoch.
+    public private(set) var examplesSeenInEpoch = 0
+
+    /// A trainer for `model`; the loss defaults to cross-entropy on logits and integer labels.
+    public init(model: Module, optimizer: any Optimizer,
+                loss: @escaping LossFunction = { crossEntropy($0, $1) }, metrics: [Metric] = []) {
+        let names = ["loss"] + metrics.map(\.name)
+        require(Set(names).count == names.count, "Trainer: metric names must be unique and not 'loss', got \(names)")
+        self.model = model
+        self.optimizer = optimizer
+        self.loss = loss
+        self.metrics = metrics
+    }
+
+    /// Trains on `train` for epochs `initialEpoch + 1 … epochs`, evaluating on `validation` after each.
+    ///
+    /// Stops early when a callback sets ``stopTraining``. Throws ``ApusError/nonFiniteLoss(epoch:step:loss:)``
+    /// when a batch's loss is NaN or infinite (before that batch changes any weight), and whatever a
+    /// callback throws (an unwritable checkpoint, a monitored value missing from the logs).
+    @discardableResult
+    public func fit<D: Dataset>(_ train: DataLoader<D>, validation: (any Dataset)? = nil, epochs: Int,
+                                initialEpoch: Int = 0, callbacks: [any Callback] = []) throws -> History {
+        require(initialEpoch >= 0 && epochs >= initialEpoch,
+                "Trainer.fit: need 0 ≤ initialEpoch ≤ epochs, got initialEpoch \(initialEpoch), epochs \(epochs)")
+        stopTraining = false
+        self.epochs = epochs
+        batchesPerEpoch = train.count
+        var history = History()
+        for c in callbacks { try c.onTrainBegin(self) }
+        if initialEpoch < epochs {
+            for e in (initialEpoch + 1)...epochs {
+                model.train()
+                examplesSeenInEpoch = 0
+                for c in callbacks { try c.onEpochBegin(e, trainer: self) }
+                var lossSum = 0.0, seen = 0, batch = 0
+                var metricSums = [Double](repeating: 0, count: metrics.count)
+                for (x, y) in train {
+                    batch += 1
+                    optimizer.zeroGrad()
+                    let output = model(x)
+                    let batchLoss = loss(output, y)
+                    let value = batchLoss.item()
+                    guard value.isFinite else { throw ApusError.nonFiniteLoss(epoch: e, step: batch, loss: value) }
+                    batchLoss.backward()
+                    optimizer.step()
+                    globalStep += 1
+                    let n = x.shape[0]
+                    lossSum += value * Double(n)
+                    let detached = output.detached()
+                    for (i, m) in metrics.enumerated() { metricSums[i] += m.compute(detached, y) * Double(n) }
+                    seen += n
+                    examplesSeenInEpoch = seen
+                    if !callbacks.isEmpty {
+                        let logs = Self.means(lossSum, metricSums, count: seen, names: metrics.map(\.name))
+                        for c in callbacks { try c.onBatchEnd(batch, logs: logs, trainer: self) }
+                    }
+                    if stopTraining { break }
+                }
+                var logs = Self.means(lossSum, metricSums, count: seen, names: metrics.map(\.name))
+                if let validation {
+                    for (key, value) in evaluate(validation) { logs["val_" + key] = value }
+                }
+                logs["lr"] = optimizer.lr
+                epoch = e
+                history.append(epoch: e, logs: logs)
+                for c in callbacks { try c.onEpochEnd(e, logs: logs, trainer: self) }
+                if stopTraining { break }
+            }
+        }
+        for c in callbacks { try c.onTrainEnd(self, history: history) }
+        return history
+    }
+
+    private static func means(_ lossSum: Double, _ metricSums: [Double], count: Int, names: [String]) -> Logs {
+        let n = Double(Swift.max(count, 1))
+        var logs = Logs()
+        logs["loss"] = lossSum / n
+        for (name, sum) in zip(names, metricSums) { logs[name] = sum / n }
+        return logs
+    }
+
+    /// `loss` and every metric over `dataset`, in evaluation mode without recording gradients
+    /// (the model's mode is restored afterwards). Empty datasets give zeros.
+    public func evaluate(_ dataset: any Dataset, batchSize: Int = 512) -> Logs {
+        require(batchSize >= 1, "Trainer.evaluate: batch size must be positive, got \(batchSize)")
+        let wasTraining = model.training
+        model.eval()
+        defer { model.train(wasTraining) }
+        return noGrad {
+            var lossSum = 0.0
+            var metricSums = [Double](repeating: 0, count: metrics.count)
+            var start = 0
+            while start < dataset.count {
+                let end = Swift.min(dataset.count, start + batchSize)
+                let (x, y) = dataset.batch(at: Array(start..<end))
+                let output = model(x)
+                let n = Double(end - start)
+                lossSum += loss(output, y).item() * n
+                for (i, m) in metrics.enumerated() { metricSums[i] += m.compute(output, y) * n }
+                start = end
+            }
+            return Self.means(lossSum, metricSums, count: dataset.count, names: metrics.map(\.name))
+        }
+    }
+
+    /// The model's outputs for `inputs` (examples along the first axis), computed in batches in
+    /// evaluation mode without recording gradients, concatenated along the first axis.
+    public func predict(_ inputs: Tensor, batchSize: Int = 512) -> Tensor {
+        require(inputs.rank >= 1, "Trainer.predict: inputs need an example axis, got shape \(inputs.shape)")
+        require(batchSize >= 1, "Trainer.predict: batch size must be positive, got \(batchSize)")
+        let wasTraining = model.training
+        model.eval()
+        defer { model.train(wasTraining) }
+        return noGrad {
+            let n = inputs.shape[0]
+            if n <= batchSize { return model(inputs.detached()) }
+            var parts: [Tensor] = []
+            var start = 0
+            while start < n {
+                let end = Swift.min(n, start + batchSize)
+                parts.append(model(inputs.detached().slice(axis: 0, start: start, end: end)))
+                start = end
+            }
+            return concat(parts, axis: 0)
+        }
+    }
+
+    /// Writes a full training checkpoint (model, optimizer, ``epoch``, ``globalStep``) to `path`.
+    public func saveCheckpoint(to path: String, metadata: [String: String] = [:]) throws {
+        try TrainingCheckpoint.save(to: path, model: model, optimizer: optimizer, epoch: epoch, step: globalStep,
+                                    metadata: metadata)
+    }
+
+    /// Restores model, optimizer, ``epoch`` and ``globalStep`` from a training checkpoint; continue
+    /// with `fit(…, initialEpoch: trainer.epoch)`.
+    @discardableResult
+    public func resume(from path: String) throws -> TrainingCheckpoint {
+        let checkpoint = try TrainingCheckpoint.load(from: path, model: model, optimizer: optimizer)
+        epoch = checkpoint.epoch
+        globalStep = checkpoint.step
+        return checkpoint
+    }
+}
