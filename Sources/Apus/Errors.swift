@@ -12,8 +12,6 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
     case fileNotWritable(path: String, reason: String = "")
     /// A file's contents are not what its format requires.
     case corruptFile(path: String, reason: String)
-    /// A file could not be written (the previous file at the path, if any, is left as it was).
-    case fileNotWritable(path: String, reason: String)
     /// Training produced a NaN or infinite loss; `epoch` and `step` (batch within the epoch) are 1-based.
     case nonFiniteLoss(epoch: Int, step: Int, loss: Double)
     /// A saved state (checkpoint, state dict) does not fit the model or optimizer it is loaded into.
@@ -35,7 +33,6 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
         case .fileNotReadable(let path): "cannot read file '\(path)'"
         case .fileNotWritable(let path, let reason): "cannot write '\(path)'" + (reason.isEmpty ? "" : ": \(reason)")
         case .corruptFile(let path, let reason): "file '\(path)' is corrupt: \(reason)"
-        case .fileNotWritable(let path, let reason): "cannot write file '\(path)': \(reason)"
         case .nonFiniteLoss(let epoch, let step, let loss):
             "loss is \(loss) at epoch \(epoch), step \(step): training diverged; lower the learning rate or check the data"
         case .stateMismatch(let mismatch): "saved state does not fit: \(mismatch)"
