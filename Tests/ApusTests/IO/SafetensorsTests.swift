@@ -371,6 +371,9 @@ struct SafetensorsTests {
             let bad = try Self.runPython([script, path, try writeExpectation(wrong, to: "wrong.json")])
             #expect(bad.status == 1 && bad.output.contains("ids"), "\(bad.output)")
         } else {
+            // CI sets APUS_REQUIRE_PYTHON_CHECKS=1 so that a missing package fails instead of skipping.
+            #expect(ProcessInfo.processInfo.environment["APUS_REQUIRE_PYTHON_CHECKS"] != "1",
+                    "APUS_REQUIRE_PYTHON_CHECKS=1 but `python3 -c 'import safetensors, numpy'` fails")
             let back = try Safetensors.read(path)
             #expect(back.metadata == metadata)
             for (name, t) in tensors { #expect(back[name].map { $0.toDoubles() == t.toDoubles() && $0.dtype == t.dtype } == true) }

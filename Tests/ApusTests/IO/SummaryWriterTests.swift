@@ -289,11 +289,11 @@ private func pythonHasTensorBoard() -> Bool {
     let expectedPath = dir + "-expected.json"
     try JSONSerialization.data(withJSONObject: expected).write(to: URL(fileURLWithPath: expectedPath))
 
-    // The checks above stand on their own; CI sets APUS_REQUIRE_TENSORBOARD=1 so that a missing
+    // The checks above stand on their own; CI sets APUS_REQUIRE_PYTHON_CHECKS=1 so that a missing
     // tensorboard package fails instead of skipping TensorBoard's own reading of the file.
     guard pythonHasTensorBoard() else {
-        #expect(ProcessInfo.processInfo.environment["APUS_REQUIRE_TENSORBOARD"] != "1",
-                "APUS_REQUIRE_TENSORBOARD=1 but `python3 -c 'import tensorboard'` fails")
+        #expect(ProcessInfo.processInfo.environment["APUS_REQUIRE_PYTHON_CHECKS"] != "1",
+                "APUS_REQUIRE_PYTHON_CHECKS=1 but `python3 -c 'import tensorboard'` fails")
         return
     }
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
