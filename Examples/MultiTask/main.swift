@@ -19,7 +19,7 @@ final class MultiTaskNet: Module {
         return (digitHead(features), inkHead(features))
     }
 
-    override func callAsFunction(_ x: Tensor) -> Tensor { outputs(x).logits }
+    override func forward(_ x: Tensor) -> Tensor { outputs(x).logits }
 }
 
 /// Task B's target: the mean pixel of each image.

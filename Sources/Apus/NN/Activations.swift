@@ -1,31 +1,31 @@
 /// `max(x, 0)` as a layer.
 public final class ReLU: Module {
     public override init() {}
-    public override func callAsFunction(_ x: Tensor) -> Tensor { relu(x) }
+    public override func forward(_ x: Tensor) -> Tensor { relu(x) }
 }
 
 /// The logistic sigmoid as a layer.
 public final class Sigmoid: Module {
     public override init() {}
-    public override func callAsFunction(_ x: Tensor) -> Tensor { sigmoid(x) }
+    public override func forward(_ x: Tensor) -> Tensor { sigmoid(x) }
 }
 
 /// The hyperbolic tangent as a layer.
 public final class Tanh: Module {
     public override init() {}
-    public override func callAsFunction(_ x: Tensor) -> Tensor { tanh(x) }
+    public override func forward(_ x: Tensor) -> Tensor { tanh(x) }
 }
 
 /// Flattens all dimensions after the first (the batch).
 public final class Flatten: Module {
     public override init() {}
-    public override func callAsFunction(_ x: Tensor) -> Tensor { x.flatten(startAxis: 1) }
+    public override func forward(_ x: Tensor) -> Tensor { x.flatten(startAxis: 1) }
 }
 
 /// The Heaviside step (1 where x > 0, else 0) as a layer; its gradient is zero.
 public final class Step: Module {
     public override init() {}
-    public override func callAsFunction(_ x: Tensor) -> Tensor { step(x) }
+    public override func forward(_ x: Tensor) -> Tensor { step(x) }
 }
 
 /// Leaky ReLU as a layer, as `torch.nn.LeakyReLU`.
@@ -34,7 +34,7 @@ public final class LeakyReLU: Module {
     public let negativeSlope: Double
     /// A leaky ReLU with slope `negativeSlope` for x ≤ 0 (PyTorch's default 0.01).
     public init(negativeSlope: Double = 0.01) { self.negativeSlope = negativeSlope }
-    public override func callAsFunction(_ x: Tensor) -> Tensor { leakyRelu(x, negativeSlope: negativeSlope) }
+    public override func forward(_ x: Tensor) -> Tensor { leakyRelu(x, negativeSlope: negativeSlope) }
 }
 
 /// Parametric ReLU with a learnable slope, as `torch.nn.PReLU`.
@@ -51,7 +51,7 @@ public final class PReLU: Module {
         weight = Parameter(.full([numParameters], value: initialValue, dtype: dtype))
     }
 
-    public override func callAsFunction(_ x: Tensor) -> Tensor { prelu(x, weight: weight.value) }
+    public override func forward(_ x: Tensor) -> Tensor { prelu(x, weight: weight.value) }
 }
 
 /// ELU as a layer, as `torch.nn.ELU`.
@@ -60,13 +60,13 @@ public final class ELU: Module {
     public let alpha: Double
     /// An ELU with the given α (PyTorch's default 1).
     public init(alpha: Double = 1) { self.alpha = alpha }
-    public override func callAsFunction(_ x: Tensor) -> Tensor { elu(x, alpha: alpha) }
+    public override func forward(_ x: Tensor) -> Tensor { elu(x, alpha: alpha) }
 }
 
 /// SELU as a layer, as `torch.nn.SELU`.
 public final class SELU: Module {
     public override init() {}
-    public override func callAsFunction(_ x: Tensor) -> Tensor { selu(x) }
+    public override func forward(_ x: Tensor) -> Tensor { selu(x) }
 }
 
 /// GELU as a layer, as `torch.nn.GELU`.
@@ -75,13 +75,13 @@ public final class GELU: Module {
     public let approximate: GELUApproximation
     /// A GELU, exact by default as in PyTorch.
     public init(approximate: GELUApproximation = .none) { self.approximate = approximate }
-    public override func callAsFunction(_ x: Tensor) -> Tensor { gelu(x, approximate: approximate) }
+    public override func forward(_ x: Tensor) -> Tensor { gelu(x, approximate: approximate) }
 }
 
 /// SiLU (swish) as a layer, as `torch.nn.SiLU`.
 public final class SiLU: Module {
     public override init() {}
-    public override func callAsFunction(_ x: Tensor) -> Tensor { silu(x) }
+    public override func forward(_ x: Tensor) -> Tensor { silu(x) }
 }
 
 /// Softmax along `axis` as a layer, as `torch.nn.Softmax(dim:)`.
@@ -90,7 +90,7 @@ public final class Softmax: Module {
     public let axis: Int
     /// Softmax along `axis` (default: the last).
     public init(axis: Int = -1) { self.axis = axis }
-    public override func callAsFunction(_ x: Tensor) -> Tensor { softmax(x, axis: axis) }
+    public override func forward(_ x: Tensor) -> Tensor { softmax(x, axis: axis) }
 }
 
 /// Log-softmax along `axis` as a layer, as `torch.nn.LogSoftmax(dim:)`.
@@ -99,5 +99,5 @@ public final class LogSoftmax: Module {
     public let axis: Int
     /// Log-softmax along `axis` (default: the last).
     public init(axis: Int = -1) { self.axis = axis }
-    public override func callAsFunction(_ x: Tensor) -> Tensor { logSoftmax(x, axis: axis) }
+    public override func forward(_ x: Tensor) -> Tensor { logSoftmax(x, axis: axis) }
 }

@@ -56,7 +56,7 @@ open class BatchNorm: Module {
     }
 
     /// Normalises `x` `[N, C, …]` with batch (training) or running (evaluation) statistics.
-    public override func callAsFunction(_ x: Tensor) -> Tensor {
+    public override func forward(_ x: Tensor) -> Tensor {
         checkInput(x)
         require(x.shape[1] == numFeatures, "\(type(of: self))(\(numFeatures)): input of shape \(x.shape) has \(x.shape[1]) channels")
         let useBatchStats = training || runningMean == nil
@@ -125,7 +125,7 @@ public final class LayerNorm: Module {
     }
 
     /// Normalises `x` `[…, normalizedShape]` over its trailing axes.
-    public override func callAsFunction(_ x: Tensor) -> Tensor {
+    public override func forward(_ x: Tensor) -> Tensor {
         layerNorm(x, normalizedShape: normalizedShape, weight: weight?.value, bias: bias?.value, eps: eps)
     }
 }

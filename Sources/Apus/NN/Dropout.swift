@@ -68,7 +68,7 @@ public final class Dropout: Module {
     }
 
     /// `x` with elements dropped (training) or unchanged (evaluation).
-    public override func callAsFunction(_ x: Tensor) -> Tensor {
+    public override func forward(_ x: Tensor) -> Tensor {
         dropout(x, p: p, training: training, generator: generator)
     }
 }
@@ -88,7 +88,7 @@ public final class AlphaDropout: Module {
     }
 
     /// `x` with alpha dropout applied (training) or unchanged (evaluation).
-    public override func callAsFunction(_ x: Tensor) -> Tensor {
+    public override func forward(_ x: Tensor) -> Tensor {
         alphaDropout(x, p: p, training: training, generator: generator)
     }
 }

@@ -28,7 +28,7 @@ public final class Linear: Module {
         self.bias = bias ? Parameter((biasInitializer ?? pytorchDefault)([outFeatures], dtype: dtype, generator: generator)) : nil
     }
 
-    public override func callAsFunction(_ x: Tensor) -> Tensor {
+    public override func forward(_ x: Tensor) -> Tensor {
         require(x.shape.last == inFeatures, "Linear(\(inFeatures)→\(outFeatures)): input of shape \(x.shape) does not end in \(inFeatures)")
         return linear(x, weight: weight.value, bias: bias?.value)
     }

@@ -1,18 +1,25 @@
 /// The base class of layers and models, as `torch.nn.Module`.
 ///
-/// A subclass declares its parameters (`Parameter`) and sub-modules (`Module`, or arrays of
-/// them) as stored properties and overrides `callAsFunction(_:)`; parameters are found by
-/// reflection and named with PyTorch's dotted paths (`layers.0.weight`), so no list of
-/// parameters is written by hand.
+/// A subclass declares its parameters (`Parameter`), buffers (`Buffer`) and sub-modules
+/// (`Module`, or arrays of them) as stored properties and overrides ``forward(_:)``; users call
+/// the module, `model(x)`. Parameters are found by reflection and named with PyTorch's dotted
+/// paths (`layers.0.weight`), so no list of parameters is written by hand.
 open class Module {
     /// Whether the module is in training mode (dropout active, batch statistics) or evaluation mode.
     public private(set) var training = true
 
     public init() {}
 
-    /// The forward computation.
-    open func callAsFunction(_ input: Tensor) -> Tensor {
-        fatalError("\(type(of: self)) does not override callAsFunction(_:)")
+    /// The computation of this module; subclasses override it (PyTorch's `forward`).
+    open func forward(_ input: Tensor) -> Tensor {
+        fatalError("\(type(of: self)) does not override forward(_:)")
+    }
+
+    /// Runs ``forward(_:)``: `model(x)`. Calls go through here, not straight to `forward`, so
+    /// that tools such as ``summary(of:inputShape:dtype:)`` can observe every layer's input and output.
+    public final func callAsFunction(_ input: Tensor) -> Tensor {
+        guard let tracer = ModuleTracer.current else { return forward(input) }
+        return tracer.record(self, input) { forward(input) }
     }
 
     /// Direct sub-modules with their names, found by reflection over stored properties.
@@ -89,6 +96,20 @@ open class Module {
             for (name, child) in module.namedChildren { visit(child, prefix: prefix + name + ".") }
         }
         visit(self, prefix: "")
+        return result
+    }
+
+    /// This module and all its descendants with dotted names (the root's name is empty), each
+    /// once, parents before children, as PyTorch's `named_modules()`.
+    public func namedModules() -> [(name: String, module: Module)] {
+        var seen = Set<ObjectIdentifier>()
+        var result: [(String, Module)] = []
+        func visit(_ module: Module, name: String) {
+            guard seen.insert(ObjectIdentifier(module)).inserted else { return }
+            result.append((name, module))
+            for (child, m) in module.namedChildren { visit(m, name: name.isEmpty ? child : name + "." + child) }
+        }
+        visit(self, name: "")
         return result
     }
 

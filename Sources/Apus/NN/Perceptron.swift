@@ -25,7 +25,7 @@ public final class Perceptron: Module {
     }
 
     /// Predicted classes `[N]` (0 or 1) for inputs `[N, features]`.
-    public override func callAsFunction(_ x: Tensor) -> Tensor {
+    public override func forward(_ x: Tensor) -> Tensor {
         require(x.rank == 2 && x.shape[1] == weight.shape[1],
                 "Perceptron: input of shape \(x.shape) is not [N, \(weight.shape[1])]")
         return noGrad { (linear(x, weight: weight.value, bias: bias.value) .> 0).cast(to: weight.value.dtype).reshape([-1]) }

@@ -9,7 +9,7 @@ public final class Sequential: Module {
         layers.enumerated().map { (String($0.offset), $0.element) }
     }
 
-    public override func callAsFunction(_ x: Tensor) -> Tensor {
+    public override func forward(_ x: Tensor) -> Tensor {
         layers.reduce(x) { $1($0) }
     }
 }

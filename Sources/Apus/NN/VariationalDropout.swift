@@ -62,7 +62,7 @@ public final class VariationalDropoutLinear: Module, KLRegularized {
     }
 
     /// A sample of the noisy pre-activations `[…, outFeatures]` in training, their mean in evaluation.
-    public override func callAsFunction(_ x: Tensor) -> Tensor {
+    public override func forward(_ x: Tensor) -> Tensor {
         require(x.shape.last == inFeatures,
                 "VariationalDropoutLinear(\(inFeatures)→\(outFeatures)): input of shape \(x.shape) does not end in \(inFeatures)")
         return variationalLinear(x, weight: weight.value, bias: bias?.value, logAlpha: logAlpha.value,

@@ -67,7 +67,7 @@ public final class WeightNorm<Layer: WeightedLayer>: Module {
     public override var namedChildren: [(name: String, module: Module)] { [] }
 
     /// The wrapped layer's output computed with the weight `g · v / ‖v‖`.
-    public override func callAsFunction(_ x: Tensor) -> Tensor {
+    public override func forward(_ x: Tensor) -> Tensor {
         if layer.training != training { layer.train(training) }
         return layer.forward(x, weight: weight)
     }
