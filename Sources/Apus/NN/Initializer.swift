@@ -105,6 +105,26 @@ public struct Initializer: Sendable, CustomStringConvertible {
         }
     }
 
+    /// N(mean, std²) truncated to [a, b] (`torch.nn.init.trunc_normal_`): values outside are
+    /// drawn again. GoogLeNet's weights start this way (std 0.01, a = −2, b = 2).
+    public static func truncatedNormal(mean: Double = 0, std: Double = 1, a: Double = -2, b: Double = 2) -> Initializer {
+        require(std > 0 && a < b, "Initializer.truncatedNormal: need std > 0 and a < b, got std \(std), [\(a), \(b)]")
+        require(mean - 3 * std < b && mean + 3 * std > a,
+                "Initializer.truncatedNormal: [\(a), \(b)] is too far from N(\(mean), \(std)²) to sample by rejection")
+        return Initializer("truncatedNormal(mean: \(mean), std: \(std), a: \(a), b: \(b))") { shape, dtype, g in
+            let n = shape.reduce(1, *)
+            var values: [Double] = []
+            values.reserveCapacity(n)
+            while values.count < n {
+                for z in g.normals(n - values.count) {
+                    let v = mean + std * z
+                    if v >= a && v <= b { values.append(v) }
+                }
+            }
+            return Tensor(shape: shape, values: values, dtype: dtype)
+        }
+    }
+
     // MARK: Variance scaling
 
     /// Glorot/Xavier normal (`torch.nn.init.xavier_normal_`): N(0, std²) with

@@ -189,3 +189,16 @@ private let statisticsCases: [InitializerCase] = [
         #expect(Set(rows.map { $0.map(\.bitPattern) }).count == 5)
     }
 }
+
+struct TruncatedNormalTests {
+    @Test func staysInsideTheBoundsWithTheTruncatedMoments() {
+        // N(0, 1) truncated to [−1, 1]: variance 1 − 2φ(1)/(Φ(1) − Φ(−1)) = 0.29112.
+        let t = Initializer.truncatedNormal(std: 1, a: -1, b: 1)([200, 500], dtype: .float64, generator: RandomGenerator(seed: 3))
+        let v = t.toDoubles()
+        #expect(v.allSatisfy { $0 >= -1 && $0 <= 1 })
+        let mean = v.reduce(0, +) / Double(v.count)
+        let variance = v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count)
+        #expect(Swift.abs(mean) < 0.01)
+        #expect(Swift.abs(variance - 0.29112) < 0.005)
+    }
+}
