@@ -168,7 +168,7 @@ public struct ClassificationRunConfig: Sendable {
     /// with other values is an error.
     var trainingOptions: [String: String] {
         ["activation": activation, "batch_norm": String(batchNorm), "dropout": String(dropout), "init": initializer,
-         "weight_decay": weightDecay.map { String($0) } ?? "default", "lr_schedule": lrScheduleDescription,
+         "weight_decay": String(weightDecay ?? (optimizer == "adamw" ? 0.01 : 0)), "lr_schedule": lrScheduleDescription,
          "l1": String(l1), "l2": String(l2), "clip_norm": clipNorm.map { String($0) } ?? "none"]
     }
 
