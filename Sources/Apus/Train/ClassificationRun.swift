@@ -356,10 +356,16 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
 /// with ``Trainer`` (cross-entropy, accuracy).
 ///
 /// Everything random (split, initial weights, shuffling) comes from one generator seeded with
-/// `config.seed`, so equal configs give equal results. With `config.resume`, model, optimizer and
-/// epoch come from the checkpoint and the shuffling generator is advanced past the epochs already
-/// run, so training 4 epochs equals training 2, saving, and resuming for 2 more, bit for bit.
-/// `callbacks` run after the run's own (early stopping, checkpoint) ones.
+/// `config.seed`, so equal configs give equal results; dropout masks come from a second generator
+/// reseeded every epoch from seed and epoch. With `config.resume`, model, optimizer, epoch and
+/// the learning-rate schedule's state come from the checkpoint and the shuffling generator is
+/// advanced past the epochs already run, so training 4 epochs equals training 2, saving, and
+/// resuming for 2 more, bit for bit. A checkpoint records the options that change the model or
+/// its training (``ClassificationRunConfig/trainingOptions``); resuming with others is an error.
+///
+/// Per epoch, the run's callbacks are: dropout reseeding, gradient clipping (before each step),
+/// early stopping, the schedule's step (monitoring `val_loss` for `plateau`), the checkpoint,
+/// TensorBoard and CSV logging; `callbacks` run after them.
 public func runClassification(_ config: ClassificationRunConfig, callbacks: [any Callback] = [],
                               onEpoch: @escaping (EpochReport) -> Void = { _ in }) throws -> ClassificationRunResult {
     try config.validate()
