@@ -49,6 +49,64 @@ struct TrainCommand: ParsableCommand {
                                valueName: "path"))
     var resume: String?
 
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional,
+            help: ArgumentHelp("Weight decay λ ≥ 0 (default 0; 0.01 for adamw): coupled (g += λw) for sgd, adam, rmsprop, "
+                               + "adagrad; decoupled (w -= lr·λ·w) for adamw.", valueName: "x"))
+    var weightDecay: Double?
+
+    @Option(name: .customLong("lr-schedule"),
+            help: ArgumentHelp("Learning-rate schedule, stepped per epoch (\(ClassificationRunConfig.lrSchedules.joined(separator: ", "))); "
+                               + "plateau watches val_loss.", valueName: "name"))
+    var lrSchedule = ClassificationRunConfig().lrSchedule
+
+    @Option(name: .customLong("lr-step"), parsing: .unconditional,
+            help: ArgumentHelp("step: epochs between decays; plateau: epochs without improvement before a reduction (default 10).",
+                               valueName: "n"))
+    var lrStep: Int?
+
+    @Option(name: .customLong("lr-gamma"), parsing: .unconditional,
+            help: ArgumentHelp("Decay factor in (0, 1) of step, exponential and plateau (default 0.1 for step and plateau, "
+                               + "0.95 for exponential).", valueName: "x"))
+    var lrGamma: Double?
+
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Epochs of linear learning-rate warm-up before the schedule: epoch k ≤ n uses lr·k/(n+1) (0: none).",
+                               valueName: "n"))
+    var warmup = ClassificationRunConfig().warmup
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Dropout probability in [0, 1) after every hidden activation (0: none).",
+                                                       valueName: "p"))
+    var dropout = ClassificationRunConfig().dropout
+
+    @Flag(name: .customLong("batch-norm"), help: "Batch normalisation after every hidden linear layer, before its activation.")
+    var batchNorm = false
+
+    @Option(help: "Hidden activation (\(ClassificationRunConfig.activations.joined(separator: ", "))).")
+    var activation = ClassificationRunConfig().activation
+
+    @Option(name: .customLong("init"),
+            help: ArgumentHelp("Weight initialiser (\(ClassificationRunConfig.initializers.joined(separator: ", "))): default is "
+                               + "PyTorch's Linear U(±1/√in); he is Kaiming normal for the activation (LeCun normal for selu); "
+                               + "the others start biases at 0.", valueName: "name"))
+    var weightInit = ClassificationRunConfig().initializer
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Add λ·Σ|w| over the weights (not biases) to the training loss.", valueName: "λ"))
+    var l1 = ClassificationRunConfig().l1
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Add λ·Σw² over the weights (not biases) to the training loss.", valueName: "λ"))
+    var l2 = ClassificationRunConfig().l2
+
+    @Option(name: .customLong("clip-norm"), parsing: .unconditional,
+            help: ArgumentHelp("Clip the gradients to this global L2 norm before every step.", valueName: "x"))
+    var clipNorm: Double?
+
+    @Option(name: .customLong("log-dir"),
+            help: ArgumentHelp("Write TensorBoard scalars and weight/gradient histograms per epoch to DIR.", valueName: "dir"))
+    var logDir: String?
+
+    @Option(name: .customLong("csv-log"), help: ArgumentHelp("Write one CSV row of metrics per epoch to PATH.", valueName: "path"))
+    var csvLog: String?
+
     @Flag(help: "End the output with one JSON object summarising the run.")
     var json = false
 
@@ -65,6 +123,20 @@ struct TrainCommand: ParsableCommand {
         config.patience = patience
         config.checkpoint = checkpoint
         config.resume = resume
+        config.weightDecay = weightDecay
+        config.lrSchedule = lrSchedule
+        config.lrStep = lrStep
+        config.lrGamma = lrGamma
+        config.warmup = warmup
+        config.dropout = dropout
+        config.batchNorm = batchNorm
+        config.activation = activation
+        config.initializer = weightInit
+        config.l1 = l1
+        config.l2 = l2
+        config.clipNorm = clipNorm
+        config.logDirectory = logDir
+        config.csvLog = csvLog
         try config.validate()
         let result = try runClassification(config, callbacks: [ProgressBar()])
         if let stopped = result.stoppedEpoch, let best = result.bestEpoch {

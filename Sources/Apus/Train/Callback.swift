@@ -10,6 +10,9 @@ public protocol Callback: AnyObject {
     func onTrainBegin(_ trainer: Trainer) throws
     /// Before epoch `epoch`'s first batch.
     func onEpochBegin(_ epoch: Int, trainer: Trainer) throws
+    /// After batch `batch`'s `backward()`, before its optimizer step: the gradients are ready to
+    /// be inspected or changed (``GradientClipper`` clips them here).
+    func onBeforeOptimizerStep(_ batch: Int, trainer: Trainer) throws
     /// After batch `batch`'s optimizer step; `logs` hold the running means of the epoch so far.
     func onBatchEnd(_ batch: Int, logs: Logs, trainer: Trainer) throws
     /// After epoch `epoch` and its validation; `logs` are the epoch's (see ``Trainer``).
@@ -21,6 +24,7 @@ public protocol Callback: AnyObject {
 extension Callback {
     public func onTrainBegin(_ trainer: Trainer) throws {}
     public func onEpochBegin(_ epoch: Int, trainer: Trainer) throws {}
+    public func onBeforeOptimizerStep(_ batch: Int, trainer: Trainer) throws {}
     public func onBatchEnd(_ batch: Int, logs: Logs, trainer: Trainer) throws {}
     public func onEpochEnd(_ epoch: Int, logs: Logs, trainer: Trainer) throws {}
     public func onTrainEnd(_ trainer: Trainer, history: History) throws {}

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A training loop with Keras's user experience and PyTorch's mechanics: `fit` runs
-/// `zeroGrad → forward → loss → backward → step` per batch, evaluates after each epoch, and
+/// `zeroGrad → forward → loss (+ regularizer) → backward → step` per batch, evaluates after each epoch, and
 /// calls ``Callback``s (early stopping, checkpoints, LR schedules, progress) at fixed points.
 ///
 ///     let trainer = Trainer(model: model, optimizer: Adam(model.parameters()),
@@ -34,6 +34,12 @@ public final class Trainer {
     public private(set) var batchesPerEpoch = 0
     /// Examples processed so far in the current epoch.
     public private(set) var examplesSeenInEpoch = 0
+    /// A term added to every training batch's loss before `backward()`, e.g. a weight penalty
+    /// `{ penalty(model.parameters { $0.hasSuffix("weight") }, l1: 1e-4) }`; nil: none.
+    ///
+    /// Only training batches are penalised, and the logged `loss` stays the data loss (comparable
+    /// with `val_loss`); a non-finite total still stops training.
+    public var regularizer: (() -> Tensor)?
 
     /// A trainer for `model`; the loss defaults to cross-entropy on logits and integer labels.
     public init(model: Module, optimizer: any Optimizer,
@@ -74,8 +80,11 @@ public final class Trainer {
                     let output = model(x)
                     let batchLoss = loss(output, y)
                     let value = batchLoss.item()
-                    guard value.isFinite else { throw ApusError.nonFiniteLoss(epoch: e, step: batch, loss: value) }
-                    batchLoss.backward()
+                    let objective = regularizer.map { batchLoss + $0() } ?? batchLoss
+                    let total = regularizer == nil ? value : objective.item()
+                    guard total.isFinite else { throw ApusError.nonFiniteLoss(epoch: e, step: batch, loss: total) }
+                    objective.backward()
+                    for c in callbacks { try c.onBeforeOptimizerStep(batch, trainer: self) }
                     optimizer.step()
                     globalStep += 1
                     let n = x.shape[0]

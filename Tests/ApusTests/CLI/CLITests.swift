@@ -106,7 +106,28 @@ struct BadInvocation: Sendable, CustomTestStringConvertible {
     BadInvocation(arguments: ["train", "--frobnicate"], mentions: ["--frobnicate"]),
     BadInvocation(arguments: ["train", "extra"], mentions: ["extra"]),
     BadInvocation(arguments: ["nosuchcommand"], mentions: ["nosuchcommand"]),
-    BadInvocation(arguments: ["train", "--optimizer", "nope"], mentions: ["--optimizer", "nope", "sgd", "adam"]),
+    BadInvocation(arguments: ["train", "--optimizer", "nope"],
+                  mentions: ["--optimizer", "nope", "sgd", "adam", "adamw", "rmsprop", "adagrad"]),
+    BadInvocation(arguments: ["train", "--weight-decay", "-0.1"], mentions: ["--weight-decay", "-0.1"]),
+    BadInvocation(arguments: ["train", "--lr-schedule", "nope"], mentions: ["--lr-schedule", "nope", "cosine", "plateau"]),
+    BadInvocation(arguments: ["train", "--lr-schedule", "step", "--lr-step", "0"], mentions: ["--lr-step", "0"]),
+    BadInvocation(arguments: ["train", "--lr-step", "5"], mentions: ["--lr-step", "none"]),
+    BadInvocation(arguments: ["train", "--lr-schedule", "step", "--lr-gamma", "1.5"], mentions: ["--lr-gamma", "1.5"]),
+    BadInvocation(arguments: ["train", "--lr-schedule", "cosine", "--lr-gamma", "0.5"], mentions: ["--lr-gamma", "cosine"]),
+    BadInvocation(arguments: ["train", "--warmup", "-1"], mentions: ["--warmup", "-1"]),
+    BadInvocation(arguments: ["train", "--epochs", "2", "--warmup", "2"], mentions: ["--warmup", "--epochs"]),
+    BadInvocation(arguments: ["train", "--dropout", "1"], mentions: ["--dropout", "1"]),
+    BadInvocation(arguments: ["train", "--dropout", "-0.5"], mentions: ["--dropout", "-0.5"]),
+    BadInvocation(arguments: ["train", "--activation", "nope"], mentions: ["--activation", "nope", "relu", "gelu"]),
+    BadInvocation(arguments: ["train", "--init", "nope"], mentions: ["--init", "nope", "xavier", "he"]),
+    BadInvocation(arguments: ["train", "--l1", "-1"], mentions: ["--l1", "-1"]),
+    BadInvocation(arguments: ["train", "--l2", "nan"], mentions: ["--l2"]),
+    BadInvocation(arguments: ["train", "--clip-norm", "0"], mentions: ["--clip-norm", "0"]),
+    BadInvocation(arguments: ["train", "--batch-norm", "yes"], mentions: ["yes"]),
+    BadInvocation(arguments: ["train", "--csv-log", "/nonexistent/dir/log.csv", "--epochs", "1", "--hidden", "4"],
+                  mentions: ["--csv-log", "'/nonexistent/dir'"]),
+    BadInvocation(arguments: ["train", "--log-dir", "/dev/null/runs", "--epochs", "1", "--hidden", "4"],
+                  mentions: ["/dev/null/runs"]),
     BadInvocation(arguments: ["train", "--patience", "-1"], mentions: ["--patience", "-1"]),
     BadInvocation(arguments: ["train", "--resume", "/nonexistent/run.safetensors"], mentions: ["/nonexistent/run.safetensors"]),
     BadInvocation(arguments: ["train", "--checkpoint", "/nonexistent/dir/run.safetensors", "--epochs", "1", "--hidden", "4"],
@@ -141,7 +162,9 @@ func helpExitsZero(_ arguments: [String]) throws {
     #expect(!r.stdout.contains("error:") && !r.stderr.contains("error:"))
     if arguments.contains("train") {
         for flag in ["--epochs", "--batch-size", "--lr", "--momentum", "--seed", "--hidden", "--dataset", "--json",
-                     "--optimizer", "--patience", "--checkpoint", "--resume"] {
+                     "--optimizer", "--patience", "--checkpoint", "--resume", "--weight-decay", "--lr-schedule",
+                     "--lr-step", "--lr-gamma", "--warmup", "--dropout", "--batch-norm", "--activation", "--init",
+                     "--l1", "--l2", "--clip-norm", "--log-dir", "--csv-log"] {
             #expect(r.stdout.contains(flag))
         }
     } else {
@@ -264,6 +287,10 @@ private func checkpointDirectory() throws -> URL {
         (["--resume", ckpt, "--hidden", "32"], ["model", "mlp-64-16-10", "mlp-64-16-32-10"]),  // --hidden appends: 16 32
         (["--resume", ckpt, "--optimizer", "adam"], ["optimizer", "sgd", "adam"]),
         (["--resume", ckpt, "--seed", "1"], ["seed"]),
+        (["--resume", ckpt, "--batch-norm"], ["batch_norm false", "true"]),
+        (["--resume", ckpt, "--activation", "tanh"], ["activation relu", "tanh"]),
+        (["--resume", ckpt, "--lr-schedule", "cosine"], ["lr_schedule none", "cosine(3)"]),
+        (["--resume", ckpt, "--l2", "0.001"], ["l2 0.0", "0.001"]),
         (["--resume", ckpt, "--epochs", "1"], ["epoch 1", "nothing to train"]),
     ]
     for (extra, mentions) in cases {
@@ -307,6 +334,65 @@ private func checkpointDirectory() throws -> URL {
     #expect(try lastLineJSON(adam)["train_loss"] as? Double != (try lastLineJSON(sgd))["train_loss"] as? Double)
     let explicit = try apus(["train", "--epochs", "1", "--hidden", "16", "--optimizer", "adam", "--lr", "0.01"])
     #expect(explicit.stdoutLines.first?.hasSuffix("lr 0.01") == true)
+}
+
+// MARK: - Training options
+
+@Test func trainingOptionsReachTheRunAndItsLogs() throws {
+    let dir = try checkpointDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let csv = dir.appendingPathComponent("log.csv").path, runs = dir.appendingPathComponent("runs").path
+    let r = try apus(["train", "--epochs", "2", "--hidden", "16", "--json", "--optimizer", "adamw", "--weight-decay", "0.1",
+                      "--lr-schedule", "exponential", "--lr-gamma", "0.5", "--warmup", "1", "--batch-norm", "--dropout", "0.1",
+                      "--activation", "gelu", "--init", "he", "--l1", "1e-5", "--l2", "1e-4", "--clip-norm", "1",
+                      "--log-dir", runs, "--csv-log", csv])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    #expect(r.stderr.isEmpty)
+    // Warm-up: epoch 1 at lr/2, then exponential decay from lr.
+    let epochs = r.stdoutLines.filter { $0.hasPrefix("epoch") }
+    #expect(epochs.count == 2 && epochs[0].hasSuffix("lr 0.0005") && epochs[1].hasSuffix("lr 0.001"), "\(epochs)")
+    let j = try lastLineJSON(r)
+    #expect(j["optimizer"] as? String == "adamw")
+    #expect(j["lr_schedule"] as? String == "exponential(0.5)+warmup(1)")
+    #expect(j["last_lr"] as? Double == 0.001)
+    // Batch norm's weight and bias for 16 hidden units: 1210 + 32.
+    #expect(j["parameters"] as? Int == 1242)
+    // One CSV row per epoch.
+    let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
+    #expect(rows.count == 3 && rows[0] == "epoch,accuracy,loss,lr,val_accuracy,val_loss" && rows[2].hasPrefix("2,"))
+    // One TensorBoard event file holding the lr curve of both epochs.
+    let files = try FileManager.default.contentsOfDirectory(atPath: runs)
+    #expect(files.count == 1 && files[0].hasPrefix("events.out.tfevents."))
+    let events = try Data(contentsOf: URL(fileURLWithPath: runs).appendingPathComponent(files[0]))
+    #expect(events.count > 1000)   // scalars and histograms (decoded in TrainingOptionsTests)
+
+    // The plain run differs: every option above changes the training.
+    let plain = try lastLineJSON(try apus(["train", "--epochs", "2", "--hidden", "16", "--json"]))
+    #expect(plain["optimizer"] as? String == "sgd" && plain["lr_schedule"] as? String == "none")
+    #expect(plain["train_loss"] as? Double != j["train_loss"] as? Double)
+}
+
+@Test func resumingWithTrainingOptionsContinuesExactly() throws {
+    let dir = try checkpointDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let ckpt = dir.appendingPathComponent("run.safetensors").path, csv = dir.appendingPathComponent("log.csv").path
+    // Plateau after a warm-up, dropout (masks reseeded per epoch), batch norm (running statistics),
+    // RMSprop and clipping: the resumed epoch equals the uninterrupted run's. (That the plateau
+    // state survives the checkpoint is checked in TrainingOptionsTests.)
+    let base = ["train", "--hidden", "16", "--json", "--lr-schedule", "plateau", "--lr-step", "1", "--lr-gamma", "0.5",
+                "--warmup", "1", "--dropout", "0.2", "--batch-norm", "--optimizer", "rmsprop", "--clip-norm", "2"]
+    let full = try apus(base + ["--epochs", "3"])
+    let first = try apus(base + ["--epochs", "2", "--checkpoint", ckpt, "--csv-log", csv])
+    let second = try apus(base + ["--epochs", "3", "--resume", ckpt, "--csv-log", csv])
+    #expect(full.status == 0 && first.status == 0 && second.status == 0, "\(first.stderr) \(second.stderr)")
+    #expect(second.stdoutLines.filter { $0.hasPrefix("epoch") } == Array(full.stdoutLines.filter { $0.hasPrefix("epoch") }.suffix(1)))
+    var a = try lastLineJSON(full), b = try lastLineJSON(second)
+    a["seconds"] = nil
+    b["seconds"] = nil
+    #expect(a as NSDictionary == b as NSDictionary)
+    // The resumed run appends its epoch to the CSV log.
+    let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
+    #expect(rows.count == 4 && rows[3].hasPrefix("3,"))
 }
 
 // MARK: - Benchmarks
