@@ -369,13 +369,14 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
 public func runClassification(_ config: ClassificationRunConfig, callbacks: [any Callback] = [],
                               onEpoch: @escaping (EpochReport) -> Void = { _ in }) throws -> ClassificationRunResult {
     try config.validate()
-    // Fail before training, not after the first epoch.
+    // Create the output folders (as --log-dir's is) and fail before training, not after the first epoch.
     for (flag, path) in [("--checkpoint", config.checkpoint), ("--csv-log", config.csvLog)] {
         guard let path else { continue }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ApusError.invalidArgument("\(flag): directory '\(directory)' does not exist")
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ApusError.invalidArgument("\(flag): cannot create directory '\(directory)'")
         }
     }
     let start = Date()
