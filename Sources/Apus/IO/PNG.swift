@@ -94,11 +94,18 @@ enum PNG {
         return c
     }
 
-    /// CRC-32 (ISO 3309), as PNG chunks use.
+    /// CRC-32 (ISO 3309), as PNG chunks and gzip members use.
     static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        return c ^ 0xFFFF_FFFF
+        bytes.withUnsafeBytes { crc32($0) }
+    }
+
+    /// CRC-32 of `bytes`, continuing from `crc` (the CRC of the bytes before; 0 to start).
+    static func crc32(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+        var c = ~crc
+        crcTable.withUnsafeBufferPointer { table in
+            for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        }
+        return ~c
     }
 
     static func adler32(_ bytes: [UInt8]) -> UInt32 {
