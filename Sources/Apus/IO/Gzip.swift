@@ -387,36 +387,67 @@ struct Inflater {
         return (literals, distances)
     }
 
+    /// Length symbols 257…285 and distance symbols 0…29 as `base << 8 | extra bits`.
+    static let lengthCodes = zip(lengthBase, lengthExtra).map { UInt32($0 << 8 | $1) }
+    static let distanceCodes = zip(distanceBase, distanceExtra).map { UInt32($0 << 8 | $1) }
+
     mutating func huffmanBlock(_ literals: HuffmanTable, _ distances: HuffmanTable,
                                into output: inout Gzip.OutputBuffer, memberStart: Int) throws {
-        while true {
-            try refill()  // ≥ 56 bits: enough for length code + extra + distance code + extra (48)
-            let symbol = try decode(literals)
-            if symbol < 256 {
-                output.reserve(1)
-                output.base[output.count] = UInt8(truncatingIfNeeded: symbol)
-                output.count += 1
-                continue
+        let mask = (1 << HuffmanTable.primaryBits) - 1
+        try literals.primary.withUnsafeBufferPointer { literalTable in
+            try distances.primary.withUnsafeBufferPointer { distanceTable in
+                try Self.lengthCodes.withUnsafeBufferPointer { lengthCodes in
+                    try Self.distanceCodes.withUnsafeBufferPointer { distanceCodes in
+                        while true {
+                            try refill()  // ≥ 56 bits: length code + extra + distance code + extra need ≤ 48
+                            var entry = literalTable[Int(truncatingIfNeeded: bits) & mask]
+                            var symbol: Int
+                            if entry != 0 {
+                                let length = Int(entry & 15)
+                                bits = bits &>> UInt64(length)
+                                bitCount -= length
+                                symbol = Int(entry &>> 4)
+                            } else {
+                                symbol = try decodeLong(literals)
+                            }
+                            if symbol < 256 {
+                                output.reserve(1)
+                                output.base[output.count] = UInt8(truncatingIfNeeded: symbol)
+                                output.count += 1
+                                continue
+                            }
+                            if symbol == 256 { return }
+                            guard symbol < 286 else { throw corrupt("invalid length code \(symbol)") }
+                            let lengthCode = lengthCodes[symbol - 257]
+                            let length = Int(lengthCode &>> 8) + take(Int(lengthCode & 0xFF))
+                            entry = distanceTable[Int(truncatingIfNeeded: bits) & mask]
+                            if entry != 0 {
+                                let codeLength = Int(entry & 15)
+                                bits = bits &>> UInt64(codeLength)
+                                bitCount -= codeLength
+                                symbol = Int(entry &>> 4)
+                            } else {
+                                symbol = try decodeLong(distances)
+                            }
+                            guard symbol < 30 else { throw corrupt("invalid distance code \(symbol)") }
+                            let distanceCode = distanceCodes[symbol]
+                            let distance = Int(distanceCode &>> 8) + take(Int(distanceCode & 0xFF))
+                            guard distance <= output.count - memberStart else {
+                                throw corrupt("distance \(distance) reaches before the start of the data")
+                            }
+                            output.reserve(length)
+                            let dst = output.base + output.count
+                            let src = dst - distance
+                            if distance >= length {
+                                dst.update(from: src, count: length)
+                            } else {
+                                for i in 0..<length { dst[i] = src[i] }
+                            }
+                            output.count += length
+                        }
+                    }
+                }
             }
-            if symbol == 256 { return }
-            let li = symbol - 257
-            guard li < 29 else { throw corrupt("invalid length code \(symbol)") }
-            let length = Self.lengthBase[li] + take(Self.lengthExtra[li])
-            let di = try decode(distances)
-            guard di < 30 else { throw corrupt("invalid distance code \(di)") }
-            let distance = Self.distanceBase[di] + take(Self.distanceExtra[di])
-            guard distance <= output.count - memberStart else {
-                throw corrupt("distance \(distance) reaches before the start of the data")
-            }
-            output.reserve(length)
-            let dst = output.base + output.count
-            let src = dst - distance
-            if distance >= length {
-                dst.update(from: src, count: length)
-            } else {
-                for i in 0..<length { dst[i] = src[i] }
-            }
-            output.count += length
         }
     }
 }
