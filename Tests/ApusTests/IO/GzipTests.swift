@@ -131,6 +131,25 @@ enum GzipFixtureData {
         #expect(message { _ = try Gzip.decompress(bytes) }.contains("invalid deflate block type 3"))
     }
 
+    /// Damaged deflate data must throw (or, by chance, decode to something the CRC rejects), never crash.
+    @Test func randomlyDamagedDataThrows() throws {
+        let original = try F.bytes("dynamic_text.gz")
+        var failures = 0
+        var state: UInt64 = 1
+        for _ in 0..<200 {
+            var bytes = original
+            for _ in 0..<3 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let at = 10 + Int(state >> 33) % (original.count - 18)  // inside the deflate data
+                bytes[at] ^= UInt8(truncatingIfNeeded: state >> 8) | 1
+            }
+            do { _ = try Gzip.decompress(bytes) } catch let error as ApusError {
+                if case .corruptFile = error { failures += 1 }
+            }
+        }
+        #expect(failures == 200)
+    }
+
     @Test func crc32KnownValue() {
         // The standard check value of CRC-32 (ISO 3309): crc32("123456789") = cbf43926.
         #expect(PNG.crc32(Array("123456789".utf8)) == 0xCBF4_3926)

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import Apus
 
 /// A fresh temporary directory for one test.
@@ -39,4 +40,9 @@ func gzipStored(_ data: [UInt8]) -> [UInt8] {
 func thrownMessage(_ body: () throws -> Void) -> String {
     do { try body() } catch { return "\(error)" }
     return "no error"
+}
+
+/// The captured standard error of an exit test, as text.
+func visionStderr(_ result: ExitTest.Result?) -> String {
+    String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
 }
