@@ -61,21 +61,39 @@ import Testing
     }
 
     @Test func rotationBy90DegreesPermutesPixels() {
-        // Counter-clockwise as seen: the right column becomes the top row (numpy.rot90).
+        // Positive angles turn clockwise as seen (torchvision's F.affine): the left column becomes the top row.
         let x = counting(3, 3)
         for interpolation in [Interpolation.nearest, .bilinear] {
             let r = RandomAffine(degreeRange: 90...90, interpolation: interpolation)(x).toArray(as: Float.self)
-            if interpolation == .nearest {
-                #expect(r == [3, 6, 9, 2, 5, 8, 1, 4, 7])
-            } else {
-                let expected: [Float] = [3, 6, 9, 2, 5, 8, 1, 4, 7]
-                #expect(zip(r, expected).allSatisfy { Swift.abs($0 - $1) < 1e-5 }, "\(r)")
-            }
+            let expected: [Float] = [7, 4, 1, 8, 5, 2, 9, 6, 3]
+            #expect(zip(r, expected).allSatisfy { Swift.abs($0 - $1) < 1e-5 }, "\(r)")
         }
-        // Even size: the centre (1.5, 1.5) lies between pixels, still an exact permutation.
-        let y = RandomAffine(degreeRange: -90 ... -90)(counting(4, 4)).toArray(as: Float.self)
-        #expect(y == [13, 9, 5, 1, 14, 10, 6, 2, 15, 11, 7, 3, 16, 12, 8, 4])
-        #expect(RandomAffine(degreeRange: 180...180)(counting(3, 3)).toArray(as: Float.self) == [9, 8, 7, 6, 5, 4, 3, 2, 1])
+        #expect(RandomAffine(degreeRange: 90...90)(x).toArray(as: Float.self) == [7, 4, 1, 8, 5, 2, 9, 6, 3])
+        // Even size: the centre (1.5, 1.5) lies between pixels, still an exact permutation (numpy.rot90).
+        let y = affine(counting(4, 4), angle: -90).toArray(as: Float.self)
+        #expect(y == [4, 8, 12, 16, 3, 7, 11, 15, 2, 6, 10, 14, 1, 5, 9, 13])
+        #expect(affine(counting(3, 3), angle: 180).toArray(as: Float.self) == [9, 8, 7, 6, 5, 4, 3, 2, 1])
+    }
+
+    struct AffineFixture: Decodable {
+        struct Case: Decodable { let angle: Double; let translate: [Double]; let scale: Double; let mode: String; let output: [Double] }
+        let shape: [Int]
+        let input: [Double]
+        let cases: [Case]
+    }
+
+    /// Against torchvision's F.affine sampling (re-implemented with torch in Scripts/make_affine_fixture.py).
+    @Test func affineMatchesTorchvision() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/affine.json")
+        let fixture = try JSONDecoder().decode(AffineFixture.self, from: Data(contentsOf: url))
+        let x = Tensor(shape: fixture.shape, values: fixture.input, dtype: .float64)
+        for c in fixture.cases {
+            let out = affine(x, angle: c.angle, translate: (c.translate[0], c.translate[1]), scale: c.scale,
+                             interpolation: c.mode == "nearest" ? .nearest : .bilinear)
+            let worst = zip(out.toDoubles(), c.output).map { Swift.abs($0 - $1) }.max() ?? 0
+            #expect(out.shape == fixture.shape && worst < 1e-6, "angle \(c.angle), \(c.mode): max error \(worst)")
+        }
     }
 
     @Test func translationShiftsByWholePixels() {
