@@ -9,6 +9,7 @@ public struct Normalize: Transform {
     /// Per-channel mean and standard deviation; one value serves every channel.
     public let mean: [Double], std: [Double]
 
+    /// One mean and standard deviation per channel (or one for all channels); `std` must be positive.
     public init(mean: [Double], std: [Double]) {
         require(!mean.isEmpty && mean.count == std.count,
                 "Normalize: mean \(mean) and std \(std) must have the same, positive number of values")
@@ -19,6 +20,7 @@ public struct Normalize: Transform {
     /// The same mean and standard deviation for every channel.
     public init(mean: Double, std: Double) { self.init(mean: [mean], std: [std]) }
 
+    /// The standardised images, same shape.
     public func callAsFunction(_ images: Tensor) -> Tensor {
         var x = ImageBatch(images, op: "Normalize")
         require(mean.count == 1 || mean.count == x.c,

@@ -77,7 +77,9 @@ public struct RandomAffine: Transform {
     public let translate: (x: Double, y: Double)?
     /// Range of the scale factor (`nil`: 1).
     public let scale: ClosedRange<Double>?
+    /// How pixels are read between centres.
     public let interpolation: Interpolation
+    /// The source of the random parameters.
     public let generator: RandomGenerator
 
     /// Angles drawn from `-degrees...degrees`.
@@ -105,6 +107,7 @@ public struct RandomAffine: Transform {
         range.lowerBound + (range.upperBound - range.lowerBound) * generator.uniforms(1)[0]
     }
 
+    /// Each image transformed with its own random angle, shift and scale; same shape.
     public func callAsFunction(_ images: Tensor) -> Tensor {
         let x = ImageBatch(images, op: "RandomAffine")
         var out = ImageBatch(zerosLike: x, h: x.h, w: x.w)

@@ -11,6 +11,7 @@ public struct RandomCrop: Transform {
     public let height: Int, width: Int
     /// Zero rows and columns added on each side before cropping.
     public let padding: Int
+    /// The source of the crop positions.
     public let generator: RandomGenerator
 
     /// A square crop of `size`×`size`.
@@ -18,12 +19,14 @@ public struct RandomCrop: Transform {
         self.init(height: size, width: size, padding: padding, generator: generator)
     }
 
+    /// A `height`×`width` crop after `padding` zeros on each side.
     public init(height: Int, width: Int, padding: Int = 0, generator: RandomGenerator = .default) {
         require(height > 0 && width > 0, "RandomCrop: size must be positive, got \(height)×\(width)")
         require(padding >= 0, "RandomCrop: padding must be non-negative, got \(padding)")
         (self.height, self.width, self.padding, self.generator) = (height, width, padding, generator)
     }
 
+    /// The crops, `[N, C, height, width]` (or `[C, height, width]`).
     public func callAsFunction(_ images: Tensor) -> Tensor {
         let x = ImageBatch(images, op: "RandomCrop")
         let p = padding

@@ -7,13 +7,16 @@ import Apus
 public struct RandomHorizontalFlip: Transform {
     /// Probability of flipping each image.
     public let p: Double
+    /// The source of the flip decisions.
     public let generator: RandomGenerator
 
+    /// Flips with probability `p` (0.5 by default, as torchvision).
     public init(p: Double = 0.5, generator: RandomGenerator = .default) {
         require(p >= 0 && p <= 1, "RandomHorizontalFlip: p must be in [0, 1], got \(p)")
         (self.p, self.generator) = (p, generator)
     }
 
+    /// The images, each flipped or not; same shape.
     public func callAsFunction(_ images: Tensor) -> Tensor {
         var x = ImageBatch(images, op: "RandomHorizontalFlip")
         for n in 0..<x.n where generator.uniforms(1)[0] < p {

@@ -20,8 +20,10 @@ public struct Compose: Transform {
     /// The transforms, in the order they are applied.
     public var transforms: [any Transform]
 
+    /// Applies `transforms` first to last.
     public init(_ transforms: [any Transform]) { self.transforms = transforms }
 
+    /// `images` through every transform in order.
     public func callAsFunction(_ images: Tensor) -> Tensor {
         transforms.reduce(images) { x, t in t(x) }
     }
@@ -39,13 +41,16 @@ public struct TransformedDataset<Base: Dataset>: Dataset {
     /// Applied to the inputs `[B, C, H, W]` of each batch; targets pass unchanged.
     public let transform: any Transform
 
+    /// Reads from `base` and passes each batch's inputs through `transform`.
     public init(_ base: Base, transform: any Transform) {
         self.base = base
         self.transform = transform
     }
 
+    /// Number of examples, as in `base`.
     public var count: Int { base.count }
 
+    /// The examples at `indices` from `base`, inputs transformed.
     public func batch(at indices: [Int]) -> (inputs: Tensor, targets: Tensor) {
         let (x, y) = base.batch(at: indices)
         return (transform(x), y)
