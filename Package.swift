@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Apus", targets: ["Apus"]),
+        .library(name: "ApusVision", targets: ["ApusVision"]),
         .executable(name: "apus", targets: ["ApusCLI"]),
     ],
     dependencies: [
@@ -24,6 +25,7 @@ let package = Package(
             dependencies: ["CApusKernels"],
             resources: [.copy("Resources/digits.bin")]
         ),
+        .target(name: "ApusVision", dependencies: ["Apus"]),
         .executableTarget(
             name: "ApusCLI",
             dependencies: [
@@ -38,7 +40,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ApusTests",
-            dependencies: ["Apus"],
+            dependencies: ["Apus", "ApusVision"],
             exclude: ["Fixtures"]  // read through #filePath by the tests that need them
         ),
     ] + courseExamples.map { .executableTarget(name: $0, dependencies: ["Apus"], path: "Examples/\($0)") }

@@ -24,6 +24,8 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
     case columnIndexOutOfRange(path: String, index: Int, columns: Int)
     /// A row of a text data file cannot be read: `line` is 1-based and counts the header.
     case malformedRow(path: String, line: Int, reason: String)
+    /// The files of a downloadable dataset are in none of the `searched` places; `instructions` say how to get them.
+    case datasetNotFound(name: String, searched: [String], instructions: String)
 
     public var description: String {
         switch self {
@@ -42,6 +44,8 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
         case .columnIndexOutOfRange(let path, let index, let columns):
             "file '\(path)' has \(columns) columns (indices 0...\(columns - 1)); column index \(index) is out of range"
         case .malformedRow(let path, let line, let reason): "file '\(path)', line \(line): \(reason)"
+        case .datasetNotFound(let name, let searched, let instructions):
+            "\(name) not found (looked in \(searched.map { "'\($0)'" }.joined(separator: ", "))). \(instructions)"
         }
     }
 }

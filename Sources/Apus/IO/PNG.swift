@@ -94,11 +94,48 @@ enum PNG {
         return c
     }
 
-    /// CRC-32 (ISO 3309), as PNG chunks use.
+    /// CRC-32 (ISO 3309), as PNG chunks and gzip members use.
     static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        return c ^ 0xFFFF_FFFF
+        bytes.withUnsafeBytes { crc32($0) }
+    }
+
+    /// `crcTable` extended for eight bytes at a time: entry `256·k + n` is the CRC contribution of
+    /// byte `n` followed by `k` zero bytes ("slicing-by-8").
+    static let crcTables8: [UInt32] = {
+        var t = crcTable + Array(repeating: 0, count: 7 * 256)
+        for k in 1..<8 {
+            for n in 0..<256 {
+                let previous = t[256 * (k - 1) + n]
+                t[256 * k + n] = (previous >> 8) ^ crcTable[Int(previous & 0xFF)]
+            }
+        }
+        return t
+    }()
+
+    /// CRC-32 of `bytes`, continuing from `crc` (the CRC of the bytes before; 0 to start).
+    ///
+    /// Eight bytes per step through ``crcTables8`` (gzip checks 47 MB for Fashion-MNIST), the tail byte by byte.
+    static func crc32(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+        var c = ~crc
+        guard let base = bytes.baseAddress else { return crc }
+        crcTables8.withUnsafeBufferPointer { tables in
+            let t = tables.baseAddress!
+            var i = 0
+            while i + 8 <= bytes.count {
+                let word = UInt64(littleEndian: (base + i).loadUnaligned(as: UInt64.self))
+                let lo = c ^ UInt32(truncatingIfNeeded: word), hi = UInt32(truncatingIfNeeded: word >> 32)
+                c = t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
+                    ^ t[5 * 256 + Int((lo >> 16) & 0xFF)] ^ t[4 * 256 + Int(lo >> 24)]
+                    ^ t[3 * 256 + Int(hi & 0xFF)] ^ t[2 * 256 + Int((hi >> 8) & 0xFF)]
+                    ^ t[256 + Int((hi >> 16) & 0xFF)] ^ t[Int(hi >> 24)]
+                i += 8
+            }
+            while i < bytes.count {
+                c = t[Int((c ^ UInt32(bytes[i])) & 0xFF)] ^ (c >> 8)
+                i += 1
+            }
+        }
+        return ~c
     }
 
     static func adler32(_ bytes: [UInt8]) -> UInt32 {
