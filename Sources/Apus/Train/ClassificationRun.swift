@@ -6,6 +6,8 @@ import Foundation
 /// that names the setting.
 public struct ClassificationRunConfig: Sendable {
     public var dataset = "digits"
+    /// `mlp` (built from ``hidden`` and the options below) or a name the caller's model factory knows.
+    public var model = "mlp"
     public var epochs = 30
     public var batchSize = 32
     public var lr = 0.05
@@ -96,9 +98,10 @@ public struct ClassificationRunConfig: Sendable {
     /// The entry of ``optimizers`` named `name`.
     public static func optimizer(named name: String) -> OptimizerChoice? { optimizers.first { $0.name == name } }
 
-    /// Throws ``ApusError/invalidArgument(_:)`` or ``ApusError/unknownDataset(_:known:)`` for bad settings.
-    public func validate() throws {
-        guard Self.datasets.contains(dataset) else { throw ApusError.unknownDataset(dataset, known: Self.datasets) }
+    /// Throws ``ApusError/invalidArgument(_:)`` or ``ApusError/unknownDataset(_:known:)`` for bad
+    /// settings; `knownDatasets` are the dataset names the caller can provide.
+    public func validate(knownDatasets: [String] = datasets) throws {
+        guard knownDatasets.contains(dataset) else { throw ApusError.unknownDataset(dataset, known: knownDatasets) }
         guard epochs >= 1 else { throw ApusError.invalidArgument("--epochs must be at least 1, got \(epochs)") }
         guard batchSize >= 1 else { throw ApusError.invalidArgument("--batch-size must be at least 1, got \(batchSize)") }
         guard lr.isFinite && lr > 0 else { throw ApusError.invalidArgument("--lr must be a positive number, got \(lr)") }
@@ -311,10 +314,12 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
     public let lrSchedule: String?
     /// The learning rate of the last epoch trained.
     public let lastLR: Double?
+    /// Fraction of test examples whose label is among the five highest logits (nil below six classes).
+    public var testTop5Accuracy: Double? = nil
 
     public init(dataset: String, model: String, parameters: Int, epochs: Int, trainLoss: Double, trainAccuracy: Double,
                 validationAccuracy: Double, testAccuracy: Double, seconds: Double, stoppedEpoch: Int? = nil, bestEpoch: Int? = nil,
-                optimizer: String? = nil, lrSchedule: String? = nil, lastLR: Double? = nil) {
+                optimizer: String? = nil, lrSchedule: String? = nil, lastLR: Double? = nil, testTop5Accuracy: Double? = nil) {
         self.dataset = dataset
         self.model = model
         self.parameters = parameters
@@ -329,6 +334,7 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
         self.optimizer = optimizer
         self.lrSchedule = lrSchedule
         self.lastLR = lastLR
+        self.testTop5Accuracy = testTop5Accuracy
     }
 
     enum CodingKeys: String, CodingKey {
@@ -336,7 +342,7 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
         case trainLoss = "train_loss", trainAccuracy = "train_accuracy"
         case validationAccuracy = "validation_accuracy", testAccuracy = "test_accuracy"
         case stoppedEpoch = "stopped_epoch", bestEpoch = "best_epoch"
-        case optimizer, lrSchedule = "lr_schedule", lastLR = "last_lr"
+        case optimizer, lrSchedule = "lr_schedule", lastLR = "last_lr", testTop5Accuracy = "test_top5_accuracy"
     }
 
     /// One line of JSON with sorted keys.
@@ -366,9 +372,13 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
 /// Per epoch, the run's callbacks are: dropout reseeding, gradient clipping (before each step),
 /// early stopping, the schedule's step (monitoring `val_loss` for `plateau`), the checkpoint,
 /// TensorBoard and CSV logging; `callbacks` run after them.
-public func runClassification(_ config: ClassificationRunConfig, callbacks: [any Callback] = [],
+public func runClassification(_ config: ClassificationRunConfig, data: ClassificationData? = nil,
+                              modelFactory: ModelFactory? = nil, callbacks: [any Callback] = [],
                               onEpoch: @escaping (EpochReport) -> Void = { _ in }) throws -> ClassificationRunResult {
-    try config.validate()
+    try config.validate(knownDatasets: data.map { [$0.name] } ?? ClassificationRunConfig.datasets)
+    guard config.model == "mlp" || modelFactory != nil else {
+        throw ApusError.invalidArgument("unknown --model '\(config.model)'")
+    }
     // Create the output folders (as --log-dir's is) and fail before training, not after the first epoch.
     for (flag, path) in [("--checkpoint", config.checkpoint), ("--csv-log", config.csvLog)] {
         guard let path else { continue }
@@ -380,26 +390,42 @@ public func runClassification(_ config: ClassificationRunConfig, callbacks: [any
         }
     }
     let start = Date()
-    let data = try Digits.load()
     let generator = RandomGenerator(seed: config.seed)
-    let parts = randomSplit(count: data.count, fractions: [0.8, 0.1, 0.1], generator: generator)
-    let (train, validation, test) = (data.subset(parts[0]), data.subset(parts[1]), data.subset(parts[2]))
+    let train: TensorDataset, validation: TensorDataset, test: TensorDataset
+    if let data {
+        // A fixed test set: the training set is split 90/10 into training and validation.
+        let parts = randomSplit(count: data.train.count, fractions: [0.9, 0.1], generator: generator)
+        (train, validation, test) = (data.train.subset(parts[0]), data.train.subset(parts[1]), data.test)
+    } else {
+        let digits = try Digits.load()
+        let parts = randomSplit(count: digits.count, fractions: [0.8, 0.1, 0.1], generator: generator)
+        (train, validation, test) = (digits.subset(parts[0]), digits.subset(parts[1]), digits.subset(parts[2]))
+    }
+    let exampleShape = Array(train.inputs.shape.dropFirst())
+    let classes = data?.classes ?? Digits.classes
     // Dropout masks come from their own generator, reseeded every epoch from (seed, epoch), so that
     // the split/weights/shuffling stream is the same with and without dropout and a resumed run
     // draws the masks an uninterrupted one would.
     let dropoutGenerator = RandomGenerator(seed: config.seed)
-    let model = config.makeModel(inputs: Digits.features, outputs: Digits.classes, generator: generator,
-                                 dropoutGenerator: dropoutGenerator)
+    let model: Module
+    let modelName: String
+    if config.model == "mlp" {
+        let inputs = exampleShape.reduce(1, *)
+        let mlp = config.makeModel(inputs: inputs, outputs: classes, generator: generator, dropoutGenerator: dropoutGenerator)
+        model = exampleShape.count > 1 ? Sequential([Flatten()] + mlp.layers) : mlp  // images: flatten first
+        modelName = "mlp-" + ([inputs] + config.hidden + [classes]).map(String.init).joined(separator: "-")
+    } else {
+        model = try modelFactory!(config.model, exampleShape, classes, generator)
+        modelName = config.model
+    }
     let optimizer = ClassificationRunConfig.optimizer(named: config.optimizer)!.make(model.parameters(), config)
     let scheduler = config.makeScheduler(optimizer)
     let trainer = Trainer(model: model, optimizer: optimizer, loss: { crossEntropy($0, $1) }, metrics: [.accuracy])
     if config.l1 > 0 || config.l2 > 0 {
-        // Linear layers' weights only: biases and BatchNorm's weight are not penalised.
-        let weights = model.layers.compactMap { ($0 as? Linear)?.weight }
+        // Linear and convolution weights only: biases and BatchNorm's weight are not penalised.
+        let weights = model.namedModules().compactMap { ($0.module as? Linear)?.weight }
         trainer.regularizer = { penalty(weights, l1: config.l1, l2: config.l2) }
     }
-    let widths = [Digits.features] + config.hidden + [Digits.classes]
-    let modelName = "mlp-" + widths.map(String.init).joined(separator: "-")
     let runMetadata = ["model": modelName, "optimizer": config.optimizer, "seed": String(config.seed), "dataset": config.dataset]
         .merging(config.trainingOptions) { a, _ in a }
 
@@ -459,6 +485,7 @@ public func runClassification(_ config: ClassificationRunConfig, callbacks: [any
     let history = try trainer.fit(loader, validation: validation, epochs: config.epochs, initialEpoch: initialEpoch,
                                   callbacks: runCallbacks + callbacks)
     let testEval = trainer.evaluate(test)
+    let top5 = classes > 5 ? topKAccuracy(trainer.predict(test.inputs), test.targets, k: 5) : nil
     // With early stopping, report the epoch whose weights were kept (and tested).
     let keptEpoch = stopper.map(\.bestEpoch) ?? 0
     let last = history.epochs.firstIndex(of: keptEpoch).map { history.logs[$0] } ?? history.last!
@@ -470,8 +497,31 @@ public func runClassification(_ config: ClassificationRunConfig, callbacks: [any
         seconds: Date().timeIntervalSince(start),
         stoppedEpoch: stopper.map { $0.stoppedEpoch > 0 ? $0.stoppedEpoch : nil } ?? nil,
         bestEpoch: stopper?.bestEpoch, optimizer: config.optimizer, lrSchedule: config.lrScheduleDescription,
-        lastLR: history.last?["lr"])
+        lastLR: history.last?["lr"], testTop5Accuracy: top5)
 }
+
+/// Training, validation-free and test examples of a classification task given to
+/// ``runClassification(_:data:modelFactory:callbacks:onEpoch:)`` (image datasets, CSV files).
+public struct ClassificationData: Sendable {
+    /// The dataset's name, as `--dataset` says it.
+    public let name: String
+    /// Training examples; the run splits off 10% (seeded) for validation.
+    public let train: TensorDataset
+    /// The held-out test set.
+    public let test: TensorDataset
+    public let classes: Int
+
+    public init(name: String, train: TensorDataset, test: TensorDataset, classes: Int) {
+        self.name = name
+        self.train = train
+        self.test = test
+        self.classes = classes
+    }
+}
+
+/// Builds a model by name for inputs of one example's shape (`[C, H, W]`) and a number of
+/// classes, drawing its weights from the generator.
+public typealias ModelFactory = (_ name: String, _ exampleShape: [Int], _ classes: Int, _ generator: RandomGenerator) throws -> Module
 
 /// A scheduler's state as checkpoint metadata (`scheduler.<name>` → `shape:values`), since
 /// training checkpoints hold model and optimizer tensors only.

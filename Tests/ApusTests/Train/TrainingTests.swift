@@ -194,7 +194,7 @@ private func timeless(_ r: ClassificationRunResult) -> ClassificationRunResult {
 
 @Test func runClassificationIsDeterministicPerSeed() throws {
     var epochs: [EpochReport] = []
-    let a = try runClassification(smallConfig(seed: 7)) { epochs.append($0) }
+    let a = try runClassification(smallConfig(seed: 7), onEpoch: { epochs.append($0) })
     let b = try runClassification(smallConfig(seed: 7))
     let c = try runClassification(smallConfig(seed: 8))
 
