@@ -34,20 +34,29 @@ struct ConvGeometry: Sendable, Equatable {
     }
 }
 
-/// The convolution kernels: each image's im2col matrix `[C·kH·kW, L]` times the weight matrix
+/// The convolution kernels: im2col matrices `[C·kH·kW, L]` times the weight matrix
 /// `[O, C·kH·kW]` (per group) on the engine's GEMM.
 ///
-/// Work is split into image chunks whose number depends only on the batch size, never on the
-/// thread count; each chunk runs its GEMMs serially (a nested parallel call runs on its
-/// caller), a batch of one image runs the GEMM itself in parallel. The weight gradient sums one
-/// partial per chunk in chunk order. So results are bit-identical for any `APUS_NUM_THREADS`.
-/// (`pool` is a parameter so that tests can compare pools of different sizes in one process.)
+/// Work is split into chunks of images whose number depends only on the shapes, never on the
+/// thread count. Within a chunk, small images are unfolded side by side (`G` images give one
+/// `[C·kH·kW, G·L]` matrix) so that each GEMM is large; a chunk runs its GEMMs serially (a nested
+/// parallel call runs on its caller), and a batch of one image runs the GEMM itself in parallel.
+/// The weight gradient sums one partial per chunk in chunk order. So results are bit-identical
+/// for any `APUS_NUM_THREADS`. (`pool` is a parameter so that tests can compare pools of
+/// different sizes in one process.)
 enum ConvKernels {
-    /// Chunks of images the work is split into: up to 16, fewer when the weight-gradient partials
-    /// (one weight-sized buffer per chunk) would pass 64 MB.
+    /// Chunks of images the work is split into: up to 16 (8 for small images), fewer when the
+    /// weight-gradient partials (one weight-sized buffer per chunk) would pass 64 MB.
     static func chunkCount(_ g: ConvGeometry, elementSize: Int) -> Int {
-        let partialBytes = g.outChannels * g.groupDepth * elementSize
-        return Swift.max(1, Swift.min(g.batch, 16, (64 << 20) / Swift.max(partialBytes, 1)))
+        let partialBytes = g.outChannels * g.groupDepth * Swift.max(elementSize, 1)
+        let most = g.columnRows * g.positions >= 1 << 16 ? 16 : 8
+        return Swift.max(1, Swift.min(g.batch, most, (64 << 20) / partialBytes))
+    }
+
+    /// Images unfolded side by side into one im2col matrix: as many as fit 2²¹ elements
+    /// (8 MB in float32), at least one; always one for a 1×1 kernel (no im2col at all).
+    static func imagesPerProduct(_ g: ConvGeometry) -> Int {
+        g.isPointwise ? 1 : Swift.max(1, (1 << 21) / Swift.max(g.columnRows * g.positions, 1))
     }
 
     /// Runs `body(chunk, images)` for each chunk of images (`chunks` ≤ batch, so none is empty),
@@ -66,26 +75,31 @@ enum ConvKernels {
         return (lo, Swift.max(lo, hi))
     }
 
-    /// Unfolds one image `[C, H, W]` into `col` `[C·kH·kW, outH·outW]`: row `(c·kH + i)·kW + j`
-    /// holds the input under kernel tap (i, j) of channel c at every output position (0 in the padding).
-    static func im2col<T: FloatScalar>(_ x: UnsafePointer<T>, _ g: ConvGeometry, into col: UnsafeMutablePointer<T>) {
-        let (outH, outW, L) = (g.outH, g.outW, g.positions)
+    /// Unfolds one image `[C, H, W]` into `col` `[C·kH·kW, outH·outW]` whose rows are `ld` apart:
+    /// row `(c·kH + i)·kW + j` holds the input under kernel tap (i, j) of channel c at every output
+    /// position (0 in the padding).
+    static func im2col<T: FloatScalar>(_ x: UnsafePointer<T>, _ g: ConvGeometry, into col: UnsafeMutablePointer<T>, ld: Int) {
+        let (outH, outW) = (g.outH, g.outW)
         for c in 0..<g.channels {
             let plane = x + c * g.height * g.width
             for ki in 0..<g.kernelH {
                 for kj in 0..<g.kernelW {
-                    let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * L
+                    let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * ld
                     let offset = kj * g.dilationW - g.padLeft
                     let (lo, hi) = validRange(offset: offset, stride: g.strideW, width: g.width, outW: outW)
                     for oh in 0..<outH {
                         let dst = row + oh * outW
                         let ih = oh * g.strideH - g.padTop + ki * g.dilationH
-                        if ih < 0 || ih >= g.height || lo == hi { dst.update(repeating: 0, count: outW); continue }
-                        if lo > 0 { dst.update(repeating: 0, count: lo) }
-                        if hi < outW { (dst + hi).update(repeating: 0, count: outW - hi) }
+                        if ih < 0 || ih >= g.height || lo == hi {
+                            for ow in 0..<outW { dst[ow] = 0 }
+                            continue
+                        }
+                        for ow in 0..<lo { dst[ow] = 0 }
+                        for ow in hi..<outW { dst[ow] = 0 }
                         let src = plane + ih * g.width + offset
                         if g.strideW == 1 {
-                            (dst + lo).update(from: src + lo, count: hi - lo)
+                            // A plain loop: rows are short, a library copy call costs more than it saves.
+                            for ow in lo..<hi { dst[ow] = src[ow] }
                         } else {
                             let s = g.strideW
                             for ow in lo..<hi { dst[ow] = src[ow * s] }
@@ -96,15 +110,15 @@ enum ConvKernels {
         }
     }
 
-    /// The adjoint of ``im2col``: adds every entry of `col` back onto the input position it was
-    /// read from. `x` must be zeroed first.
-    static func col2im<T: FloatScalar>(_ col: UnsafePointer<T>, _ g: ConvGeometry, into x: UnsafeMutablePointer<T>) {
-        let (outH, outW, L) = (g.outH, g.outW, g.positions)
+    /// The adjoint of ``im2col(_:_:into:ld:)``: adds every entry of `col` back onto the input
+    /// position it was read from. `x` must be zeroed first.
+    static func col2im<T: FloatScalar>(_ col: UnsafePointer<T>, ld: Int, _ g: ConvGeometry, into x: UnsafeMutablePointer<T>) {
+        let (outH, outW) = (g.outH, g.outW)
         for c in 0..<g.channels {
             let plane = x + c * g.height * g.width
             for ki in 0..<g.kernelH {
                 for kj in 0..<g.kernelW {
-                    let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * L
+                    let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * ld
                     let offset = kj * g.dilationW - g.padLeft
                     let (lo, hi) = validRange(offset: offset, stride: g.strideW, width: g.width, outW: outW)
                     if lo == hi { continue }
@@ -128,36 +142,57 @@ enum ConvKernels {
     /// A scratch buffer of `count` elements from the buffer cache, released after `body`.
     @inline(__always)
     static func withScratch<T: FloatScalar, R>(_: T.Type, count: Int, _ body: (UnsafeMutablePointer<T>) -> R) -> R {
-        if count == 0 { return body(UnsafeMutablePointer<T>(bitPattern: MemoryLayout<T>.alignment)!) }
-        let bytes = count * MemoryLayout<T>.stride
+        let bytes = Swift.max(count, 1) * MemoryLayout<T>.stride
         let raw = BufferCache.shared.allocate(byteCount: bytes)
         defer { BufferCache.shared.release(raw, byteCount: bytes) }
-        return body(raw.bindMemory(to: T.self, capacity: count))
+        return body(raw.bindMemory(to: T.self, capacity: Swift.max(count, 1)))
     }
 
-    /// `y = conv(x, w) (+ bias)`: per image and group, `Y[O/g, L] = W[O/g, C/g·kH·kW] · col[C/g·kH·kW, L]`.
-    /// All pointers address contiguous tensors; `bias` may be nil.
+    /// The sub-ranges of `images` unfolded together (at most `per` images each).
+    @inline(__always)
+    static func products(_ images: Range<Int>, per: Int) -> StrideTo<Int> {
+        stride(from: images.lowerBound, to: images.upperBound, by: per)
+    }
+
+    /// `y = conv(x, w) (+ bias)`: per group of images and channel group,
+    /// `Y[O/g, G·L] = W[O/g, C/g·kH·kW] · col[C/g·kH·kW, G·L]`. Pointers address contiguous tensors.
     static func forward<T: FloatScalar>(_: T.Type, _ g: ConvGeometry, x: UnsafePointer<T>, weight: UnsafePointer<T>,
                                         bias: UnsafePointer<T>?, y: UnsafeMutablePointer<T>, pool: ThreadPool = .shared) {
-        let (L, K, Og) = (g.positions, g.groupDepth, g.groupOut)
+        let (L, K, Og, O) = (g.positions, g.groupDepth, g.groupOut, g.outChannels)
         let io = Pointers(x: UnsafeMutablePointer(mutating: x), w: UnsafeMutablePointer(mutating: weight),
                           b: bias.map { UnsafeMutablePointer(mutating: $0) }, y: y)
-        forEachChunk(g, chunks: chunkCount(g, elementSize: 0), pool: pool) { _, images in
-            withScratch(T.self, count: g.isPointwise ? 0 : g.columnRows * L) { scratch in
-                for n in images {
-                    let xn = UnsafePointer(io.x + n * g.inputPlane), yn = io.y + n * g.outputPlane
+        let chunks = chunkCount(g, elementSize: 0)
+        let per = Swift.min(imagesPerProduct(g), (g.batch + chunks - 1) / chunks)
+        forEachChunk(g, chunks: chunks, pool: pool) { _, images in
+            let colCount = g.isPointwise ? 0 : g.columnRows * L * per
+            withScratch(T.self, count: colCount + (per > 1 ? O * L * per : 0)) { scratch in
+                for n0 in products(images, per: per) {
+                    let count = Swift.min(per, images.upperBound - n0), ld = count * L
                     let col: UnsafePointer<T>
-                    if g.isPointwise { col = xn } else { im2col(xn, g, into: scratch); col = UnsafePointer(scratch) }
-                    for gi in 0..<g.groups {
-                        Kernels.gemm(T.self, m: Og, n: L, k: K,
-                                     a: UnsafePointer(io.w + gi * Og * K), aRowStride: K, aColStride: 1,
-                                     b: col + gi * K * L, bRowStride: L, bColStride: 1,
-                                     c: yn + gi * Og * L, cRowStride: L)
+                    if g.isPointwise {
+                        col = UnsafePointer(io.x + n0 * g.inputPlane)
+                    } else {
+                        for i in 0..<count { im2col(io.x + (n0 + i) * g.inputPlane, g, into: scratch + i * L, ld: ld) }
+                        col = UnsafePointer(scratch)
                     }
-                    if let b = io.b {
-                        for o in 0..<g.outChannels {
-                            let row = yn + o * L, v = b[o]
-                            for l in 0..<L { row[l] += v }
+                    // One image: straight into y; several: into a [O, G·L] block, then spread.
+                    let product = count == 1 ? io.y + n0 * g.outputPlane : scratch + colCount
+                    for gi in 0..<g.groups {
+                        Kernels.gemm(T.self, m: Og, n: ld, k: K,
+                                     a: UnsafePointer(io.w + gi * Og * K), aRowStride: K, aColStride: 1,
+                                     b: col + gi * K * ld, bRowStride: ld, bColStride: 1,
+                                     c: product + gi * Og * ld, cRowStride: ld)
+                    }
+                    for i in 0..<count {
+                        let yn = io.y + (n0 + i) * g.outputPlane
+                        for o in 0..<O {
+                            let row = yn + o * L, v = io.b?[o] ?? 0
+                            if count > 1 {
+                                let src = product + o * ld + i * L
+                                for l in 0..<L { row[l] = src[l] + v }
+                            } else if io.b != nil {
+                                for l in 0..<L { row[l] += v }
+                            }
                         }
                     }
                 }
@@ -173,15 +208,16 @@ enum ConvKernels {
         let y: UnsafeMutablePointer<T>
     }
 
-    /// Gradients of ``forward`` from the output gradient `dy`:
-    /// `dx` (if non-nil) `= col2im(Wᵀ · dY)` per image and group, and `dw` (if non-nil)
-    /// `= Σₙ dYₙ · colₙᵀ` (needs `x`). Both are overwritten.
+    /// Gradients of ``forward(_:_:x:weight:bias:y:pool:)`` from the output gradient `dy`:
+    /// `dx` (if non-nil) `= col2im(Wᵀ · dY)` and `dw` (if non-nil) `= Σ dY · colᵀ` (needs `x`),
+    /// per group of images and channel group. Both are overwritten.
     static func backward<T: FloatScalar>(_: T.Type, _ g: ConvGeometry, dy: UnsafePointer<T>, weight: UnsafePointer<T>,
                                          x: UnsafePointer<T>?, dx: UnsafeMutablePointer<T>?, dw: UnsafeMutablePointer<T>?,
                                          pool: ThreadPool = .shared) {
-        let (L, K, Og) = (g.positions, g.groupDepth, g.groupOut)
-        let weightCount = g.outChannels * K
+        let (L, K, Og, O) = (g.positions, g.groupDepth, g.groupOut, g.outChannels)
+        let weightCount = O * K
         let chunks = chunkCount(g, elementSize: MemoryLayout<T>.stride)
+        let per = Swift.min(imagesPerProduct(g), (g.batch + chunks - 1) / chunks)
         // Partials of the weight gradient, one per chunk (the first chunk writes dw directly).
         let partialCount = dw == nil ? 0 : (chunks - 1) * weightCount
         withScratch(T.self, count: partialCount) { partials in
@@ -191,45 +227,64 @@ enum ConvKernels {
             // float64's GEMM loop needs B with unit column stride: its weight gradient reads colᵀ
             // from a transposed copy.
             let transposeColumns = T.self != Float.self && dw != nil
-            let scratchCount = (g.isPointwise ? 0 : g.columnRows * L) + (transposeColumns ? g.columnRows * L : 0)
+            let colCount = g.isPointwise ? 0 : g.columnRows * L * per
+            let gatherCount = per > 1 ? O * L * per : 0
+            let transposedCount = transposeColumns ? g.columnRows * L * per : 0
             forEachChunk(g, chunks: chunks, pool: pool) { chunk, images in
-                withScratch(T.self, count: scratchCount) { scratch in
+                withScratch(T.self, count: colCount + gatherCount + transposedCount) { scratch in
                     let target = chunk == 0 ? dwOut.w : dwOut.x + (chunk - 1) * weightCount
-                    for (i, n) in images.enumerated() {
-                        let dyn = UnsafePointer(io.y + n * g.outputPlane)
+                    for n0 in products(images, per: per) {
+                        let count = Swift.min(per, images.upperBound - n0), ld = count * L
+                        // dY of these images as one [O, G·L] matrix.
+                        let dyBlock: UnsafePointer<T>
+                        if count == 1 {
+                            dyBlock = UnsafePointer(io.y + n0 * g.outputPlane)
+                        } else {
+                            let gathered = scratch + colCount
+                            for i in 0..<count {
+                                let src = io.y + (n0 + i) * g.outputPlane
+                                for o in 0..<O { (gathered + o * ld + i * L).update(from: src + o * L, count: L) }
+                            }
+                            dyBlock = UnsafePointer(gathered)
+                        }
                         if dw != nil {
-                            let xn = UnsafePointer(io.x + n * g.inputPlane)
                             var col: UnsafePointer<T>
-                            if g.isPointwise { col = xn } else { im2col(xn, g, into: scratch); col = UnsafePointer(scratch) }
-                            var (bRow, bCol) = (1, L)
+                            if g.isPointwise {
+                                col = UnsafePointer(io.x + n0 * g.inputPlane)
+                            } else {
+                                for i in 0..<count { im2col(io.x + (n0 + i) * g.inputPlane, g, into: scratch + i * L, ld: ld) }
+                                col = UnsafePointer(scratch)
+                            }
+                            var (bRow, bCol, groupStride) = (1, ld, K * ld)
                             if transposeColumns {
-                                let t = scratch + (g.isPointwise ? 0 : g.columnRows * L)
-                                for r in 0..<g.columnRows { for l in 0..<L { t[l * g.columnRows + r] = col[r * L + l] } }
+                                let t = scratch + colCount + gatherCount
+                                for r in 0..<g.columnRows { for l in 0..<ld { t[l * g.columnRows + r] = col[r * ld + l] } }
                                 col = UnsafePointer(t)
-                                (bRow, bCol) = (g.columnRows, 1)
+                                (bRow, bCol, groupStride) = (g.columnRows, 1, K)
                             }
                             for gi in 0..<g.groups {
-                                // dW_g[O/g, K] (+)= dY_g[O/g, L] · col_gᵀ[L, K]
-                                let b = transposeColumns ? col + gi * K : col + gi * K * L
-                                Kernels.gemm(T.self, m: Og, n: K, k: L,
-                                             a: dyn + gi * Og * L, aRowStride: L, aColStride: 1,
-                                             b: b, bRowStride: bRow, bColStride: bCol,
-                                             c: target + gi * Og * K, cRowStride: K, accumulate: i > 0)
+                                // dW_g[O/g, K] (+)= dY_g[O/g, G·L] · col_gᵀ[G·L, K]
+                                Kernels.gemm(T.self, m: Og, n: K, k: ld,
+                                             a: dyBlock + gi * Og * ld, aRowStride: ld, aColStride: 1,
+                                             b: col + gi * groupStride, bRowStride: bRow, bColStride: bCol,
+                                             c: target + gi * Og * K, cRowStride: K, accumulate: n0 > images.lowerBound)
                             }
                         }
                         if let dxAll = io.b {
-                            let dxn = dxAll + n * g.inputPlane
-                            // dcol_g[K, L] = W_gᵀ[K, O/g] · dY_g[O/g, L], folded back by col2im.
-                            let dcol = g.isPointwise ? dxn : scratch
+                            // dcol_g[K, G·L] = W_gᵀ[K, O/g] · dY_g[O/g, G·L], folded back by col2im.
+                            let dcol = g.isPointwise ? dxAll + n0 * g.inputPlane : scratch
                             for gi in 0..<g.groups {
-                                Kernels.gemm(T.self, m: K, n: L, k: Og,
+                                Kernels.gemm(T.self, m: K, n: ld, k: Og,
                                              a: UnsafePointer(io.w + gi * Og * K), aRowStride: 1, aColStride: K,
-                                             b: dyn + gi * Og * L, bRowStride: L, bColStride: 1,
-                                             c: dcol + gi * K * L, cRowStride: L)
+                                             b: dyBlock + gi * Og * ld, bRowStride: ld, bColStride: 1,
+                                             c: dcol + gi * K * ld, cRowStride: ld)
                             }
                             if !g.isPointwise {
-                                dxn.update(repeating: 0, count: g.inputPlane)
-                                col2im(UnsafePointer(scratch), g, into: dxn)
+                                for i in 0..<count {
+                                    let dxn = dxAll + (n0 + i) * g.inputPlane
+                                    dxn.update(repeating: 0, count: g.inputPlane)
+                                    col2im(UnsafePointer(scratch + i * L), ld: ld, g, into: dxn)
+                                }
                             }
                         }
                     }

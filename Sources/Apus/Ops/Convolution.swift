@@ -172,7 +172,7 @@ private func convolution(_ op: String, _ x: Tensor, weight: Tensor, bias: Tensor
     return record(op, inputs, out) { g in
         let (dx, dw) = ConvKernels.backward(geometry, outputGrad: g, weight: wd, input: rw ? xd : nil, wantInput: rx)
         var grads: [Tensor?] = [dx, dw]
-        if b != nil { grads.append(g.sum(axes: [0, 2, 3])) }
+        if b != nil { grads.append(ConvKernels.channelSums(g)) }
         return grads
     }
 }
@@ -234,7 +234,7 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
         let gc = g.contiguous()
         var grads: [Tensor?] = [rx ? ConvKernels.forward(geometry, x: gc, weight: wd, bias: nil) : nil,
                                 rw ? ConvKernels.backward(geometry, outputGrad: xd, weight: wd, input: gc, wantInput: false).weight : nil]
-        if b != nil { grads.append(g.sum(axes: [0, 2, 3])) }
+        if b != nil { grads.append(ConvKernels.channelSums(gc)) }
         return grads
     }
 }
@@ -273,6 +273,24 @@ extension ConvKernels {
         }
         if weight.dtype == .float32 { run(Float.self) } else { run(Double.self) }
         return (dx, dw)
+    }
+
+    /// `Σ_{n, …} g[n, o, …]` of a `[N, O, …]` gradient: the bias gradient, as `[O]` (summed image by
+    /// image in a fixed order).
+    static func channelSums(_ g: Tensor) -> Tensor {
+        let gc = g.detached().contiguous()
+        let (batch, channels) = (g.shape[0], g.shape[1])
+        let plane = g.count / Swift.max(batch * channels, 1)
+        var out = Tensor.zeros([channels], dtype: g.dtype)
+        out.node = nil
+        func run<T: FloatScalar>(_: T.Type) {
+            let p = UnsafePointer(gc.storage.pointer(T.self) + gc.offset), o = out.storage.pointer(T.self)
+            for n in 0..<batch {
+                for c in 0..<channels { o[c] += Kernels.sum(p + (n * channels + c) * plane, plane) }
+            }
+        }
+        if g.dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        return out
     }
 
     /// `y[n, o, …] + bias[o]` for a contiguous `[N, O, …]` tensor (a new tensor).

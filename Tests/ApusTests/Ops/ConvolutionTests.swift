@@ -162,6 +162,33 @@ private func relativeError(_ a: Tensor, _ b: Tensor) -> Double {
         #expect(y.toDoubles() == [10])
     }
 
+    /// A batch of 20 small images is unfolded several images side by side per GEMM (8 chunks of
+    /// 2–3 images); image by image (batch 1) nothing is grouped. Both give the same outputs and
+    /// gradients (the weight gradient summed over the images).
+    @Test func groupedImagesMatchImageByImage() {
+        let g = RandomGenerator(seed: 6)
+        let x = Tensor.randn([20, 4, 6, 5], dtype: .float64, generator: g).requiringGrad()
+        let w = Tensor.randn([6, 2, 3, 2], dtype: .float64, generator: g).requiringGrad()
+        let b = Tensor.randn([6], dtype: .float64, generator: g).requiringGrad()
+        let conv = { (x: Tensor, w: Tensor, b: Tensor) in
+            conv2d(x, weight: w, bias: b, stride: [2, 1], padding: [1, 0], dilation: [1, 2], groups: 2)
+        }
+        let y = conv(x, w, b)
+        let up = Tensor.randn(y.shape, dtype: .float64, generator: g)
+        (y * up).sum().backward()
+        var dwSum = Tensor.zeros(w.shape, dtype: .float64)
+        for n in 0..<20 {
+            let xn = x.detached().slice(axis: 0, start: n, end: n + 1).requiringGrad()
+            let wn = w.detached().requiringGrad(), bn = b.detached().requiringGrad()
+            let yn = conv(xn, wn, bn)
+            #expect(relativeError(yn, y.detached().slice(axis: 0, start: n, end: n + 1)) < 1e-13)
+            (yn * up.slice(axis: 0, start: n, end: n + 1)).sum().backward()
+            #expect(relativeError(xn.grad!, x.grad!.slice(axis: 0, start: n, end: n + 1)) < 1e-13)
+            dwSum = dwSum + wn.grad!
+        }
+        #expect(relativeError(dwSum, w.grad!) < 1e-12)
+    }
+
     // MARK: Threads
 
     /// Forward and both gradients are bit-identical whatever the pool's size: work is split by images
@@ -169,12 +196,13 @@ private func relativeError(_ a: Tensor, _ b: Tensor) -> Double {
     @Test(arguments: [DType.float32, .float64])
     func resultsDoNotDependOnTheThreadCount(dtype: DType) {
         let g = RandomGenerator(seed: 5)
-        let x = Tensor.randn([7, 6, 11, 10], generator: g).cast(to: dtype).contiguous()
+        // 19 images: 8 chunks of 2–3 images, each chunk's images unfolded side by side.
+        let x = Tensor.randn([19, 6, 11, 10], generator: g).cast(to: dtype).contiguous()
         let w = Tensor.randn([8, 3, 3, 3], generator: g).cast(to: dtype).contiguous()
-        let geometry = ConvGeometry(batch: 7, channels: 6, height: 11, width: 10, outChannels: 8, groups: 2,
+        let geometry = ConvGeometry(batch: 19, channels: 6, height: 11, width: 10, outChannels: 8, groups: 2,
                                     kernelH: 3, kernelW: 3, strideH: 1, strideW: 2, padTop: 1, padLeft: 1,
                                     dilationH: 1, dilationW: 1, outH: 11, outW: 5)
-        let dy = Tensor.randn([7, 8, 11, 5], generator: g).cast(to: dtype).contiguous()
+        let dy = Tensor.randn([19, 8, 11, 5], generator: g).cast(to: dtype).contiguous()
         let pools = [ThreadPool(threads: 1), ThreadPool(threads: 2), ThreadPool(threads: 3), ThreadPool.shared]
         let results = pools.map { pool in
             let y = ConvKernels.forward(geometry, x: x, weight: w, bias: nil, pool: pool)
