@@ -98,8 +98,7 @@ enum ConvKernels {
                         for ow in hi..<outW { dst[ow] = 0 }
                         let src = plane + ih * g.width + offset
                         if g.strideW == 1 {
-                            // A plain loop: rows are short, a library copy call costs more than it saves.
-                            for ow in lo..<hi { dst[ow] = src[ow] }
+                            copy(src + lo, to: dst + lo, count: hi - lo)
                         } else {
                             let s = g.strideW
                             for ow in lo..<hi { dst[ow] = src[ow * s] }
@@ -108,6 +107,34 @@ enum ConvKernels {
                 }
             }
         }
+    }
+
+    /// `dst[i] = src[i]` for a short row, eight at a time (rows are a few dozen values: a library
+    /// copy call costs more than it saves).
+    @inline(__always)
+    static func copy<T: FloatScalar>(_ src: UnsafePointer<T>, to dst: UnsafeMutablePointer<T>, count: Int) {
+        var i = 0
+        let (s, d) = (UnsafeRawPointer(src), UnsafeMutableRawPointer(dst))
+        let size = MemoryLayout<T>.stride
+        while i + 8 <= count {
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: i * size, as: SIMD8<T>.self), toByteOffset: i * size, as: SIMD8<T>.self)
+            i += 8
+        }
+        while i < count { dst[i] = src[i]; i += 1 }
+    }
+
+    /// `dst[i] += src[i]` for a short row, eight at a time.
+    @inline(__always)
+    static func add<T: FloatScalar>(_ src: UnsafePointer<T>, to dst: UnsafeMutablePointer<T>, count: Int) {
+        var i = 0
+        let (s, d) = (UnsafeRawPointer(src), UnsafeMutableRawPointer(dst))
+        let size = MemoryLayout<T>.stride
+        while i + 8 <= count {
+            let sum = d.loadUnaligned(fromByteOffset: i * size, as: SIMD8<T>.self) + s.loadUnaligned(fromByteOffset: i * size, as: SIMD8<T>.self)
+            d.storeBytes(of: sum, toByteOffset: i * size, as: SIMD8<T>.self)
+            i += 8
+        }
+        while i < count { dst[i] += src[i]; i += 1 }
     }
 
     /// The adjoint of ``im2col(_:_:into:ld:)``: adds every entry of `col` back onto the input
@@ -128,7 +155,7 @@ enum ConvKernels {
                         let src = row + oh * outW
                         let dst = plane + ih * g.width + offset
                         if g.strideW == 1 {
-                            for ow in lo..<hi { dst[ow] += src[ow] }
+                            add(src + lo, to: dst + lo, count: hi - lo)
                         } else {
                             let s = g.strideW
                             for ow in lo..<hi { dst[ow * s] += src[ow] }
