@@ -59,11 +59,19 @@ enum ConvKernels {
         g.isPointwise ? 1 : Swift.max(1, (1 << 21) / Swift.max(g.columnRows * g.positions, 1))
     }
 
-    /// Runs `body(chunk, images)` for each chunk of images (`chunks` ≤ batch, so none is empty),
-    /// chunks spread over the thread pool.
-    static func forEachChunk(_ g: ConvGeometry, chunks: Int, pool: ThreadPool, _ body: (Int, Range<Int>) -> Void) {
-        pool.parallelFor(chunks) { c in
-            body(c, (c * g.batch / chunks)..<((c + 1) * g.batch / chunks))
+    /// Runs `body(chunk, images, scratch)` for each chunk of images (`chunks` ≤ batch, so none is
+    /// empty), chunks spread over the thread pool; each thread takes one scratch buffer of
+    /// `scratchCount` elements for all its chunks (fresh multi-megabyte buffers per chunk would
+    /// cost page faults). Which thread runs a chunk does not change its result.
+    static func forEachChunk<T: FloatScalar>(_ g: ConvGeometry, chunks: Int, pool: ThreadPool, scratchCount: Int, _: T.Type,
+                                             _ body: (Int, Range<Int>, UnsafeMutablePointer<T>) -> Void) {
+        let workers = Swift.max(1, Swift.min(chunks, pool.size))
+        pool.parallelFor(workers) { t in
+            withScratch(T.self, count: scratchCount) { scratch in
+                for c in stride(from: t, to: chunks, by: workers) {
+                    body(c, (c * g.batch / chunks)..<((c + 1) * g.batch / chunks), scratch)
+                }
+            }
         }
     }
 
@@ -194,9 +202,9 @@ enum ConvKernels {
         let chunks = chunkCount(g, elementSize: MemoryLayout<T>.stride)
         let per = Swift.min(imagesPerProduct(g), (g.batch + chunks - 1) / chunks)
         let saved = Pointers(x: columns ?? io.y, w: io.w, b: columns, y: io.y)
-        forEachChunk(g, chunks: chunks, pool: pool) { _, images in
-            let colCount = g.isPointwise ? 0 : g.columnRows * L * per
-            withScratch(T.self, count: colCount + (per > 1 ? O * L * per : 0)) { scratch in
+        let colCount = g.isPointwise ? 0 : g.columnRows * L * per
+        forEachChunk(g, chunks: chunks, pool: pool, scratchCount: colCount + (per > 1 ? O * L * per : 0), T.self) { _, images, scratch in
+            do {
                 for n0 in products(images, per: per) {
                     let count = Swift.min(per, images.upperBound - n0), ld = count * L
                     let col: UnsafePointer<T>
@@ -263,8 +271,8 @@ enum ConvKernels {
             let colCount = g.isPointwise ? 0 : g.columnRows * L * per
             let gatherCount = per > 1 ? O * L * per : 0
             let transposedCount = transposeColumns ? g.columnRows * L * per : 0
-            forEachChunk(g, chunks: chunks, pool: pool) { chunk, images in
-                withScratch(T.self, count: colCount + gatherCount + transposedCount) { scratch in
+            forEachChunk(g, chunks: chunks, pool: pool, scratchCount: colCount + gatherCount + transposedCount, T.self) { chunk, images, scratch in
+                do {
                     let target = chunk == 0 ? dwOut.w : dwOut.x + (chunk - 1) * weightCount
                     for n0 in products(images, per: per) {
                         let count = Swift.min(per, images.upperBound - n0), ld = count * L
