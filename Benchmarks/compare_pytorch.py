@@ -7,6 +7,7 @@ Usage (from the repository root):
     python3 Benchmarks/compare_pytorch.py                 # 2 threads, full runs
     python3 Benchmarks/compare_pytorch.py --threads 1 --quick
     python3 Benchmarks/compare_pytorch.py --apus .build/release/apus --rounds 3
+    python3 Benchmarks/compare_pytorch.py --threads 2 --only conv --rounds 3   # workloads named *conv*
 
 Needs PyTorch and NumPy; threadpoolctl (`pip install threadpoolctl`) to report which OpenBLAS
 kernel NumPy used. Not part of CI.
@@ -16,7 +17,8 @@ What runs where:
     APUS_NUM_THREADS=N.
   * PyTorch: a child process (torch.set_num_threads(N), OMP_NUM_THREADS=N) for GEMM,
     elementwise and autograd overhead; another child that runs only the MLP epoch and then reads
-    its peak RSS (getrusage ru_maxrss), so the figure is not inflated by the other workloads.
+    its peak RSS (getrusage ru_maxrss), so the figure is not inflated by the other workloads;
+    a third child for the convolution layers (conv2d-*: forward + backward of float32 layers).
   * NumPy (GEMM only): a child whose environment has OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
     removed (this machine's environment sets OPENBLAS_CORETYPE=Haswell, which holds OpenBLAS to
     AVX2 kernels) and OPENBLAS_NUM_THREADS=N.
@@ -51,11 +53,26 @@ GEMMS = [(f"gemm-{n}", n, n, n, "plain") for n in (256, 512, 1024, 2048)] + [
     ("gemm-mlp-ABt-128x256x784", 128, 256, 784, "transposedB"),
 ]
 ELEMENTWISE = ["add-1M", "mul-1M", "exp-1M", "tanh-1M", "sum-1M", "softmax-1000x1000"]
+# name: list of layers (input shape, weight shape, bias, padding, input requires grad), as ConvBenchmark.swift.
+CONVS = {
+    "conv2d-lenet-fwd-bwd": [([64, 1, 28, 28], [6, 1, 5, 5], True, 2, False),
+                             ([64, 6, 14, 14], [16, 6, 5, 5], True, 0, True)],
+    "conv2d-resnet-fwd-bwd": [([32, 64, 56, 56], [64, 64, 3, 3], False, 1, True)],
+}
+CONV_TARGETS = {"conv2d-lenet-fwd-bwd": 1.0, "conv2d-resnet-fwd-bwd": 0.8}
 UNITS = {"mlp-epoch": "s/epoch", "mlp-peak-rss": "MB", "autograd-add-1elem": "µs/op"}
 UNITS.update({g[0]: "GFLOP/s" for g in GEMMS})
 UNITS.update({e: "Melem/s" for e in ELEMENTWISE})
-ORDER = ["mlp-epoch", "mlp-peak-rss"] + [g[0] for g in GEMMS] + ELEMENTWISE + ["autograd-add-1elem"]
-LOWER_IS_BETTER = {"s/epoch", "µs/op", "MB"}
+UNITS.update({c: "ms" for c in CONVS})
+ORDER = ["mlp-epoch", "mlp-peak-rss"] + [g[0] for g in GEMMS] + ELEMENTWISE + list(CONVS) + ["autograd-add-1elem"]
+LOWER_IS_BETTER = {"s/epoch", "µs/op", "MB", "ms"}
+# Which child measures which workloads (the Apus binary measures them all).
+CHILD_WORKLOADS = {
+    "torch": [g[0] for g in GEMMS] + ELEMENTWISE + ["autograd-add-1elem"],
+    "torch-mlp": ["mlp-epoch", "mlp-peak-rss"],
+    "torch-conv": list(CONVS),
+    "numpy": [g[0] for g in GEMMS],
+}
 
 
 # ---------------------------------------------------------------- timing (as Stopwatch.swift)
@@ -197,7 +214,35 @@ def worker_numpy(threads, quick):
     return {"results": out, "threadpool_info": info, "env": env, "numpy": np.__version__}
 
 
-WORKERS = {"torch": worker_torch, "torch-mlp": worker_torch_mlp, "numpy": worker_numpy}
+def worker_torch_conv(threads, quick):
+    """Forward + backward of the convolution layers of CONVS, ms (best run), as ConvBenchmark.swift."""
+    import torch
+    import torch.nn.functional as F
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    out = {}
+    for name, layers in CONVS.items():
+        made = []
+        for xs, ws, bias, padding, input_grad in layers:
+            x = torch.randn(*xs, requires_grad=input_grad)
+            w = torch.randn(*ws, requires_grad=True)
+            b = torch.randn(ws[0], requires_grad=True) if bias else None
+            with torch.no_grad():
+                up = torch.randn_like(F.conv2d(x, w, b, padding=padding))
+            made.append((x, w, b, padding, up))
+
+        def body():
+            for x, w, b, padding, up in made:
+                F.conv2d(x, w, b, padding=padding).backward(up)
+                for t in (x, w, b):
+                    if t is not None:
+                        t.grad = None
+        timing = dict(warmup=1, target=0.1, min_reps=2, max_reps=20) if quick else dict(warmup=2, target=1.0, min_reps=5, max_reps=200)
+        out[name] = measure(body, **timing) * 1e3
+    return out
+
+
+WORKERS = {"torch": worker_torch, "torch-mlp": worker_torch_mlp, "torch-conv": worker_torch_conv, "numpy": worker_numpy}
 
 
 # ---------------------------------------------------------------- driver
@@ -215,7 +260,7 @@ def run_child(kind, threads, quick, env):
 
 def run_apus(args, env):
     cmd = [args.apus] if args.apus else ["swift", "run", "-c", "release", "apus"]
-    cmd += ["bench", "--json"] + (["--quick"] if args.quick else [])
+    cmd += ["bench", "--json"] + (["--quick"] if args.quick else []) + (["--only", args.only] if args.only else [])
     print(f"[compare] running {' '.join(cmd)} with APUS_NUM_THREADS={args.threads} ...", file=sys.stderr, flush=True)
     proc = subprocess.run(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     if proc.returncode != 0:
@@ -266,6 +311,7 @@ def main():
     p.add_argument("--quick", action="store_true", help="few repetitions and a shortened MLP epoch")
     p.add_argument("--apus", help="path of an apus binary (default: swift run -c release apus)")
     p.add_argument("--rounds", type=int, default=1, help="repeat everything and keep each cell's best (default 1)")
+    p.add_argument("--only", help="only the workloads whose name contains this (e.g. conv, gemm)")
     p.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.threads < 1:
@@ -282,33 +328,46 @@ def main():
     numpy_env = {k: v for k, v in base.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     numpy_env["OPENBLAS_NUM_THREADS"] = n
 
+    def wanted(name):
+        return args.only is None or args.only in name
+
+    def child_needed(kind):
+        return any(wanted(name) for name in CHILD_WORKLOADS[kind])
+
     loads = [load_average()]
     apus, torch_res, numpy_res = {}, {}, {}
+    np_out = None
     for r in range(args.rounds):
         if args.rounds > 1:
             print(f"[compare] round {r + 1} of {args.rounds}", file=sys.stderr, flush=True)
         keep_best(apus, run_apus(args, base))
-        t = run_child("torch", args.threads, args.quick, base)
-        t.update(run_child("torch-mlp", args.threads, args.quick, base))
+        t = {}
+        for kind in ("torch", "torch-mlp", "torch-conv"):
+            if child_needed(kind):
+                t.update(run_child(kind, args.threads, args.quick, base))
         keep_best(torch_res, t)
-        np_out = run_child("numpy", args.threads, args.quick, numpy_env)
-        keep_best(numpy_res, np_out["results"])
+        if child_needed("numpy"):
+            np_out = run_child("numpy", args.threads, args.quick, numpy_env)
+            keep_best(numpy_res, np_out["results"])
         loads.append(load_average())
 
     import torch
     print(f"# {cpu_model()}, {os.cpu_count()} CPUs; {args.threads} threads; "
-          f"{'quick' if args.quick else 'full'} runs; torch {torch.__version__}, numpy {np_out['numpy']}")
+          f"{'quick' if args.quick else 'full'} runs; torch {torch.__version__}"
+          + (f", numpy {np_out['numpy']}" if np_out else ""))
     print(f"# load average (1 min) before and after each round: {' → '.join(loads)}")
-    print(f"# PyTorch's peak RSS right after `import torch`: {fmt(torch_res['torch-import-rss'])} MB")
-    print(f"# numpy child environment: {np_out['env']}")
-    for lib in np_out["threadpool_info"]:
+    if "torch-import-rss" in torch_res:
+        print(f"# PyTorch's peak RSS right after `import torch`: {fmt(torch_res['torch-import-rss'])} MB")
+    if np_out:
+        print(f"# numpy child environment: {np_out['env']}")
+    for lib in (np_out["threadpool_info"] if np_out else []):
         keys = ("internal_api", "version", "architecture", "num_threads", "threading_layer", "note")
         print("# numpy threadpool: " + ", ".join(f"{k}={lib[k]}" for k in keys if k in lib))
     print()
     header = ["workload", "unit", "Apus", "PyTorch", "numpy", "Apus/PyTorch", "Apus/numpy", "target", "met"]
     print("| " + " | ".join(header) + " |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |")
-    for name in ORDER:
+    for name in filter(wanted, ORDER):
         unit = UNITS[name]
         a, t, npv = apus.get(name), torch_res.get(name), numpy_res.get(name)
         ratio = np_ratio = None
@@ -323,6 +382,8 @@ def main():
             target, value, bound = "time ≤ 0.6× PyTorch", ratio, 1 / 0.6
         elif name == "mlp-peak-rss":
             target, value, bound = "RSS ≤ 0.25× PyTorch", ratio, 4.0
+        elif name in CONV_TARGETS:
+            target, value, bound = f"time ≤ {1 / CONV_TARGETS[name]:.3g}× PyTorch", ratio, CONV_TARGETS[name]
         elif name.startswith("autograd"):
             target, value, bound = "time ≤ 0.5× PyTorch", ratio, 2.0
         else:

@@ -5,13 +5,15 @@ struct GemmProblem<T: FloatScalar>: @unchecked Sendable {
     let a: UnsafePointer<T>, aRowStride: Int, aColStride: Int
     let b: UnsafePointer<T>, bRowStride: Int
     let c: UnsafeMutablePointer<T>, cRowStride: Int
+    /// Add to C instead of overwriting it.
+    var accumulate = false
 
     /// Computes rows `lo..<hi` of C. The loop order i-k-j streams rows of B and C,
     /// which the compiler vectorises; four rows of B per pass cut the sweeps over C.
     func rows(_ lo: Int, _ hi: Int) {
         for i in lo..<hi {
             let ci = c + i * cRowStride
-            ci.update(repeating: 0, count: n)
+            if !accumulate { ci.update(repeating: 0, count: n) }
             let ai = a + i * aRowStride
             var p = 0
             while p + 4 <= k {
@@ -32,7 +34,8 @@ struct GemmProblem<T: FloatScalar>: @unchecked Sendable {
 }
 
 extension Kernels {
-    /// `C[M×N] = A[M×K] · B[K×N]` (C overwritten), A and B addressed through strides.
+    /// `C[M×N] = A[M×K] · B[K×N]` (C overwritten, or `C += A·B` when `accumulate`), A and B
+    /// addressed through strides.
     ///
     /// float32 runs the packed, register-tiled ``PackedSgemm`` (any strides). Other types run
     /// a plain loop that needs B's column stride to be 1. Each element of C is accumulated in
@@ -41,19 +44,19 @@ extension Kernels {
         _: T.Type, m: Int, n: Int, k: Int,
         a: UnsafePointer<T>, aRowStride: Int, aColStride: Int,
         b: UnsafePointer<T>, bRowStride: Int, bColStride: Int,
-        c: UnsafeMutablePointer<T>, cRowStride: Int
+        c: UnsafeMutablePointer<T>, cRowStride: Int, accumulate: Bool = false
     ) {
         if T.self == Float.self {
             PackedSgemm.multiply(
                 m: m, n: n, k: k,
                 a: .init(base: UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), rowStride: aRowStride, colStride: aColStride),
                 b: .init(base: UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), rowStride: bRowStride, colStride: bColStride),
-                c: UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc: cRowStride)
+                c: UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc: cRowStride, accumulate: accumulate)
             return
         }
         require(bColStride == 1 || n <= 1, "gemm: B must have unit column stride for \(T.self)")
         let problem = GemmProblem(m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride,
-                                  b: b, bRowStride: bRowStride, c: c, cRowStride: cRowStride)
+                                  b: b, bRowStride: bRowStride, c: c, cRowStride: cRowStride, accumulate: accumulate)
         let threads = ThreadPool.threadCount
         if threads > 1 && m * n * k >= 1 << 18 && m >= 2 * threads {
             let per = (m + threads - 1) / threads

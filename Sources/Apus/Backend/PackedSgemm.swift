@@ -32,11 +32,14 @@ enum PackedSgemm {
         let colStride: Int
     }
 
-    /// `C[m×n] = A[m×k] · B[k×n]`, C row-major with leading dimension `ldc` (overwritten).
+    /// `C[m×n] = A[m×k] · B[k×n]`, C row-major with leading dimension `ldc` (overwritten, or
+    /// added to when `accumulate`: `C += A·B`).
     static func multiply(m: Int, n: Int, k: Int, a: Operand, b: Operand,
-                         c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int = ThreadPool.threadCount) {
+                         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false,
+                         threads: Int = ThreadPool.threadCount) {
         if m == 0 || n == 0 { return }
         if k == 0 {
+            if accumulate { return }
             for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
             return
         }
@@ -44,18 +47,18 @@ enum PackedSgemm {
         let threads = m * n * k >= 1 << 17 ? threads : 1
         let columnPanels = (n + nr - 1) / nr, rowPanels = (m + mr - 1) / mr
         if threads <= 1 {
-            block(rows: 0..<m, cols: 0..<n, k: k, a: a, b: b, c: out)
+            block(rows: 0..<m, cols: 0..<n, k: k, a: a, b: b, c: out, accumulate: accumulate)
         } else if columnPanels >= 2 * threads || columnPanels >= rowPanels {
             let per = (columnPanels + threads - 1) / threads * nr
             ThreadPool.shared.parallelFor(threads) { t in
                 let lo = t * per, hi = Swift.min(n, lo + per)
-                if lo < hi { block(rows: 0..<m, cols: lo..<hi, k: k, a: a, b: b, c: out) }
+                if lo < hi { block(rows: 0..<m, cols: lo..<hi, k: k, a: a, b: b, c: out, accumulate: accumulate) }
             }
         } else {
             let per = (rowPanels + threads - 1) / threads * mr
             ThreadPool.shared.parallelFor(threads) { t in
                 let lo = t * per, hi = Swift.min(m, lo + per)
-                if lo < hi { block(rows: lo..<hi, cols: 0..<n, k: k, a: a, b: b, c: out) }
+                if lo < hi { block(rows: lo..<hi, cols: 0..<n, k: k, a: a, b: b, c: out, accumulate: accumulate) }
             }
         }
     }
@@ -66,7 +69,7 @@ enum PackedSgemm {
     }
 
     /// The serial blocked loop over one range of C, with its own packing buffers.
-    static func block(rows: Range<Int>, cols: Range<Int>, k: Int, a: Operand, b: Operand, c: Output) {
+    static func block(rows: Range<Int>, cols: Range<Int>, k: Int, a: Operand, b: Operand, c: Output, accumulate: Bool = false) {
         let kcMax = Swift.min(kc, k)
         let ncMax = Swift.min(nc, (cols.count + nr - 1) / nr * nr)
         let mcMax = Swift.min(mc, (rows.count + mr - 1) / mr * mr)
@@ -94,7 +97,7 @@ enum PackedSgemm {
                         for ir in stride(from: 0, to: mcur, by: mr) {
                             apus_sgemm_tile(kcur, packedA + ir * kcur, bPanel,
                                             c.base + (ic + ir) * c.ldc + jc + jr, c.ldc,
-                                            pc > 0 ? 1 : 0, Int32(Swift.min(mr, mcur - ir)), Int32(Swift.min(nr, ncur - jr)))
+                                            pc > 0 || accumulate ? 1 : 0, Int32(Swift.min(mr, mcur - ir)), Int32(Swift.min(nr, ncur - jr)))
                         }
                     }
                 }

@@ -31,6 +31,9 @@ final class ThreadPool: @unchecked Sendable {
     private var job: ((Int) -> Void)?
     private var iterations = 0
 
+    /// Threads this pool runs jobs on, including the caller.
+    var size: Int { threads }
+
     init(threads: Int) {
         self.threads = threads
         starts = (1..<Swift.max(threads, 1)).map { _ in DispatchSemaphore(value: 0) }

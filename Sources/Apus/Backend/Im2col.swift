@@ -1,0 +1,345 @@
+// im2col / col2im and the GEMM-based 2-D convolution kernels (forward, input gradient, weight
+// gradient) that Ops/Convolution.swift builds conv2d, conv1d and convTranspose2d from.
+
+/// The shapes of one 2-D convolution: input `[N, C, H, W]`, weight `[O, C/groups, kH, kW]`,
+/// output `[N, O, outH, outW]`.
+///
+/// Padding is given per side at the top and left; the bottom and right padding is whatever
+/// makes `outH`/`outW` (so asymmetric `same` padding needs no extra field).
+struct ConvGeometry: Sendable, Equatable {
+    var batch: Int, channels: Int, height: Int, width: Int
+    var outChannels: Int, groups: Int
+    var kernelH: Int, kernelW: Int
+    var strideH: Int, strideW: Int
+    var padTop: Int, padLeft: Int
+    var dilationH: Int, dilationW: Int
+    var outH: Int, outW: Int
+
+    /// Values per input image, `C·H·W`.
+    var inputPlane: Int { channels * height * width }
+    /// Values per output image, `O·outH·outW`.
+    var outputPlane: Int { outChannels * outH * outW }
+    /// Output positions per image, the columns of the im2col matrix: `L = outH·outW`.
+    var positions: Int { outH * outW }
+    /// Rows of one group's im2col matrix (and columns of its weight matrix): `C/groups·kH·kW`.
+    var groupDepth: Int { channels / groups * kernelH * kernelW }
+    /// Rows of the whole im2col matrix, `C·kH·kW`.
+    var columnRows: Int { channels * kernelH * kernelW }
+    /// Output channels per group.
+    var groupOut: Int { outChannels / groups }
+    /// A 1×1 kernel with stride 1 and no padding: the im2col matrix is the image itself.
+    var isPointwise: Bool {
+        kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0
+            && outH == height && outW == width
+    }
+}
+
+/// The convolution kernels: im2col matrices `[C·kH·kW, L]` times the weight matrix
+/// `[O, C·kH·kW]` (per group) on the engine's GEMM.
+///
+/// Work is split into chunks of images whose number depends only on the shapes, never on the
+/// thread count. Within a chunk, small images are unfolded side by side (`G` images give one
+/// `[C·kH·kW, G·L]` matrix) so that each GEMM is large; a chunk runs its GEMMs serially (a nested
+/// parallel call runs on its caller), and a batch of one image runs the GEMM itself in parallel.
+/// The weight gradient sums one partial per chunk in chunk order. So results are bit-identical
+/// for any `APUS_NUM_THREADS`. (`pool` is a parameter so that tests can compare pools of
+/// different sizes in one process.)
+enum ConvKernels {
+    /// Chunks of images the work is split into: up to 16 (8 for small images), fewer when the
+    /// weight-gradient partials (one weight-sized buffer per chunk) would pass 64 MB.
+    static func chunkCount(_ g: ConvGeometry, elementSize: Int) -> Int {
+        let partialBytes = g.outChannels * g.groupDepth * Swift.max(elementSize, 1)
+        let most = g.columnRows * g.positions >= 1 << 16 ? 16 : 8
+        return Swift.max(1, Swift.min(g.batch, most, (64 << 20) / partialBytes))
+    }
+
+    /// Images unfolded side by side into one im2col matrix: as many as fit 2²¹ elements
+    /// (8 MB in float32), at least one; always one for a 1×1 kernel (no im2col at all).
+    static func imagesPerProduct(_ g: ConvGeometry) -> Int {
+        g.isPointwise ? 1 : Swift.max(1, (1 << 21) / Swift.max(g.columnRows * g.positions, 1))
+    }
+
+    /// Runs `body(chunk, images, scratch)` for each chunk of images (`chunks` ≤ batch, so none is
+    /// empty), chunks spread over the thread pool; each thread takes one scratch buffer of
+    /// `scratchCount` elements for all its chunks (fresh multi-megabyte buffers per chunk would
+    /// cost page faults). Which thread runs a chunk does not change its result.
+    static func forEachChunk<T: FloatScalar>(_ g: ConvGeometry, chunks: Int, pool: ThreadPool, scratchCount: Int, _: T.Type,
+                                             _ body: (Int, Range<Int>, UnsafeMutablePointer<T>) -> Void) {
+        let workers = Swift.max(1, Swift.min(chunks, pool.size))
+        pool.parallelFor(workers) { t in
+            withScratch(T.self, count: scratchCount) { scratch in
+                for c in stride(from: t, to: chunks, by: workers) {
+                    body(c, (c * g.batch / chunks)..<((c + 1) * g.batch / chunks), scratch)
+                }
+            }
+        }
+    }
+
+    /// Valid output columns `lo..<hi` of an input row read at `iw = ow·stride + offset`.
+    @inline(__always)
+    static func validRange(offset: Int, stride: Int, width: Int, outW: Int) -> (Int, Int) {
+        let lo = offset >= 0 ? 0 : Swift.min(outW, (-offset + stride - 1) / stride)
+        let hi = offset > width - 1 ? 0 : Swift.min(outW, (width - 1 - offset) / stride + 1)
+        return (lo, Swift.max(lo, hi))
+    }
+
+    /// Unfolds one image `[C, H, W]` into `col` `[C·kH·kW, outH·outW]` whose rows are `ld` apart:
+    /// row `(c·kH + i)·kW + j` holds the input under kernel tap (i, j) of channel c at every output
+    /// position (0 in the padding).
+    static func im2col<T: FloatScalar>(_ x: UnsafePointer<T>, _ g: ConvGeometry, into col: UnsafeMutablePointer<T>, ld: Int) {
+        let (outH, outW) = (g.outH, g.outW)
+        for c in 0..<g.channels {
+            let plane = x + c * g.height * g.width
+            for ki in 0..<g.kernelH {
+                for kj in 0..<g.kernelW {
+                    let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * ld
+                    let offset = kj * g.dilationW - g.padLeft
+                    let (lo, hi) = validRange(offset: offset, stride: g.strideW, width: g.width, outW: outW)
+                    for oh in 0..<outH {
+                        let dst = row + oh * outW
+                        let ih = oh * g.strideH - g.padTop + ki * g.dilationH
+                        if ih < 0 || ih >= g.height || lo == hi {
+                            for ow in 0..<outW { dst[ow] = 0 }
+                            continue
+                        }
+                        for ow in 0..<lo { dst[ow] = 0 }
+                        for ow in hi..<outW { dst[ow] = 0 }
+                        let src = plane + ih * g.width + offset
+                        if g.strideW == 1 {
+                            copy(src + lo, to: dst + lo, count: hi - lo)
+                        } else {
+                            let s = g.strideW
+                            for ow in lo..<hi { dst[ow] = src[ow * s] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `dst[i] = src[i]` for a short row, eight at a time (rows are a few dozen values: a library
+    /// copy call costs more than it saves).
+    @inline(__always)
+    static func copy<T: FloatScalar>(_ src: UnsafePointer<T>, to dst: UnsafeMutablePointer<T>, count: Int) {
+        var i = 0
+        let (s, d) = (UnsafeRawPointer(src), UnsafeMutableRawPointer(dst))
+        let size = MemoryLayout<T>.stride
+        while i + 8 <= count {
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: i * size, as: SIMD8<T>.self), toByteOffset: i * size, as: SIMD8<T>.self)
+            i += 8
+        }
+        while i < count { dst[i] = src[i]; i += 1 }
+    }
+
+    /// `dst[i] += src[i]` for a short row, eight at a time.
+    @inline(__always)
+    static func add<T: FloatScalar>(_ src: UnsafePointer<T>, to dst: UnsafeMutablePointer<T>, count: Int) {
+        var i = 0
+        let (s, d) = (UnsafeRawPointer(src), UnsafeMutableRawPointer(dst))
+        let size = MemoryLayout<T>.stride
+        while i + 8 <= count {
+            let sum = d.loadUnaligned(fromByteOffset: i * size, as: SIMD8<T>.self) + s.loadUnaligned(fromByteOffset: i * size, as: SIMD8<T>.self)
+            d.storeBytes(of: sum, toByteOffset: i * size, as: SIMD8<T>.self)
+            i += 8
+        }
+        while i < count { dst[i] += src[i]; i += 1 }
+    }
+
+    /// The adjoint of ``im2col(_:_:into:ld:)``: adds every entry of `col` back onto the input
+    /// position it was read from. `x` must be zeroed first.
+    static func col2im<T: FloatScalar>(_ col: UnsafePointer<T>, ld: Int, _ g: ConvGeometry, into x: UnsafeMutablePointer<T>) {
+        let (outH, outW) = (g.outH, g.outW)
+        for c in 0..<g.channels {
+            let plane = x + c * g.height * g.width
+            for ki in 0..<g.kernelH {
+                for kj in 0..<g.kernelW {
+                    let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * ld
+                    let offset = kj * g.dilationW - g.padLeft
+                    let (lo, hi) = validRange(offset: offset, stride: g.strideW, width: g.width, outW: outW)
+                    if lo == hi { continue }
+                    for oh in 0..<outH {
+                        let ih = oh * g.strideH - g.padTop + ki * g.dilationH
+                        if ih < 0 || ih >= g.height { continue }
+                        let src = row + oh * outW
+                        let dst = plane + ih * g.width + offset
+                        if g.strideW == 1 {
+                            add(src + lo, to: dst + lo, count: hi - lo)
+                        } else {
+                            let s = g.strideW
+                            for ow in lo..<hi { dst[ow * s] += src[ow] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A scratch buffer of `count` elements from the buffer cache, released after `body`.
+    @inline(__always)
+    static func withScratch<T: FloatScalar, R>(_: T.Type, count: Int, _ body: (UnsafeMutablePointer<T>) -> R) -> R {
+        let bytes = Swift.max(count, 1) * MemoryLayout<T>.stride
+        let raw = BufferCache.shared.allocate(byteCount: bytes)
+        defer { BufferCache.shared.release(raw, byteCount: bytes) }
+        return body(raw.bindMemory(to: T.self, capacity: Swift.max(count, 1)))
+    }
+
+    /// The sub-ranges of `images` unfolded together (at most `per` images each).
+    @inline(__always)
+    static func products(_ images: Range<Int>, per: Int) -> StrideTo<Int> {
+        stride(from: images.lowerBound, to: images.upperBound, by: per)
+    }
+
+    /// `y = conv(x, w) (+ bias)`: per group of images and channel group,
+    /// `Y[O/g, G·L] = W[O/g, C/g·kH·kW] · col[C/g·kH·kW, G·L]`. Pointers address contiguous tensors.
+    /// With `columns` (`N·C·kH·kW·L` elements), the im2col matrices are kept there for
+    /// ``backward(_:_:dy:weight:x:dx:dw:columns:pool:)`` (same geometry, same dtype).
+    static func forward<T: FloatScalar>(_: T.Type, _ g: ConvGeometry, x: UnsafePointer<T>, weight: UnsafePointer<T>,
+                                        bias: UnsafePointer<T>?, y: UnsafeMutablePointer<T>,
+                                        columns: UnsafeMutablePointer<T>? = nil, pool: ThreadPool = .shared) {
+        let (L, K, Og, O) = (g.positions, g.groupDepth, g.groupOut, g.outChannels)
+        let io = Pointers(x: UnsafeMutablePointer(mutating: x), w: UnsafeMutablePointer(mutating: weight),
+                          b: bias.map { UnsafeMutablePointer(mutating: $0) }, y: y)
+        let chunks = chunkCount(g, elementSize: MemoryLayout<T>.stride)
+        let per = Swift.min(imagesPerProduct(g), (g.batch + chunks - 1) / chunks)
+        let saved = Pointers(x: columns ?? io.y, w: io.w, b: columns, y: io.y)
+        let colCount = g.isPointwise ? 0 : g.columnRows * L * per
+        forEachChunk(g, chunks: chunks, pool: pool, scratchCount: colCount + (per > 1 ? O * L * per : 0), T.self) { _, images, scratch in
+            do {
+                for n0 in products(images, per: per) {
+                    let count = Swift.min(per, images.upperBound - n0), ld = count * L
+                    let col: UnsafePointer<T>
+                    if g.isPointwise {
+                        col = UnsafePointer(io.x + n0 * g.inputPlane)
+                    } else {
+                        let into = saved.b == nil ? scratch : saved.x + n0 * g.columnRows * L
+                        for i in 0..<count { im2col(io.x + (n0 + i) * g.inputPlane, g, into: into + i * L, ld: ld) }
+                        col = UnsafePointer(into)
+                    }
+                    // One image: straight into y; several: into a [O, G·L] block, then spread.
+                    let product = count == 1 ? io.y + n0 * g.outputPlane : scratch + colCount
+                    for gi in 0..<g.groups {
+                        Kernels.gemm(T.self, m: Og, n: ld, k: K,
+                                     a: UnsafePointer(io.w + gi * Og * K), aRowStride: K, aColStride: 1,
+                                     b: col + gi * K * ld, bRowStride: ld, bColStride: 1,
+                                     c: product + gi * Og * ld, cRowStride: ld)
+                    }
+                    for i in 0..<count {
+                        let yn = io.y + (n0 + i) * g.outputPlane
+                        for o in 0..<O {
+                            let row = yn + o * L, v = io.b?[o] ?? 0
+                            if count > 1 {
+                                let src = product + o * ld + i * L
+                                for l in 0..<L { row[l] = src[l] + v }
+                            } else if io.b != nil {
+                                for l in 0..<L { row[l] += v }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Raw pointers handed to the worker threads.
+    struct Pointers<T>: @unchecked Sendable {
+        let x: UnsafeMutablePointer<T>
+        let w: UnsafeMutablePointer<T>
+        let b: UnsafeMutablePointer<T>?
+        let y: UnsafeMutablePointer<T>
+    }
+
+    /// Gradients of ``forward(_:_:x:weight:bias:y:pool:)`` from the output gradient `dy`:
+    /// `dx` (if non-nil) `= col2im(Wᵀ · dY)` and `dw` (if non-nil) `= Σ dY · colᵀ` (needs `x`, or
+    /// the im2col matrices kept by the forward pass in `columns`), per group of images and
+    /// channel group. Both are overwritten.
+    static func backward<T: FloatScalar>(_: T.Type, _ g: ConvGeometry, dy: UnsafePointer<T>, weight: UnsafePointer<T>,
+                                         x: UnsafePointer<T>?, dx: UnsafeMutablePointer<T>?, dw: UnsafeMutablePointer<T>?,
+                                         columns: UnsafePointer<T>? = nil, pool: ThreadPool = .shared) {
+        let (L, K, Og, O) = (g.positions, g.groupDepth, g.groupOut, g.outChannels)
+        let weightCount = O * K
+        let chunks = chunkCount(g, elementSize: MemoryLayout<T>.stride)
+        let per = Swift.min(imagesPerProduct(g), (g.batch + chunks - 1) / chunks)
+        // Partials of the weight gradient, one per chunk (the first chunk writes dw directly).
+        let partialCount = dw == nil ? 0 : (chunks - 1) * weightCount
+        withScratch(T.self, count: partialCount) { partials in
+            let io = Pointers(x: UnsafeMutablePointer(mutating: x ?? dy), w: UnsafeMutablePointer(mutating: weight),
+                              b: dx, y: UnsafeMutablePointer(mutating: dy))
+            let dwOut = Pointers(x: partials, w: dw ?? partials, b: columns.map { UnsafeMutablePointer(mutating: $0) }, y: partials)
+            // float64's GEMM loop needs B with unit column stride: its weight gradient reads colᵀ
+            // from a transposed copy.
+            let transposeColumns = T.self != Float.self && dw != nil
+            let colCount = g.isPointwise ? 0 : g.columnRows * L * per
+            let gatherCount = per > 1 ? O * L * per : 0
+            let transposedCount = transposeColumns ? g.columnRows * L * per : 0
+            forEachChunk(g, chunks: chunks, pool: pool, scratchCount: colCount + gatherCount + transposedCount, T.self) { chunk, images, scratch in
+                do {
+                    let target = chunk == 0 ? dwOut.w : dwOut.x + (chunk - 1) * weightCount
+                    for n0 in products(images, per: per) {
+                        let count = Swift.min(per, images.upperBound - n0), ld = count * L
+                        // dY of these images as one [O, G·L] matrix.
+                        let dyBlock: UnsafePointer<T>
+                        if count == 1 {
+                            dyBlock = UnsafePointer(io.y + n0 * g.outputPlane)
+                        } else {
+                            let gathered = scratch + colCount
+                            for i in 0..<count {
+                                let src = io.y + (n0 + i) * g.outputPlane
+                                for o in 0..<O { (gathered + o * ld + i * L).update(from: src + o * L, count: L) }
+                            }
+                            dyBlock = UnsafePointer(gathered)
+                        }
+                        if dw != nil {
+                            var col: UnsafePointer<T>
+                            if g.isPointwise {
+                                col = UnsafePointer(io.x + n0 * g.inputPlane)
+                            } else if let saved = dwOut.b {
+                                col = UnsafePointer(saved + n0 * g.columnRows * L)
+                            } else {
+                                for i in 0..<count { im2col(io.x + (n0 + i) * g.inputPlane, g, into: scratch + i * L, ld: ld) }
+                                col = UnsafePointer(scratch)
+                            }
+                            var (bRow, bCol, groupStride) = (1, ld, K * ld)
+                            if transposeColumns {
+                                let t = scratch + colCount + gatherCount
+                                for r in 0..<g.columnRows { for l in 0..<ld { t[l * g.columnRows + r] = col[r * ld + l] } }
+                                col = UnsafePointer(t)
+                                (bRow, bCol, groupStride) = (g.columnRows, 1, K)
+                            }
+                            for gi in 0..<g.groups {
+                                // dW_g[O/g, K] (+)= dY_g[O/g, G·L] · col_gᵀ[G·L, K]
+                                Kernels.gemm(T.self, m: Og, n: K, k: ld,
+                                             a: dyBlock + gi * Og * ld, aRowStride: ld, aColStride: 1,
+                                             b: col + gi * groupStride, bRowStride: bRow, bColStride: bCol,
+                                             c: target + gi * Og * K, cRowStride: K, accumulate: n0 > images.lowerBound)
+                            }
+                        }
+                        if let dxAll = io.b {
+                            // dcol_g[K, G·L] = W_gᵀ[K, O/g] · dY_g[O/g, G·L], folded back by col2im.
+                            let dcol = g.isPointwise ? dxAll + n0 * g.inputPlane : scratch
+                            for gi in 0..<g.groups {
+                                Kernels.gemm(T.self, m: K, n: ld, k: Og,
+                                             a: UnsafePointer(io.w + gi * Og * K), aRowStride: 1, aColStride: K,
+                                             b: dyBlock + gi * Og * ld, bRowStride: ld, bColStride: 1,
+                                             c: dcol + gi * K * ld, cRowStride: ld)
+                            }
+                            if !g.isPointwise {
+                                for i in 0..<count {
+                                    let dxn = dxAll + (n0 + i) * g.inputPlane
+                                    dxn.update(repeating: 0, count: g.inputPlane)
+                                    col2im(UnsafePointer(scratch + i * L), ld: ld, g, into: dxn)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // Sum the partials into dw in chunk order.
+            if let dw {
+                for c in 0..<(chunks - 1) {
+                    let p = partials + c * weightCount
+                    for i in 0..<weightCount { dw[i] += p[i] }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,321 @@
+// Convolutions computed as matrix products: conv2d, conv1d (conv2d with height 1) and
+// convTranspose2d (conv2d's input gradient as a forward op). Kernels: Backend/Im2col.swift.
+
+/// Two integers (height, width) for a stride, dilation or kernel size: an integer literal means
+/// the same value for both (`stride: 2`), an array literal gives them apart (`stride: [2, 1]`).
+public struct IntPair: Sendable, Equatable, Hashable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral,
+    CustomStringConvertible {
+    /// Value along the height (first spatial axis).
+    public var height: Int
+    /// Value along the width (second spatial axis).
+    public var width: Int
+
+    /// `(height, width)`.
+    public init(_ height: Int, _ width: Int) { (self.height, self.width) = (height, width) }
+    /// The same value along both axes.
+    public init(_ value: Int) { self.init(value, value) }
+    public init(integerLiteral value: Int) { self.init(value) }
+    /// `[h, w]`, or `[v]` for both.
+    public init(arrayLiteral elements: Int...) {
+        require(elements.count == 1 || elements.count == 2, "IntPair: expected 1 or 2 values, got \(elements)")
+        self.init(elements[0], elements.last!)
+    }
+
+    public var description: String { height == width ? "\(height)" : "(\(height), \(width))" }
+}
+
+/// Zero-padding of a convolution's input, as PyTorch's `padding` argument.
+///
+/// - `.explicit(p)`: `p.height` rows above and below, `p.width` columns left and right
+///   (an integer literal `1` or an array literal `[1, 2]` make one);
+/// - `.valid`: no padding;
+/// - `.same`: enough padding that the output has the input's size (stride 1 only): `d·(k−1)` in
+///   all per axis, half (rounded down) before and the rest after, as PyTorch does.
+public enum ConvPadding: Sendable, Equatable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, CustomStringConvertible {
+    case explicit(IntPair)
+    case valid
+    case same
+
+    public init(integerLiteral value: Int) { self = .explicit(IntPair(value)) }
+    public init(arrayLiteral elements: Int...) {
+        require(elements.count == 1 || elements.count == 2, "ConvPadding: expected 1 or 2 values, got \(elements)")
+        self = .explicit(IntPair(elements[0], elements.last!))
+    }
+
+    public var description: String {
+        switch self {
+        case .explicit(let p): "\(p)"
+        case .valid: "valid"
+        case .same: "same"
+        }
+    }
+
+    /// Padding (before, after) along one axis of size `size` for kernel `kernel`, dilation `dilation`.
+    func sides(axis: KeyPath<IntPair, Int>, kernel: Int, dilation: Int) -> (Int, Int) {
+        switch self {
+        case .explicit(let p): (p[keyPath: axis], p[keyPath: axis])
+        case .valid: (0, 0)
+        case .same:
+            { let total = dilation * (kernel - 1); return (total / 2, total - total / 2) }()
+        }
+    }
+}
+
+/// Output size of a convolution along one axis:
+/// `⌊(n + 2p − d·(k − 1) − 1) / s⌋ + 1` for input size `n`, padding `p` on each side, kernel size `k`,
+/// dilation `d` and stride `s` (with `d = 1`, the familiar `⌊(n + 2p − k) / s⌋ + 1`).
+/// `padding` may also be the total of both sides as `(before, after)`.
+public func convOutputSize(_ n: Int, kernel: Int, stride: Int = 1, padding: Int = 0, dilation: Int = 1) -> Int {
+    convOutputSize(n, kernel: kernel, stride: stride, padding: (padding, padding), dilation: dilation)
+}
+
+func convOutputSize(_ n: Int, kernel: Int, stride: Int, padding: (Int, Int), dilation: Int) -> Int {
+    (n + padding.0 + padding.1 - dilation * (kernel - 1) - 1) / stride + 1
+}
+
+/// 2-D convolution (cross-correlation, as `torch.nn.functional.conv2d`):
+/// `y[n, o, i, j] = b[o] + Σ_{c, p, q} w[o, c, p, q] · x̃[n, g·C/G + c, i·s_h + p·d_h, j·s_w + q·d_w]`
+/// where `x̃` is `x` zero-padded and `g` the group of output channel `o`.
+///
+/// - Parameters:
+///   - x: `[N, C, H, W]`.
+///   - weight: `[O, C/groups, kH, kW]`.
+///   - bias: `[O]`, or nil.
+///   - stride, dilation: per axis (`2` or `[2, 1]`).
+///   - padding: zeros around the input: an integer, a pair, `.valid` or `.same` (stride 1 only).
+///   - groups: channels split into `groups` independent convolutions (`groups = C`: depthwise);
+///     it must divide both `C` and `O`.
+/// - Returns: `[N, O, outH, outW]`, each size `⌊(H + 2p − d·(k − 1) − 1) / s⌋ + 1` (``convOutputSize(_:kernel:stride:padding:dilation:)``).
+///
+/// Computed per image as `W · im2col(x)` on the GEMM. Backward: `∂x = col2im(Wᵀ · g)`,
+/// `∂W = Σₙ gₙ · im2col(xₙ)ᵀ`, `∂b = Σ g` over batch and positions.
+public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: IntPair = 1,
+                   padding: ConvPadding = 0, dilation: IntPair = 1, groups: Int = 1) -> Tensor {
+    require(x.rank == 4, "conv2d: expected input [N, C, H, W], got shape \(x.shape)")
+    require(weight.rank == 4, "conv2d: expected weight [O, C/groups, kH, kW], got shape \(weight.shape)")
+    return convolution("conv2d", x, weight: weight, bias: bias, stride: stride, padding: padding,
+                       dilation: dilation, groups: groups, shapes: (x.shape, weight.shape))
+}
+
+/// 1-D convolution, as `torch.nn.functional.conv1d`: `x` `[N, C, L]`, `weight` `[O, C/groups, k]`,
+/// `bias` `[O]`; result `[N, O, ⌊(L + 2p − d·(k − 1) − 1) / s⌋ + 1]`. `padding` is an integer,
+/// `.valid` or `.same`. Runs as ``conv2d(_:weight:bias:stride:padding:dilation:groups:)`` with height 1.
+public func conv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1,
+                   padding: ConvPadding = 0, dilation: Int = 1, groups: Int = 1) -> Tensor {
+    require(x.rank == 3, "conv1d: expected input [N, C, L], got shape \(x.shape)")
+    require(weight.rank == 3, "conv1d: expected weight [O, C/groups, k], got shape \(weight.shape)")
+    let pad2d: ConvPadding
+    switch padding {
+    case .explicit(let p):
+        require(p.height == p.width, "conv1d: padding must be one integer, got \(p)")
+        pad2d = .explicit(IntPair(0, p.width))
+    case .valid, .same: pad2d = padding
+    }
+    let y = convolution("conv1d", x.unsqueezed(axis: 2), weight: weight.unsqueezed(axis: 2), bias: bias,
+                        stride: IntPair(1, stride), padding: pad2d, dilation: IntPair(1, dilation), groups: groups,
+                        shapes: (x.shape, weight.shape))
+    return y.squeezed(axis: 2)
+}
+
+/// Checks shapes and hyper-parameters and builds the geometry of a convolution of `x` `[N, C, H, W]`
+/// with `weight` `[O, C/groups, kH, kW]`. `shapes` are the shapes the user passed (for messages).
+private func convGeometry(_ op: String, _ x: [Int], _ w: [Int], stride: IntPair, padding: ConvPadding,
+                          dilation: IntPair, groups: Int, shapes: ([Int], [Int])) -> ConvGeometry {
+    let shown = "input of shape \(shapes.0) and weight of shape \(shapes.1)"
+    require(groups > 0, "\(op): groups must be positive, got \(groups)")
+    require(stride.height > 0 && stride.width > 0, "\(op): stride must be positive, got \(stride)")
+    require(dilation.height > 0 && dilation.width > 0, "\(op): dilation must be positive, got \(dilation)")
+    if case .explicit(let p) = padding {
+        require(p.height >= 0 && p.width >= 0, "\(op): padding must be non-negative, got \(p)")
+    }
+    if padding == .same {
+        require(stride == 1, "\(op): padding .same needs stride 1, got stride \(stride)")
+    }
+    let (c, o) = (x[1], w[0])
+    require(c % groups == 0, "\(op): groups \(groups) does not divide the \(c) input channels of \(shown)")
+    require(o % groups == 0, "\(op): groups \(groups) does not divide the \(o) output channels of \(shown)")
+    require(w[1] * groups == c, """
+        \(op): \(shown) do not match: the input has \(c) channels, the weight expects \
+        \(w[1]) × groups \(groups) = \(w[1] * groups)
+        """)
+    let (ph, pw) = (padding.sides(axis: \.height, kernel: w[2], dilation: dilation.height),
+                    padding.sides(axis: \.width, kernel: w[3], dilation: dilation.width))
+    let (spanH, spanW) = (dilation.height * (w[2] - 1) + 1, dilation.width * (w[3] - 1) + 1)
+    let (paddedH, paddedW) = (x[2] + ph.0 + ph.1, x[3] + pw.0 + pw.1)
+    require(paddedH >= spanH && paddedW >= spanW, """
+        \(op): the padded input (\(paddedH) × \(paddedW)) is smaller than the dilated kernel \
+        (\(spanH) × \(spanW)) for \(shown), padding \(padding), dilation \(dilation)
+        """)
+    return ConvGeometry(
+        batch: x[0], channels: c, height: x[2], width: x[3], outChannels: o, groups: groups,
+        kernelH: w[2], kernelW: w[3], strideH: stride.height, strideW: stride.width,
+        padTop: ph.0, padLeft: pw.0, dilationH: dilation.height, dilationW: dilation.width,
+        outH: convOutputSize(x[2], kernel: w[2], stride: stride.height, padding: ph, dilation: dilation.height),
+        outW: convOutputSize(x[3], kernel: w[3], stride: stride.width, padding: pw, dilation: dilation.width))
+}
+
+/// The common body of conv2d and conv1d on 4-D operands.
+private func convolution(_ op: String, _ x: Tensor, weight: Tensor, bias: Tensor?, stride: IntPair,
+                         padding: ConvPadding, dilation: IntPair, groups: Int, shapes: ([Int], [Int])) -> Tensor {
+    let geometry = convGeometry(op, x.shape, weight.shape, stride: stride, padding: padding,
+                                dilation: dilation, groups: groups, shapes: shapes)
+    if let bias {
+        require(bias.shape == [weight.shape[0]], "\(op): bias of shape \(bias.shape) does not match weight of shape \(shapes.1)")
+    }
+    let (x, w) = Elementwise.promoteTypes(x, weight, floating: true)
+    let b = bias?.cast(to: w.dtype)
+    let (xd, wd) = (x.detached().contiguous(), w.detached().contiguous())
+    let inputs = [x, w] + (b.map { [$0] } ?? [])
+    let recording = GradMode.isEnabled && inputs.contains(where: \.requiresGrad)
+    let (rx, rw) = (x.requiresGrad, w.requiresGrad)
+    // Small layers keep their im2col matrices (up to 16 MB) for the weight gradient; larger
+    // ones unfold the input again in backward.
+    let columnCount = geometry.batch * geometry.columnRows * geometry.positions
+    let columns = recording && rw && !geometry.isPointwise && columnCount * x.dtype.byteSize <= 16 << 20
+        ? Tensor(uninitialized: [columnCount], dtype: x.dtype) : nil
+    let out = ConvKernels.forward(geometry, x: xd, weight: wd, bias: b?.detached().contiguous(), columns: columns)
+    guard recording else { return out }
+    return record(op, inputs, out) { g in
+        let (dx, dw) = ConvKernels.backward(geometry, outputGrad: g, weight: wd, input: rw ? xd : nil, wantInput: rx,
+                                            columns: columns)
+        var grads: [Tensor?] = [dx, dw]
+        if b != nil { grads.append(ConvKernels.channelSums(g)) }
+        return grads
+    }
+}
+
+/// Transposed 2-D convolution, as `torch.nn.functional.conv_transpose2d`: the gradient of
+/// ``conv2d(_:weight:bias:stride:padding:dilation:groups:)`` with respect to its input, used to
+/// upsample ("fractionally strided" convolution).
+///
+/// - Parameters:
+///   - x: `[N, Cin, H, W]`.
+///   - weight: `[Cin, Cout/groups, kH, kW]` (PyTorch's layout: input channels first).
+///   - bias: `[Cout]`, or nil.
+///   - padding: removed from each side of the full output (`dilation·(k − 1) − padding` zeros
+///     pad the input of the equivalent direct convolution).
+///   - outputPadding: extra rows/columns added on one side of the output (each smaller than the
+///     stride or the dilation), to pick among the sizes that a strided conv2d maps to the same size.
+/// - Returns: `[N, Cout, outH, outW]` with `out = (n − 1)·s − 2p + d·(k − 1) + outputPadding + 1`.
+///
+/// Computed as `col2im(Wᵀ · x)` per image; backward: `∂x = conv2d(g, W)`, `∂W` the conv2d
+/// weight gradient with the roles of input and output gradient swapped, `∂b = Σ g`.
+public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: IntPair = 1,
+                            padding: IntPair = 0, outputPadding: IntPair = 0, groups: Int = 1,
+                            dilation: IntPair = 1) -> Tensor {
+    let op = "convTranspose2d"
+    require(x.rank == 4, "\(op): expected input [N, Cin, H, W], got shape \(x.shape)")
+    require(weight.rank == 4, "\(op): expected weight [Cin, Cout/groups, kH, kW], got shape \(weight.shape)")
+    let shown = "input of shape \(x.shape) and weight of shape \(weight.shape)"
+    require(groups > 0, "\(op): groups must be positive, got \(groups)")
+    require(stride.height > 0 && stride.width > 0, "\(op): stride must be positive, got \(stride)")
+    require(dilation.height > 0 && dilation.width > 0, "\(op): dilation must be positive, got \(dilation)")
+    require(padding.height >= 0 && padding.width >= 0, "\(op): padding must be non-negative, got \(padding)")
+    require(outputPadding.height >= 0 && outputPadding.width >= 0
+            && (outputPadding.height < stride.height || outputPadding.height < dilation.height)
+            && (outputPadding.width < stride.width || outputPadding.width < dilation.width),
+            "\(op): outputPadding \(outputPadding) must be smaller than the stride \(stride) or the dilation \(dilation)")
+    let (cin, cout) = (x.shape[1], weight.shape[1] * groups)
+    require(cin % groups == 0, "\(op): groups \(groups) does not divide the \(cin) input channels of \(shown)")
+    require(weight.shape[0] == cin, "\(op): \(shown) do not match: the input has \(cin) channels, the weight expects \(weight.shape[0])")
+    if let bias { require(bias.shape == [cout], "\(op): bias of shape \(bias.shape) does not match \(cout) output channels") }
+    func size(_ n: Int, _ k: Int, _ s: Int, _ p: Int, _ d: Int, _ op: Int) -> Int { (n - 1) * s - 2 * p + d * (k - 1) + op + 1 }
+    let outH = size(x.shape[2], weight.shape[2], stride.height, padding.height, dilation.height, outputPadding.height)
+    let outW = size(x.shape[3], weight.shape[3], stride.width, padding.width, dilation.width, outputPadding.width)
+    require(outH > 0 && outW > 0, "\(op): output size \(outH) × \(outW) is not positive for \(shown), stride \(stride), padding \(padding)")
+    // The direct convolution whose input gradient this is: input [N, Cout, outH, outW], weight as given.
+    let geometry = ConvGeometry(
+        batch: x.shape[0], channels: cout, height: outH, width: outW, outChannels: cin, groups: groups,
+        kernelH: weight.shape[2], kernelW: weight.shape[3], strideH: stride.height, strideW: stride.width,
+        padTop: padding.height, padLeft: padding.width, dilationH: dilation.height, dilationW: dilation.width,
+        outH: x.shape[2], outW: x.shape[3])
+    let (xp, w) = Elementwise.promoteTypes(x, weight, floating: true)
+    let b = bias?.cast(to: w.dtype)
+    let (xd, wd) = (xp.detached().contiguous(), w.detached().contiguous())
+    var out = ConvKernels.backward(geometry, outputGrad: xd, weight: wd, input: nil, wantInput: true).input!
+    if let b { out = ConvKernels.addChannelBias(b.detached().contiguous(), to: out) }
+    let inputs = [xp, w] + (b.map { [$0] } ?? [])
+    guard GradMode.isEnabled, inputs.contains(where: \.requiresGrad) else { return out }
+    let (rx, rw) = (xp.requiresGrad, w.requiresGrad)
+    return record(op, inputs, out) { g in
+        let gc = g.contiguous()
+        var grads: [Tensor?] = [rx ? ConvKernels.forward(geometry, x: gc, weight: wd, bias: nil) : nil,
+                                rw ? ConvKernels.backward(geometry, outputGrad: xd, weight: wd, input: gc, wantInput: false).weight : nil]
+        if b != nil { grads.append(ConvKernels.channelSums(gc)) }
+        return grads
+    }
+}
+
+extension ConvKernels {
+    /// `conv(x, weight) + bias` for contiguous float tensors, as a new `[N, O, outH, outW]` tensor.
+    /// With `columns` (`[N·C·kH·kW·L]`, the dtype of `x`) the im2col matrices are kept there for ``backward(_:outputGrad:weight:input:wantInput:columns:pool:)``.
+    static func forward(_ g: ConvGeometry, x: Tensor, weight: Tensor, bias: Tensor?, columns: Tensor? = nil,
+                        pool: ThreadPool = .shared) -> Tensor {
+        var out = Tensor(uninitialized: [g.batch, g.outChannels, g.outH, g.outW], dtype: x.dtype)
+        if out.count == 0 { return Tensor.zeros(out.shape, dtype: x.dtype).detached() }
+        out.node = nil
+        func run<T: FloatScalar>(_: T.Type) {
+            forward(T.self, g, x: x.storage.pointer(T.self) + x.offset, weight: weight.storage.pointer(T.self) + weight.offset,
+                    bias: bias.map { UnsafePointer($0.storage.pointer(T.self) + $0.offset) },
+                    y: out.storage.pointer(T.self), columns: columns?.storage.pointer(T.self), pool: pool)
+        }
+        if x.dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        return out
+    }
+
+    /// Input gradient `[N, C, H, W]` (when `wantInput`) and weight gradient `[O, C/groups, kH, kW]`
+    /// (when `input`, the forward input, is given) from the output gradient.
+    static func backward(_ g: ConvGeometry, outputGrad: Tensor, weight: Tensor, input: Tensor?,
+                         wantInput: Bool, columns: Tensor? = nil, pool: ThreadPool = .shared) -> (input: Tensor?, weight: Tensor?) {
+        let dy = outputGrad.detached().cast(to: weight.dtype).contiguous()
+        let dx = wantInput ? Tensor(uninitialized: [g.batch, g.channels, g.height, g.width], dtype: weight.dtype) : nil
+        let dw = input != nil ? Tensor(uninitialized: weight.shape, dtype: weight.dtype) : nil
+        if g.batch == 0 || g.positions == 0 {
+            return (dx.map { _ in Tensor.zeros([g.batch, g.channels, g.height, g.width], dtype: weight.dtype).detached() },
+                    dw.map { _ in Tensor.zeros(weight.shape, dtype: weight.dtype).detached() })
+        }
+        func run<T: FloatScalar>(_: T.Type) {
+            backward(T.self, g, dy: dy.storage.pointer(T.self) + dy.offset,
+                     weight: weight.storage.pointer(T.self) + weight.offset,
+                     x: input.map { UnsafePointer($0.storage.pointer(T.self) + $0.offset) },
+                     dx: dx?.storage.pointer(T.self), dw: dw?.storage.pointer(T.self),
+                     columns: columns.map { UnsafePointer($0.storage.pointer(T.self)) }, pool: pool)
+        }
+        if weight.dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        return (dx, dw)
+    }
+
+    /// `Σ_{n, …} g[n, o, …]` of a `[N, O, …]` gradient: the bias gradient, as `[O]` (summed image by
+    /// image in a fixed order).
+    static func channelSums(_ g: Tensor) -> Tensor {
+        let gc = g.detached().contiguous()
+        let (batch, channels) = (g.shape[0], g.shape[1])
+        let plane = g.count / Swift.max(batch * channels, 1)
+        var out = Tensor.zeros([channels], dtype: g.dtype)
+        out.node = nil
+        func run<T: FloatScalar>(_: T.Type) {
+            let p = UnsafePointer(gc.storage.pointer(T.self) + gc.offset), o = out.storage.pointer(T.self)
+            for n in 0..<batch {
+                for c in 0..<channels { o[c] += Kernels.sum(p + (n * channels + c) * plane, plane) }
+            }
+        }
+        if g.dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        return out
+    }
+
+    /// `y[n, o, …] + bias[o]` for a contiguous `[N, O, …]` tensor (a new tensor).
+    static func addChannelBias(_ bias: Tensor, to y: Tensor) -> Tensor {
+        var out = y
+        out.makeStorageUnique()
+        let (channels, plane) = (y.shape[1], y.count / Swift.max(y.shape[0] * y.shape[1], 1))
+        func run<T: FloatScalar>(_: T.Type) {
+            let p = out.storage.pointer(T.self) + out.offset, b = bias.storage.pointer(T.self) + bias.offset
+            for r in 0..<(y.shape[0] * channels) {
+                let row = p + r * plane, v = b[r % channels]
+                for l in 0..<plane { row[l] += v }
+            }
+        }
+        if y.dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        return out
+    }
+}
