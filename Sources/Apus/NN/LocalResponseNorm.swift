@@ -1,0 +1,19 @@
+/// Local response normalisation across channels, as `torch.nn.LocalResponseNorm` (AlexNet):
+/// `y = x / (k + α·mean(x²))^β` with the mean over `size` neighbouring channels; see
+/// `localResponseNorm(_:size:alpha:beta:k:)`. Input `[N, C, …]`; no parameters.
+public final class LocalResponseNorm: Module {
+    /// Channels in each window.
+    public let size: Int
+    public let alpha: Double
+    public let beta: Double
+    public let k: Double
+
+    /// PyTorch's defaults: α = 1e-4, β = 0.75, k = 1.
+    public init(size: Int, alpha: Double = 1e-4, beta: Double = 0.75, k: Double = 1) {
+        (self.size, self.alpha, self.beta, self.k) = (size, alpha, beta, k)
+    }
+
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        localResponseNorm(x, size: size, alpha: alpha, beta: beta, k: k)
+    }
+}
