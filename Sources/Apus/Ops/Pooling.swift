@@ -34,8 +34,9 @@ private func slidingOutputSize(op: String, shownShape: [Int], h: Int, w: Int, ke
     require(dilation.0 > 0 && dilation.1 > 0, "\(op): dilation must be positive, got \(d(dilation))")
     require(padding.0 >= 0 && padding.1 >= 0, "\(op): padding must be non-negative, got \(d(padding))")
     let effective = ((kernel.0 - 1) * dilation.0 + 1, (kernel.1 - 1) * dilation.1 + 1)
-    require(padding.0 <= effective.0 / 2 && padding.1 <= effective.1 / 2,
-            "\(op): padding \(d(padding)) must be at most half the effective kernel size \(d(effective)) (PyTorch's rule), input shape \(shownShape)")
+    // PyTorch's rule (max_pool2d_with_indices, avg_pool2d): pad ≤ ⌊kernel/2⌋, dilation aside.
+    require(padding.0 <= kernel.0 / 2 && padding.1 <= kernel.1 / 2,
+            "\(op): padding \(d(padding)) must be at most half the kernel size \(d(kernel)) (PyTorch's rule), input shape \(shownShape)")
     let outH = PoolAxis.outputSize(input: h, kernel: kernel.0, stride: stride.0, padding: padding.0, dilation: dilation.0, ceilMode: ceilMode)
     let outW = PoolAxis.outputSize(input: w, kernel: kernel.1, stride: stride.1, padding: padding.1, dilation: dilation.1, ceilMode: ceilMode)
     let inputSize = oneD ? "\(w)" : "\(h)×\(w)"
@@ -53,7 +54,7 @@ private func slidingOutputSize(op: String, shownShape: [Int], h: Int, w: Int, ke
 /// Input `[N, C, H, W]` or `[C, H, W]`; output `[N, C, H_out, W_out]` with
 /// `H_out = ⌊(H + 2·padding − dilation·(kernel − 1) − 1) / stride⌋ + 1` (⌈…⌉ with `ceilMode`, where
 /// the last window must still start inside the input or the left padding), likewise `W_out`.
-/// `padding` must be at most half the effective kernel size `dilation·(kernel − 1) + 1`.
+/// `padding` must be at most half the kernel size (PyTorch's rule).
 ///
 /// Backward: each output's gradient goes to the input that was its maximum (the first one on
 /// ties, as PyTorch; the forward pass keeps that index as an `Int32` per output).

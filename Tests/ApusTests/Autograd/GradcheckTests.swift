@@ -28,6 +28,7 @@ struct GradcheckTests {
         regularizationFamily,
         dataFamily,
         activationsLossesFamily,
+        poolingFamily,
     ]
 
     /// Every public differentiable op; each must name at least one row of ``cases``.
