@@ -119,7 +119,9 @@ extension Kernels {
         var argmax: [Int32]? = saveArgmax ? [Int32](repeating: 0, count: planes * planeOut) : nil
         func run<T: FloatScalar>(_: T.Type) {
             let px = UnsafePointer(x.storage.pointer(T.self) + x.offset), po = out.storage.pointer(T.self)
-            let (w, planeIn) = (cols.input, rows.input * cols.input)
+            // Scalars hoisted out of the loops: reading them through `rows`/`cols` inside the
+            // jobs would retain and release the arrays on every output.
+            let (w, planeIn, outH, outW) = (cols.input, rows.input * cols.input, rows.output, cols.output)
             let tiled2 = rows.isTiled(2) && cols.isTiled(2)
             withOptionalBuffer(&argmax) { pa in
                 rows.start.withUnsafeBufferPointer { rs in rows.count.withUnsafeBufferPointer { rc in
@@ -130,26 +132,12 @@ extension Kernels {
                             let src = px + plane * planeIn, dst = po + plane * planeOut
                             let arg = pa.map { $0 + plane * planeOut }
                             if tiled2 {
-                                maxPoolTiles2x2(src, dst, arg, width: w, outH: rows.output, outW: cols.output)
+                                maxPoolTiles2x2(src, dst, arg, width: w, outH: outH, outW: outW)
                                 continue
                             }
-                            for oh in 0..<rows.output {
-                                let (h0, nh) = (rs[oh], rc[oh])
-                                for ow in 0..<cols.output {
-                                    let (w0, nw) = (cs[ow], cc[ow])
-                                    var best = -T.infinity, bestIndex = nh > 0 && nw > 0 ? h0 * w + w0 : -1
-                                    for i in 0..<nh {
-                                        let rowIndex = (h0 + i * dh) * w
-                                        for j in 0..<nw {
-                                            let index = rowIndex + w0 + j * dw
-                                            let v = src[index]
-                                            if v > best || v != v { best = v; bestIndex = index }
-                                        }
-                                    }
-                                    dst[oh * cols.output + ow] = best
-                                    arg?[oh * cols.output + ow] = Int32(truncatingIfNeeded: bestIndex)
-                                }
-                            }
+                            let windows = Windows(rowStart: rs.baseAddress!, rowCount: rc.baseAddress!, colStart: cs.baseAddress!,
+                                                  colCount: cc.baseAddress!, outH: outH, outW: outW, width: w, dh: dh, dw: dw)
+                            if let arg { maxPoolPlaneTracking(src, dst, arg, windows) } else { maxPoolPlane(src, dst, windows) }
                         }
                     }
                 } } } }
@@ -157,6 +145,62 @@ extension Kernels {
         }
         floating(x.dtype, op: "maxPool2d", { run(Float.self) }, { run(Double.self) })
         return (out, argmax)
+    }
+
+    /// Window geometry of one plane, as raw pointers (no array retains inside the loops).
+    private struct Windows {
+        let rowStart: UnsafePointer<Int>, rowCount: UnsafePointer<Int>, colStart: UnsafePointer<Int>, colCount: UnsafePointer<Int>
+        let outH: Int, outW: Int, width: Int, dh: Int, dw: Int
+    }
+
+    /// Max over each window of one plane. Branch-free selects: with random data a branch on
+    /// `v > best` mispredicts about once per output, which cost more than the comparisons.
+    @inline(__always)
+    private static func maxPoolPlane<T: FloatScalar>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, _ g: Windows) {
+        for oh in 0..<g.outH {
+            let (h0, nh) = (g.rowStart[oh], g.rowCount[oh])
+            let o = dst + oh * g.outW
+            for ow in 0..<g.outW {
+                let (w0, nw) = (g.colStart[ow], g.colCount[ow])
+                var best = -T.infinity
+                for i in 0..<nh {
+                    let row = src + (h0 + i * g.dh) * g.width + w0
+                    for j in 0..<nw {
+                        let v = row[j * g.dw]
+                        best = v > best || v != v ? v : best
+                    }
+                }
+                o[ow] = best
+            }
+        }
+    }
+
+    /// ``maxPoolPlane(_:_:_:)`` that also records each output's first maximum (PyTorch's rule:
+    /// a tap replaces the best when larger or NaN); −1 for a window without taps.
+    @inline(__always)
+    private static func maxPoolPlaneTracking<T: FloatScalar>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>,
+                                                            _ arg: UnsafeMutablePointer<Int32>, _ g: Windows) {
+        for oh in 0..<g.outH {
+            let (h0, nh) = (g.rowStart[oh], g.rowCount[oh])
+            let o = dst + oh * g.outW, a = arg + oh * g.outW
+            for ow in 0..<g.outW {
+                let (w0, nw) = (g.colStart[ow], g.colCount[ow])
+                var best = -T.infinity
+                var bestIndex = nh > 0 && nw > 0 ? Int32(truncatingIfNeeded: h0 * g.width + w0) : -1
+                for i in 0..<nh {
+                    let rowIndex = (h0 + i * g.dh) * g.width + w0
+                    for j in 0..<nw {
+                        let index = rowIndex + j * g.dw
+                        let v = src[index]
+                        let take = v > best || v != v
+                        best = take ? v : best
+                        bestIndex = take ? Int32(truncatingIfNeeded: index) : bestIndex
+                    }
+                }
+                o[ow] = best
+                a[ow] = bestIndex
+            }
+        }
     }
 
     /// The 2×2, stride-2 case without padding: four loads and compares per output, same tie rule.
@@ -170,12 +214,17 @@ extension Kernels {
                 let a = arg + oh * outW, base = 2 * oh * w
                 for ow in 0..<outW {
                     let c = 2 * ow
-                    var best = r0[c], index = base + c
-                    if r0[c + 1] > best || r0[c + 1] != r0[c + 1] { best = r0[c + 1]; index = base + c + 1 }
-                    if r1[c] > best || r1[c] != r1[c] { best = r1[c]; index = base + w + c }
-                    if r1[c + 1] > best || r1[c + 1] != r1[c + 1] { best = r1[c + 1]; index = base + w + c + 1 }
+                    var best = r0[c], index = Int32(truncatingIfNeeded: base + c)
+                    @inline(__always) func visit(_ v: T, _ at: Int) {
+                        let take = v > best || v != v
+                        best = take ? v : best
+                        index = take ? Int32(truncatingIfNeeded: at) : index
+                    }
+                    visit(r0[c + 1], base + c + 1)
+                    visit(r1[c], base + w + c)
+                    visit(r1[c + 1], base + w + c + 1)
                     o[ow] = best
-                    a[ow] = Int32(truncatingIfNeeded: index)
+                    a[ow] = index
                 }
             } else {
                 for ow in 0..<outW {
@@ -216,7 +265,7 @@ extension Kernels {
         let out = Tensor(uninitialized: outShape, dtype: x.dtype)
         func run<T: FloatScalar>(_: T.Type) {
             let px = UnsafePointer(x.storage.pointer(T.self) + x.offset), po = out.storage.pointer(T.self)
-            let (w, planeIn, outW, planeOut) = (cols.input, rows.input * cols.input, cols.output, rows.output * cols.output)
+            let (w, planeIn, outH, outW, planeOut) = (cols.input, rows.input * cols.input, rows.output, cols.output, rows.output * cols.output)
             let div = divisors.map { T($0) }
             div.withUnsafeBufferPointer { dv in
                 rows.start.withUnsafeBufferPointer { rs in rows.count.withUnsafeBufferPointer { rc in
@@ -224,7 +273,7 @@ extension Kernels {
                     forEachPlane(planes, work: planeOut * 4) { range in
                         for plane in range {
                             let src = px + plane * planeIn, dst = po + plane * planeOut
-                            for oh in 0..<rows.output {
+                            for oh in 0..<outH {
                                 let (h0, nh) = (rs[oh], rc[oh])
                                 for ow in 0..<outW {
                                     let (w0, nw) = (cs[ow], cc[ow])
@@ -252,7 +301,7 @@ extension Kernels {
         let out = Tensor(shape: inShape, dtype: g.dtype, zeroed: true)
         func run<T: FloatScalar>(_: T.Type) {
             let pg = UnsafePointer(g.storage.pointer(T.self) + g.offset), po = out.storage.pointer(T.self)
-            let (w, planeIn, outW, planeOut) = (cols.input, rows.input * cols.input, cols.output, rows.output * cols.output)
+            let (w, planeIn, outH, outW, planeOut) = (cols.input, rows.input * cols.input, rows.output, cols.output, rows.output * cols.output)
             let div = divisors.map { T($0) }
             div.withUnsafeBufferPointer { dv in
                 rows.start.withUnsafeBufferPointer { rs in rows.count.withUnsafeBufferPointer { rc in
@@ -260,7 +309,7 @@ extension Kernels {
                     forEachPlane(planes, work: planeOut * 4) { range in
                         for plane in range {
                             let src = pg + plane * planeOut, dst = po + plane * planeIn
-                            for oh in 0..<rows.output {
+                            for oh in 0..<outH {
                                 let (h0, nh) = (rs[oh], rc[oh])
                                 for ow in 0..<outW {
                                     let (w0, nw) = (cs[ow], cc[ow])
