@@ -1,4 +1,3 @@
-import Foundation
 /// Milliseconds for one forward pass (`NAME-forward`, nothing recorded) and for one forward and
 /// backward pass (`NAME`) of float32 max pooling on the shapes of
 /// LeNet's first pooling layer (`[64, 6, 28, 28]`, 2×2 stride 2) and ResNet's stem
@@ -33,7 +32,7 @@ public enum PoolingBenchmark {
             let leaf = x.requiringGrad()
             maxPool2d(leaf, kernelSize: c.kernel, stride: c.stride, padding: c.padding).backward(g)
             blackHole(leaf.grad)
-        } : ProcessInfo.processInfo.environment["TMP_TRACK"] != nil ? { blackHole(maxPool2d(x.requiringGrad(), kernelSize: c.kernel, stride: c.stride, padding: c.padding)) } : { blackHole(maxPool2d(x, kernelSize: c.kernel, stride: c.stride, padding: c.padding)) }
+        } : { blackHole(maxPool2d(x, kernelSize: c.kernel, stride: c.stride, padding: c.padding)) }
         let timing = switch scale {
         case .full: Stopwatch.measure(warmup: 2, targetSeconds: 1, minRepetitions: 5, maxRepetitions: 200, body)
         case .quick: Stopwatch.measure(warmup: 1, targetSeconds: 0.05, minRepetitions: 2, maxRepetitions: 20, body)
