@@ -185,16 +185,32 @@ extension Kernels {
             let o = dst + oh * g.outW, a = arg + oh * g.outW
             for ow in 0..<g.outW {
                 let (w0, nw) = (g.colStart[ow], g.colCount[ow])
+                // The maximum first (branch-free), then where it is: one hard-to-predict branch per
+                // output instead of one per new running maximum.
                 var best = -T.infinity
-                var bestIndex = nh > 0 && nw > 0 ? Int32(truncatingIfNeeded: h0 * g.width + w0) : -1
                 for i in 0..<nh {
-                    let rowIndex = (h0 + i * g.dh) * g.width + w0
+                    let row = src + (h0 + i * g.dh) * g.width + w0
                     for j in 0..<nw {
-                        let index = rowIndex + j * g.dw
-                        let v = src[index]
-                        let take = v > best || v != v
-                        best = take ? v : best
-                        bestIndex = take ? Int32(truncatingIfNeeded: index) : bestIndex
+                        let v = row[j * g.dw]
+                        best = v > best || v != v ? v : best
+                    }
+                }
+                var bestIndex = nh > 0 && nw > 0 ? Int32(truncatingIfNeeded: h0 * g.width + w0) : -1
+                if best != best {
+                    // NaN: PyTorch keeps the last NaN (every NaN replaces the running maximum).
+                    for i in 0..<nh {
+                        let rowIndex = (h0 + i * g.dh) * g.width + w0
+                        for j in 0..<nw where src[rowIndex + j * g.dw] != src[rowIndex + j * g.dw] {
+                            bestIndex = Int32(truncatingIfNeeded: rowIndex + j * g.dw)
+                        }
+                    }
+                } else if best != -T.infinity {
+                    search: for i in 0..<nh {
+                        let rowIndex = (h0 + i * g.dh) * g.width + w0
+                        for j in 0..<nw where src[rowIndex + j * g.dw] == best {
+                            bestIndex = Int32(truncatingIfNeeded: rowIndex + j * g.dw)
+                            break search
+                        }
                     }
                 }
                 o[ow] = best

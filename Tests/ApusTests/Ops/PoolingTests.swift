@@ -156,6 +156,22 @@ private func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
         #expect(y[0].isNaN && y[1].isNaN && y[2].isNaN)
     }
 
+    /// Gradients with NaN and −∞ follow PyTorch's rule (a tap replaces the running maximum when
+    /// larger or NaN): the last NaN of a window; with all taps −∞, the first tap inside the input.
+    /// Expected values checked with torch.nn.functional.max_pool2d.
+    @Test func maxPoolGradientWithNaNAndMinusInfinity() {
+        let nan = Double.nan
+        for (values, shape, k, s, p, expected) in [
+            ([nan, 1, nan, 2], [1, 1, 2, 2], 2, 2, 0, [0.0, 0, 1, 0]),          // 2×2 fast path
+            ([nan, 1, nan, 2, 0, 0], [1, 1, 2, 3], 2, 1, 0, [1, 0, 1, 0, 0, 0]), // general path
+            ([-Double.infinity, -.infinity, -.infinity, -.infinity], [1, 1, 2, 2], 2, 1, 1, [4, 2, 2, 1]),
+        ] as [([Double], [Int], Int, Int, Int, [Double])] {
+            let x = Tensor(shape: shape, values: values, dtype: .float64).requiringGrad()
+            maxPool2d(x, kernelSize: k, stride: s, padding: p).sum().backward()
+            #expect(x.grad!.toDoubles() == expected, "\(values)")
+        }
+    }
+
     /// −∞ padding: a window over only padding and −∞ inputs returns −∞, never the padding.
     @Test func maxPoolPadsWithMinusInfinity() {
         let x = Tensor(shape: [1, 1, 2, 2], values: [-5, -6, -7, -8])
