@@ -4,8 +4,11 @@
 public final class LocalResponseNorm: Module {
     /// Channels in each window.
     public let size: Int
+    /// Scale α of the mean of squares.
     public let alpha: Double
+    /// Exponent β.
     public let beta: Double
+    /// Additive constant k.
     public let k: Double
 
     /// PyTorch's defaults: α = 1e-4, β = 0.75, k = 1.

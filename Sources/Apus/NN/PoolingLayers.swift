@@ -5,11 +5,13 @@
 /// 2-d max pooling, as `torch.nn.MaxPool2d`: see `maxPool2d(_:kernelSize:stride:padding:dilation:ceilMode:)`.
 /// `[N, C, H, W]` (or `[C, H, W]`) → `[N, C, H_out, W_out]`.
 public final class MaxPool2d: Module {
+    /// Window height and width.
     public let kernelSize: (Int, Int)
     /// Step between windows (PyTorch's default: the kernel size).
     public let stride: (Int, Int)
     /// −∞ padding on each side.
     public let padding: (Int, Int)
+    /// Spacing between the taps of a window.
     public let dilation: (Int, Int)
     /// Whether the output size rounds up (windows may run past the input).
     public let ceilMode: Bool
@@ -35,11 +37,15 @@ public final class MaxPool2d: Module {
 /// 1-d max pooling over the last axis, as `torch.nn.MaxPool1d`: `[N, C, L]` (or `[C, L]`) →
 /// `[N, C, L_out]`; see `maxPool1d(_:kernelSize:stride:padding:dilation:ceilMode:)`.
 public final class MaxPool1d: Module {
+    /// Window length.
     public let kernelSize: Int
     /// Step between windows (PyTorch's default: the kernel size).
     public let stride: Int
+    /// Padding on each side (−∞ for max pooling, 0 for average pooling).
     public let padding: Int
+    /// Spacing between the taps of a window.
     public let dilation: Int
+    /// Whether the output size rounds up (the last window may run past the input).
     public let ceilMode: Bool
 
     /// Max pooling over `kernelSize` windows every `stride` (nil: `kernelSize`).
@@ -56,11 +62,13 @@ public final class MaxPool1d: Module {
 /// 2-d average pooling, as `torch.nn.AvgPool2d`: see
 /// `avgPool2d(_:kernelSize:stride:padding:ceilMode:countIncludePad:divisorOverride:)`.
 public final class AvgPool2d: Module {
+    /// Window height and width.
     public let kernelSize: (Int, Int)
     /// Step between windows (PyTorch's default: the kernel size).
     public let stride: (Int, Int)
     /// Zero padding on each side.
     public let padding: (Int, Int)
+    /// Whether the output size rounds up (the last window may run past the input).
     public let ceilMode: Bool
     /// Whether padded positions count in the divisor.
     public let countIncludePad: Bool
@@ -90,11 +98,15 @@ public final class AvgPool2d: Module {
 /// 1-d average pooling over the last axis, as `torch.nn.AvgPool1d`: see
 /// `avgPool1d(_:kernelSize:stride:padding:ceilMode:countIncludePad:)`.
 public final class AvgPool1d: Module {
+    /// Window length.
     public let kernelSize: Int
     /// Step between windows (PyTorch's default: the kernel size).
     public let stride: Int
+    /// Padding on each side (−∞ for max pooling, 0 for average pooling).
     public let padding: Int
+    /// Whether the output size rounds up (the last window may run past the input).
     public let ceilMode: Bool
+    /// Whether padded positions count in the divisor.
     public let countIncludePad: Bool
 
     /// Average pooling over `kernelSize` windows every `stride` (nil: `kernelSize`).
@@ -111,6 +123,7 @@ public final class AvgPool1d: Module {
 /// Adaptive average pooling to a fixed output size, as `torch.nn.AdaptiveAvgPool2d`:
 /// `[N, C, H, W]` → `[N, C, outputSize.0, outputSize.1]` for any `H, W`; see `adaptiveAvgPool2d(_:outputSize:)`.
 public final class AdaptiveAvgPool2d: Module {
+    /// Output height and width.
     public let outputSize: (Int, Int)
     /// Pools to `outputSize` (height, width).
     public init(_ outputSize: (Int, Int)) { self.outputSize = outputSize }
@@ -121,6 +134,7 @@ public final class AdaptiveAvgPool2d: Module {
 
 /// Adaptive max pooling to a fixed output size, as `torch.nn.AdaptiveMaxPool2d`; see `adaptiveMaxPool2d(_:outputSize:)`.
 public final class AdaptiveMaxPool2d: Module {
+    /// Output height and width.
     public let outputSize: (Int, Int)
     /// Pools to `outputSize` (height, width).
     public init(_ outputSize: (Int, Int)) { self.outputSize = outputSize }

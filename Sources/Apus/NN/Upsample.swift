@@ -6,6 +6,7 @@ public final class Upsample: Module {
     public let size: (Int, Int)?
     /// The factors for height and width, when given as factors.
     public let scaleFactor: (Double, Double)?
+    /// Nearest-neighbour or bilinear.
     public let mode: UpsampleMode
     /// Bilinear only: align the corner pixels of input and output.
     public let alignCorners: Bool
