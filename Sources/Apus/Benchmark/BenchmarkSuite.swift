@@ -18,6 +18,7 @@ public enum BenchmarkSuite {
                GemmBenchmark.workload(name: "gemm-mlp-ABt-128x256x784", m: 128, k: 256, n: 784, layout: .transposedB)]
             + ElementwiseBenchmark.workloads
             + ConvBenchmark.workloads
+            + PoolingBenchmark.workloads
             + [AutogradOverheadBenchmark.workload]
     }
 

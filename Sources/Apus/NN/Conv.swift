@@ -55,7 +55,7 @@ public final class Conv2d: Module {
             generator: generator)
     }
 
-    public override func callAsFunction(_ x: Tensor) -> Tensor { forward(x, weight: weight.value) }
+    public override func forward(_ x: Tensor) -> Tensor { forward(x, weight: weight.value) }
 }
 
 extension Conv2d: WeightedLayer {
@@ -99,7 +99,7 @@ public final class Conv1d: Module {
             dtype: dtype, weightInitializer: weightInitializer, biasInitializer: biasInitializer, generator: generator)
     }
 
-    public override func callAsFunction(_ x: Tensor) -> Tensor { forward(x, weight: weight.value) }
+    public override func forward(_ x: Tensor) -> Tensor { forward(x, weight: weight.value) }
 }
 
 extension Conv1d: WeightedLayer {
@@ -148,7 +148,7 @@ public final class ConvTranspose2d: Module {
             generator: generator)
     }
 
-    public override func callAsFunction(_ x: Tensor) -> Tensor {
+    public override func forward(_ x: Tensor) -> Tensor {
         require(x.rank == 4 && x.shape[1] == inChannels,
                 "ConvTranspose2d(\(inChannels)→\(outChannels)): expected input [N, \(inChannels), H, W], got shape \(x.shape)")
         return convTranspose2d(x, weight: weight.value, bias: bias?.value, stride: stride, padding: padding,

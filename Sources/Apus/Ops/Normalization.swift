@@ -130,3 +130,22 @@ public func weightNorm(_ v: Tensor, _ g: Tensor) -> Tensor {
     let norm = sqrt((v * v).sum(axes: Array(1..<v.rank), keepDims: true))
     return v * (g.reshape(keptShape) / norm)
 }
+
+/// Local response normalisation across channels (AlexNet), as
+/// `torch.nn.functional.local_response_norm`: for `x` `[N, C, …]` (rank 3 or more),
+/// `y = x / (k + α·mean_c(x²))^β`, where `mean_c` averages the squares over the `size` channels
+/// `c − ⌊size/2⌋ … c + ⌊(size−1)/2⌋` (channels outside `0..<C` count as 0, and the divisor is
+/// always `size`). Differentiable w.r.t. `x` (composed of `avgPool2d` over the channel axis,
+/// `pow` and division).
+public func localResponseNorm(_ x: Tensor, size: Int, alpha: Double = 1e-4, beta: Double = 0.75, k: Double = 1) -> Tensor {
+    require(x.rank >= 3, "localResponseNorm: expected an input [N, C, …] of rank 3 or more, got shape \(x.shape)")
+    require(x.dtype.isFloatingPoint, "localResponseNorm: expected a floating-point input, got \(x.dtype)")
+    require(size > 0, "localResponseNorm: size must be positive, got \(size)")
+    let (n, c, s) = (x.shape[0], x.shape[1], x.shape.dropFirst(2).reduce(1, *))
+    if x.count == 0 { return x }
+    // Channels as the rows of an [N, 1, C, S] image; a (size × 1) window padded by ⌊size/2⌋ on
+    // both sides gives PyTorch's windows in its first C rows (one extra row when size is even).
+    let windows = avgPool2d((x * x).reshape([n, 1, c, s]), kernelSize: (size, 1), stride: (1, 1), padding: (size / 2, 0))
+    let mean = (size % 2 == 0 ? windows.slice(axis: 2, end: c) : windows).reshape(x.shape)
+    return x / pow(mean * alpha + k, beta)
+}

@@ -29,6 +29,7 @@ struct GradcheckTests {
         dataFamily,
         activationsLossesFamily,
         convolutionFamily,
+        poolingFamily,
     ]
 
     /// Every public differentiable op; each must name at least one row of ``cases``.

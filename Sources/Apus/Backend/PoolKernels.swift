@@ -1,0 +1,492 @@
+// Loops of 2-d pooling and upsampling over contiguous `[planes, H, W]` blocks, where a plane is
+// one (sample, channel) pair of an `[N, C, H, W]` tensor. Planes are independent, so they are
+// split over the thread pool and each plane's output is written by one thread: results do not
+// depend on the thread count, and the scatter-adds of the backward passes need no locks.
+//
+// Window geometry is worked out once per op (``PoolAxis``), so the inner loops only read
+// `(start, count)` pairs: no bounds tests per tap and no closures per element.
+
+/// The windows of a pooling op along one axis: for output index `o`, the input indices
+/// `start[o] + k·step` for `k` in `0..<count[o]` (padding already cut away), and `extent[o]`,
+/// the window's length including padding (average pooling's `count_include_pad` divisor).
+struct PoolAxis: Sendable {
+    let input: Int
+    var start: [Int] = [], count: [Int] = [], extent: [Int] = []
+    var step = 1
+    var output: Int { start.count }
+
+    init(input: Int) { self.input = input }
+
+    /// PyTorch's `pooling_output_shape`: `⌊(in + 2p − d(k−1) − 1 [+ s − 1 when ceil]) / s⌋ + 1`,
+    /// less one in ceil mode when the last window would start beyond the input and left padding.
+    static func outputSize(input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int, ceilMode: Bool) -> Int {
+        let numerator = input + 2 * padding - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0)
+        var out = floorDivide(numerator, stride) + 1
+        if ceilMode && (out - 1) * stride >= input + padding { out -= 1 }
+        return out
+    }
+
+    /// Max pooling's taps: window `o` starts at `o·stride − padding` and has `kernel` taps `dilation` apart.
+    static func dilated(input: Int, output: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) -> PoolAxis {
+        var axis = PoolAxis(input: input)
+        axis.step = dilation
+        for o in 0..<output {
+            let first = o * stride - padding
+            let kMin = first < 0 ? ceilDivide(-first, dilation) : 0
+            let kMax = Swift.min(kernel, ceilDivide(input - first, dilation))
+            axis.start.append(first + kMin * dilation)
+            axis.count.append(Swift.max(0, kMax - kMin))
+            axis.extent.append(kernel)
+        }
+        return axis
+    }
+
+    /// Average pooling's windows, as PyTorch: `[o·s − p, min(o·s − p + k, in + p))` clipped to the
+    /// input; `extent` is the unclipped length (so ceil-mode windows past the padding are shorter).
+    static func averaging(input: Int, output: Int, kernel: Int, stride: Int, padding: Int) -> PoolAxis {
+        var axis = PoolAxis(input: input)
+        for o in 0..<output {
+            let first = o * stride - padding
+            let end = Swift.min(first + kernel, input + padding)
+            let lo = Swift.max(first, 0), hi = Swift.min(end, input)
+            axis.start.append(lo)
+            axis.count.append(Swift.max(0, hi - lo))
+            axis.extent.append(end - first)
+        }
+        return axis
+    }
+
+    /// Adaptive pooling's windows: `[⌊o·in/out⌋, ⌈(o+1)·in/out⌉)`.
+    static func adaptive(input: Int, output: Int) -> PoolAxis {
+        var axis = PoolAxis(input: input)
+        for o in 0..<output {
+            let lo = (o * input) / output, hi = ((o + 1) * input + output - 1) / output
+            axis.start.append(lo)
+            axis.count.append(hi - lo)
+            axis.extent.append(hi - lo)
+        }
+        return axis
+    }
+
+    /// Whether every window is `k` unpadded taps, one apart, starting at `o·k` (non-overlapping tiles).
+    func isTiled(_ k: Int) -> Bool {
+        step == 1 && (0..<output).allSatisfy { start[$0] == $0 * k && count[$0] == k }
+    }
+}
+
+/// `⌊a / b⌋` for `b > 0`.
+func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+/// `⌈a / b⌉` for `b > 0`.
+func ceilDivide(_ a: Int, _ b: Int) -> Int { -floorDivide(-a, b) }
+
+/// Linear interpolation taps along one axis: output `o` reads inputs `index0[o]` and `index1[o]`
+/// with weights `weight0[o]` and `weight1[o]` (nearest: one tap of weight 1, `index1 == index0`).
+struct InterpolationAxis<T: FloatScalar> {
+    var index0: [Int] = [], index1: [Int] = [], weight0: [T] = [], weight1: [T] = []
+    var output: Int { index0.count }
+}
+
+extension Kernels {
+    /// Output elements per pool job below which planes are not split further.
+    private static let poolGrain = 1 << 14
+
+    /// Runs `body(planeRange)` over `planes` planes of `work` inner steps each, on the pool when large.
+    @inline(__always)
+    private static func forEachPlane(_ planes: Int, work: Int, _ body: (Range<Int>) -> Void) {
+        ThreadPool.shared.parallelRanges(planes, grain: Swift.max(1, poolGrain / Swift.max(work, 1)), body)
+    }
+
+    /// Runs a float kernel for `dtype`, stopping with `op` in the message otherwise.
+    @inline(__always)
+    private static func floating<R>(_ dtype: DType, op: String, _ f32: () -> R, _ f64: () -> R) -> R {
+        switch dtype {
+        case .float32: f32()
+        case .float64: f64()
+        default: fatalError("\(op): expected a floating-point tensor, got \(dtype)")
+        }
+    }
+
+    // MARK: Max pooling
+
+    /// Max pooling of a contiguous `[planes, H, W]` block into `outShape` (whose last two axes
+    /// are `rows.output`, `cols.output`). Each output is the first largest tap of its window
+    /// (NaN wins, as in PyTorch); when `saveArgmax`, also returns each output's in-plane input
+    /// index `h·W + w` (−1 for a window with no taps inside the input).
+    static func maxPool(_ x: Tensor, planes: Int, rows: PoolAxis, cols: PoolAxis, outShape: [Int],
+                        saveArgmax: Bool) -> (Tensor, [Int32]?) {
+        let out = Tensor(uninitialized: outShape, dtype: x.dtype)
+        let planeOut = rows.output * cols.output
+        var argmax: [Int32]? = saveArgmax ? [Int32](repeating: 0, count: planes * planeOut) : nil
+        func run<T: FloatScalar>(_: T.Type) {
+            let px = UnsafePointer(x.storage.pointer(T.self) + x.offset), po = out.storage.pointer(T.self)
+            // Scalars hoisted out of the loops: reading them through `rows`/`cols` inside the
+            // jobs would retain and release the arrays on every output.
+            let (w, planeIn, outH, outW) = (cols.input, rows.input * cols.input, rows.output, cols.output)
+            let tiled2 = rows.isTiled(2) && cols.isTiled(2)
+            withOptionalBuffer(&argmax) { pa in
+                rows.start.withUnsafeBufferPointer { rs in rows.count.withUnsafeBufferPointer { rc in
+                cols.start.withUnsafeBufferPointer { cs in cols.count.withUnsafeBufferPointer { cc in
+                    let (dh, dw) = (rows.step, cols.step)
+                    forEachPlane(planes, work: planeOut * 4) { range in
+                        for plane in range {
+                            let src = px + plane * planeIn, dst = po + plane * planeOut
+                            let arg = pa.map { $0 + plane * planeOut }
+                            if tiled2 {
+                                maxPoolTiles2x2(src, dst, arg, width: w, outH: outH, outW: outW)
+                                continue
+                            }
+                            let windows = Windows(rowStart: rs.baseAddress!, rowCount: rc.baseAddress!, colStart: cs.baseAddress!,
+                                                  colCount: cc.baseAddress!, outH: outH, outW: outW, width: w, dh: dh, dw: dw)
+                            if let arg { maxPoolPlaneTracking(src, dst, arg, windows) } else { maxPoolPlane(src, dst, windows) }
+                        }
+                    }
+                } } } }
+            }
+        }
+        floating(x.dtype, op: "maxPool2d", { run(Float.self) }, { run(Double.self) })
+        return (out, argmax)
+    }
+
+    /// Window geometry of one plane, as raw pointers (no array retains inside the loops).
+    private struct Windows {
+        let rowStart: UnsafePointer<Int>, rowCount: UnsafePointer<Int>, colStart: UnsafePointer<Int>, colCount: UnsafePointer<Int>
+        let outH: Int, outW: Int, width: Int, dh: Int, dw: Int
+    }
+
+    /// Max over each window of one plane. Branch-free selects: with random data a branch on
+    /// `v > best` mispredicts about once per output, which cost more than the comparisons.
+    @inline(__always)
+    private static func maxPoolPlane<T: FloatScalar>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, _ g: Windows) {
+        for oh in 0..<g.outH {
+            let (h0, nh) = (g.rowStart[oh], g.rowCount[oh])
+            let o = dst + oh * g.outW
+            for ow in 0..<g.outW {
+                let (w0, nw) = (g.colStart[ow], g.colCount[ow])
+                var best = -T.infinity
+                for i in 0..<nh {
+                    let row = src + (h0 + i * g.dh) * g.width + w0
+                    for j in 0..<nw {
+                        let v = row[j * g.dw]
+                        best = v > best || v != v ? v : best
+                    }
+                }
+                o[ow] = best
+            }
+        }
+    }
+
+    /// ``maxPoolPlane(_:_:_:)`` that also records each output's first maximum (PyTorch's rule:
+    /// a tap replaces the best when larger or NaN); −1 for a window without taps.
+    @inline(__always)
+    private static func maxPoolPlaneTracking<T: FloatScalar>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>,
+                                                            _ arg: UnsafeMutablePointer<Int32>, _ g: Windows) {
+        for oh in 0..<g.outH {
+            let (h0, nh) = (g.rowStart[oh], g.rowCount[oh])
+            let o = dst + oh * g.outW, a = arg + oh * g.outW
+            for ow in 0..<g.outW {
+                let (w0, nw) = (g.colStart[ow], g.colCount[ow])
+                // The maximum first (branch-free), then where it is: one hard-to-predict branch per
+                // output instead of one per new running maximum.
+                var best = -T.infinity
+                for i in 0..<nh {
+                    let row = src + (h0 + i * g.dh) * g.width + w0
+                    for j in 0..<nw {
+                        let v = row[j * g.dw]
+                        best = v > best || v != v ? v : best
+                    }
+                }
+                var bestIndex = nh > 0 && nw > 0 ? Int32(truncatingIfNeeded: h0 * g.width + w0) : -1
+                if best != best {
+                    // NaN: PyTorch keeps the last NaN (every NaN replaces the running maximum).
+                    for i in 0..<nh {
+                        let rowIndex = (h0 + i * g.dh) * g.width + w0
+                        for j in 0..<nw where src[rowIndex + j * g.dw] != src[rowIndex + j * g.dw] {
+                            bestIndex = Int32(truncatingIfNeeded: rowIndex + j * g.dw)
+                        }
+                    }
+                } else if best != -T.infinity {
+                    search: for i in 0..<nh {
+                        let rowIndex = (h0 + i * g.dh) * g.width + w0
+                        for j in 0..<nw where src[rowIndex + j * g.dw] == best {
+                            bestIndex = Int32(truncatingIfNeeded: rowIndex + j * g.dw)
+                            break search
+                        }
+                    }
+                }
+                o[ow] = best
+                a[ow] = bestIndex
+            }
+        }
+    }
+
+    /// The 2×2, stride-2 case without padding: four loads and compares per output, same tie rule.
+    @inline(__always)
+    private static func maxPoolTiles2x2<T: FloatScalar>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>,
+                                                       _ arg: UnsafeMutablePointer<Int32>?, width w: Int, outH: Int, outW: Int) {
+        for oh in 0..<outH {
+            let r0 = src + 2 * oh * w, r1 = r0 + w
+            let o = dst + oh * outW
+            if let arg {
+                let a = arg + oh * outW, base = 2 * oh * w
+                for ow in 0..<outW {
+                    let c = 2 * ow
+                    var best = r0[c], index = Int32(truncatingIfNeeded: base + c)
+                    @inline(__always) func visit(_ v: T, _ at: Int) {
+                        let take = v > best || v != v
+                        best = take ? v : best
+                        index = take ? Int32(truncatingIfNeeded: at) : index
+                    }
+                    visit(r0[c + 1], base + c + 1)
+                    visit(r1[c], base + w + c)
+                    visit(r1[c + 1], base + w + c + 1)
+                    o[ow] = best
+                    a[ow] = index
+                }
+            } else {
+                for ow in 0..<outW {
+                    let c = 2 * ow
+                    let m0 = r0[c + 1] > r0[c] || r0[c + 1] != r0[c + 1] ? r0[c + 1] : r0[c]
+                    let m1 = r1[c + 1] > r1[c] || r1[c + 1] != r1[c + 1] ? r1[c + 1] : r1[c]
+                    o[ow] = m1 > m0 || m1 != m1 ? m1 : m0
+                }
+            }
+        }
+    }
+
+    /// Max pooling's backward: a zeroed `inShape` gradient with `g[o]` added at each output's argmax.
+    static func maxPoolBackward(_ g: Tensor, argmax: [Int32], planes: Int, planeIn: Int, inShape: [Int]) -> Tensor {
+        let out = Tensor(shape: inShape, dtype: g.dtype, zeroed: true)
+        let planeOut = argmax.count / Swift.max(planes, 1)
+        func run<T: FloatScalar>(_: T.Type) {
+            let pg = UnsafePointer(g.storage.pointer(T.self) + g.offset), po = out.storage.pointer(T.self)
+            argmax.withUnsafeBufferPointer { pa in
+                forEachPlane(planes, work: planeOut) { range in
+                    for plane in range {
+                        let src = pg + plane * planeOut, dst = po + plane * planeIn, a = pa.baseAddress! + plane * planeOut
+                        for o in 0..<planeOut where a[o] >= 0 { dst[Int(a[o])] += src[o] }
+                    }
+                }
+            }
+        }
+        floating(g.dtype, op: "maxPool2d backward", { run(Float.self) }, { run(Double.self) })
+        return out
+    }
+
+    // MARK: Average pooling
+
+    /// Average pooling of a contiguous `[planes, H, W]` block: each output is its window's sum over
+    /// the taps inside the input divided by `divisors[oh·outW + ow]` (0 for an empty window).
+    static func averagePool(_ x: Tensor, planes: Int, rows: PoolAxis, cols: PoolAxis, divisors: [Double],
+                            outShape: [Int]) -> Tensor {
+        let out = Tensor(uninitialized: outShape, dtype: x.dtype)
+        func run<T: FloatScalar>(_: T.Type) {
+            let px = UnsafePointer(x.storage.pointer(T.self) + x.offset), po = out.storage.pointer(T.self)
+            let (w, planeIn, outH, outW, planeOut) = (cols.input, rows.input * cols.input, rows.output, cols.output, rows.output * cols.output)
+            let div = divisors.map { T($0) }
+            div.withUnsafeBufferPointer { dv in
+                rows.start.withUnsafeBufferPointer { rs in rows.count.withUnsafeBufferPointer { rc in
+                cols.start.withUnsafeBufferPointer { cs in cols.count.withUnsafeBufferPointer { cc in
+                    forEachPlane(planes, work: planeOut * 4) { range in
+                        for plane in range {
+                            let src = px + plane * planeIn, dst = po + plane * planeOut
+                            for oh in 0..<outH {
+                                let (h0, nh) = (rs[oh], rc[oh])
+                                for ow in 0..<outW {
+                                    let (w0, nw) = (cs[ow], cc[ow])
+                                    var total = T.zero
+                                    for i in 0..<nh {
+                                        let row = src + (h0 + i) * w + w0
+                                        for j in 0..<nw { total += row[j] }
+                                    }
+                                    let o = oh * outW + ow
+                                    dst[o] = nh > 0 && nw > 0 ? total / dv[o] : 0
+                                }
+                            }
+                        }
+                    }
+                } } } }
+            }
+        }
+        floating(x.dtype, op: "avgPool2d", { run(Float.self) }, { run(Double.self) })
+        return out
+    }
+
+    /// Average pooling's backward: `g[o] / divisor[o]` added to every tap of window `o`.
+    static func averagePoolBackward(_ g: Tensor, planes: Int, rows: PoolAxis, cols: PoolAxis, divisors: [Double],
+                                    inShape: [Int]) -> Tensor {
+        let out = Tensor(shape: inShape, dtype: g.dtype, zeroed: true)
+        func run<T: FloatScalar>(_: T.Type) {
+            let pg = UnsafePointer(g.storage.pointer(T.self) + g.offset), po = out.storage.pointer(T.self)
+            let (w, planeIn, outH, outW, planeOut) = (cols.input, rows.input * cols.input, rows.output, cols.output, rows.output * cols.output)
+            let div = divisors.map { T($0) }
+            div.withUnsafeBufferPointer { dv in
+                rows.start.withUnsafeBufferPointer { rs in rows.count.withUnsafeBufferPointer { rc in
+                cols.start.withUnsafeBufferPointer { cs in cols.count.withUnsafeBufferPointer { cc in
+                    forEachPlane(planes, work: planeOut * 4) { range in
+                        for plane in range {
+                            let src = pg + plane * planeOut, dst = po + plane * planeIn
+                            for oh in 0..<outH {
+                                let (h0, nh) = (rs[oh], rc[oh])
+                                for ow in 0..<outW {
+                                    let (w0, nw) = (cs[ow], cc[ow])
+                                    let o = oh * outW + ow
+                                    guard nh > 0 && nw > 0 else { continue }
+                                    let share = src[o] / dv[o]
+                                    for i in 0..<nh {
+                                        let row = dst + (h0 + i) * w + w0
+                                        for j in 0..<nw { row[j] += share }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } } } }
+            }
+        }
+        floating(g.dtype, op: "avgPool2d backward", { run(Float.self) }, { run(Double.self) })
+        return out
+    }
+
+    /// Mean of each of `planes` contiguous planes of `size` values (global average pooling).
+    static func planeMeans(_ x: Tensor, planes: Int, size: Int, outShape: [Int]) -> Tensor {
+        let out = Tensor(uninitialized: outShape, dtype: x.dtype)
+        func run<T: FloatScalar>(_: T.Type) {
+            let px = UnsafePointer(x.storage.pointer(T.self) + x.offset), po = out.storage.pointer(T.self)
+            let n = T(size)
+            forEachPlane(planes, work: size) { range in
+                for plane in range { po[plane] = sum(px + plane * size, size) / n }
+            }
+        }
+        floating(x.dtype, op: "globalAvgPool2d", { run(Float.self) }, { run(Double.self) })
+        return out
+    }
+
+    /// Global average pooling's backward: plane `p` filled with `g[p] / size`.
+    static func planeMeansBackward(_ g: Tensor, planes: Int, size: Int, inShape: [Int]) -> Tensor {
+        let out = Tensor(uninitialized: inShape, dtype: g.dtype)
+        func run<T: FloatScalar>(_: T.Type) {
+            let pg = UnsafePointer(g.storage.pointer(T.self) + g.offset), po = out.storage.pointer(T.self)
+            let n = T(size)
+            forEachPlane(planes, work: size) { range in
+                for plane in range { (po + plane * size).update(repeating: pg[plane] / n, count: size) }
+            }
+        }
+        floating(g.dtype, op: "globalAvgPool2d backward", { run(Float.self) }, { run(Double.self) })
+        return out
+    }
+
+    // MARK: Interpolation
+
+    /// Separable interpolation of a contiguous `[planes, H, W]` block: output `(oh, ow)` is
+    /// `Σ rows.weight·cols.weight·x` over the two row taps and two column taps.
+    static func interpolate<T: FloatScalar>(_ x: Tensor, planes: Int, inH: Int, inW: Int, rows: InterpolationAxis<T>,
+                                            cols: InterpolationAxis<T>, outShape: [Int]) -> Tensor {
+        let out = Tensor(uninitialized: outShape, dtype: x.dtype)
+        let px = UnsafePointer(x.storage.pointer(T.self) + x.offset), po = out.storage.pointer(T.self)
+        let (outH, outW, planeIn) = (rows.output, cols.output, inH * inW)
+        rows.withPointers { r0, r1, rw0, rw1 in cols.withPointers { c0, c1, cw0, cw1 in
+            forEachPlane(planes, work: outH * outW * 4) { range in
+                for plane in range {
+                    let src = px + plane * planeIn, dst = po + plane * outH * outW
+                    for oh in 0..<outH {
+                        let top = src + r0[oh] * inW, bottom = src + r1[oh] * inW
+                        let (a, b) = (rw0[oh], rw1[oh])
+                        let o = dst + oh * outW
+                        for ow in 0..<outW {
+                            let (i, j) = (c0[ow], c1[ow])
+                            o[ow] = a * (cw0[ow] * top[i] + cw1[ow] * top[j]) + b * (cw0[ow] * bottom[i] + cw1[ow] * bottom[j])
+                        }
+                    }
+                }
+            }
+        } }
+        return out
+    }
+
+    /// Nearest-neighbour copy: output `(oh, ow)` is input `(rows[oh], cols[ow])`.
+    static func gatherNearest<T: FloatScalar>(_ x: Tensor, _: T.Type, planes: Int, inH: Int, inW: Int,
+                                              rows: [Int], cols: [Int], outShape: [Int]) -> Tensor {
+        let out = Tensor(uninitialized: outShape, dtype: x.dtype)
+        let px = UnsafePointer(x.storage.pointer(T.self) + x.offset), po = out.storage.pointer(T.self)
+        let (outH, outW) = (rows.count, cols.count)
+        rows.withUnsafeBufferPointer { rs in cols.withUnsafeBufferPointer { cs in
+            forEachPlane(planes, work: outH * outW) { range in
+                for plane in range {
+                    let src = px + plane * inH * inW, dst = po + plane * outH * outW
+                    for oh in 0..<outH {
+                        let row = src + rs[oh] * inW, o = dst + oh * outW
+                        for ow in 0..<outW { o[ow] = row[cs[ow]] }
+                    }
+                }
+            }
+        } }
+        return out
+    }
+
+    /// Nearest-neighbour backward: `g(oh, ow)` added to input `(rows[oh], cols[ow])`.
+    static func scatterNearest<T: FloatScalar>(_ g: Tensor, _: T.Type, planes: Int, inH: Int, inW: Int,
+                                               rows: [Int], cols: [Int], inShape: [Int]) -> Tensor {
+        let out = Tensor(shape: inShape, dtype: g.dtype, zeroed: true)
+        let pg = UnsafePointer(g.storage.pointer(T.self) + g.offset), po = out.storage.pointer(T.self)
+        let (outH, outW) = (rows.count, cols.count)
+        rows.withUnsafeBufferPointer { rs in cols.withUnsafeBufferPointer { cs in
+            forEachPlane(planes, work: outH * outW) { range in
+                for plane in range {
+                    let src = pg + plane * outH * outW, dst = po + plane * inH * inW
+                    for oh in 0..<outH {
+                        let row = dst + rs[oh] * inW, s = src + oh * outW
+                        for ow in 0..<outW { row[cs[ow]] += s[ow] }
+                    }
+                }
+            }
+        } }
+        return out
+    }
+
+    /// Interpolation's backward: each output's gradient spread over its four taps with their weights.
+    static func interpolateBackward<T: FloatScalar>(_ g: Tensor, planes: Int, inH: Int, inW: Int, rows: InterpolationAxis<T>,
+                                                    cols: InterpolationAxis<T>, inShape: [Int]) -> Tensor {
+        let out = Tensor(shape: inShape, dtype: g.dtype, zeroed: true)
+        let pg = UnsafePointer(g.storage.pointer(T.self) + g.offset), po = out.storage.pointer(T.self)
+        let (outH, outW) = (rows.output, cols.output)
+        rows.withPointers { r0, r1, rw0, rw1 in cols.withPointers { c0, c1, cw0, cw1 in
+            forEachPlane(planes, work: outH * outW * 4) { range in
+                for plane in range {
+                    let src = pg + plane * outH * outW, dst = po + plane * inH * inW
+                    for oh in 0..<outH {
+                        let top = dst + r0[oh] * inW, bottom = dst + r1[oh] * inW
+                        let (a, b) = (rw0[oh], rw1[oh])
+                        let s = src + oh * outW
+                        for ow in 0..<outW {
+                            let (i, j) = (c0[ow], c1[ow])
+                            let (ga, gb) = (a * s[ow], b * s[ow])
+                            top[i] += ga * cw0[ow]
+                            top[j] += ga * cw1[ow]
+                            bottom[i] += gb * cw0[ow]
+                            bottom[j] += gb * cw1[ow]
+                        }
+                    }
+                }
+            }
+        } }
+        return out
+    }
+}
+
+extension InterpolationAxis {
+    /// The four arrays as pointers, for the duration of `body`.
+    func withPointers<R>(_ body: (UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<T>, UnsafePointer<T>) -> R) -> R {
+        index0.withUnsafeBufferPointer { i0 in index1.withUnsafeBufferPointer { i1 in
+            weight0.withUnsafeBufferPointer { w0 in weight1.withUnsafeBufferPointer { w1 in
+                body(i0.baseAddress!, i1.baseAddress!, w0.baseAddress!, w1.baseAddress!)
+            } }
+        } }
+    }
+}
+
+/// Calls `body` with a pointer to the array's elements, or with nil when there is no array.
+@inline(__always)
+private func withOptionalBuffer<R>(_ array: inout [Int32]?, _ body: (UnsafeMutablePointer<Int32>?) -> R) -> R {
+    if array == nil { return body(nil) }
+    return array!.withUnsafeMutableBufferPointer { body($0.baseAddress) }
+}
