@@ -30,6 +30,7 @@ let package = Package(
             name: "ApusCLI",
             dependencies: [
                 "Apus",
+                "ApusVision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -128,7 +128,7 @@ public func summary(of model: Module, inputShape: [Int], dtype: DType = .float32
                     }
                 } else { chain = false }
             }
-            receptive = chain ? field : nil
+            receptive = chain && call.outputShape.count >= 3 ? field : nil  // spatial layers only
         }
         let params = counted.insert(ObjectIdentifier(m)).inserted ? own.reduce(0) { $0 + $1.parameter.count } : 0
         let macs = (m as? MultiplyAccumulateCounting)?.multiplyAccumulates(inputShape: call.inputShape, outputShape: call.outputShape) ?? 0

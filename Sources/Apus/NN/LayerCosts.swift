@@ -1,0 +1,46 @@
+// What ``summary(of:inputShape:dtype:)`` needs to know of each layer kind: multiply–accumulates
+// per call, and the sliding windows that make up the receptive field.
+
+extension Conv2d: MultiplyAccumulateCounting, SlidingWindowLayer {
+    /// Each output element takes `inChannels/groups · kH · kW` products (bias not counted).
+    public func multiplyAccumulates(inputShape: [Int], outputShape: [Int]) -> Int {
+        outputShape.reduce(1, *) * (inChannels / groups) * kernelSize.height * kernelSize.width
+    }
+    public var windowGeometry: [(kernel: Int, stride: Int, dilation: Int)] {
+        [(kernelSize.height, stride.height, dilation.height), (kernelSize.width, stride.width, dilation.width)]
+    }
+}
+
+extension Conv1d: MultiplyAccumulateCounting, SlidingWindowLayer {
+    public func multiplyAccumulates(inputShape: [Int], outputShape: [Int]) -> Int {
+        outputShape.reduce(1, *) * (inChannels / groups) * kernelSize
+    }
+    public var windowGeometry: [(kernel: Int, stride: Int, dilation: Int)] { [(kernelSize, stride, dilation)] }
+}
+
+extension ConvTranspose2d: MultiplyAccumulateCounting {
+    /// Each input element is spread over `outChannels/groups · kH · kW` outputs.
+    public func multiplyAccumulates(inputShape: [Int], outputShape: [Int]) -> Int {
+        inputShape.reduce(1, *) * (outChannels / groups) * kernelSize.height * kernelSize.width
+    }
+}
+
+extension MaxPool2d: SlidingWindowLayer {
+    public var windowGeometry: [(kernel: Int, stride: Int, dilation: Int)] {
+        [(kernelSize.0, stride.0, dilation.0), (kernelSize.1, stride.1, dilation.1)]
+    }
+}
+
+extension AvgPool2d: SlidingWindowLayer {
+    public var windowGeometry: [(kernel: Int, stride: Int, dilation: Int)] {
+        [(kernelSize.0, stride.0, 1), (kernelSize.1, stride.1, 1)]
+    }
+}
+
+extension MaxPool1d: SlidingWindowLayer {
+    public var windowGeometry: [(kernel: Int, stride: Int, dilation: Int)] { [(kernelSize, stride, dilation)] }
+}
+
+extension AvgPool1d: SlidingWindowLayer {
+    public var windowGeometry: [(kernel: Int, stride: Int, dilation: Int)] { [(kernelSize, stride, 1)] }
+}

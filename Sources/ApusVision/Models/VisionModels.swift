@@ -1,0 +1,65 @@
+import Apus
+
+/// The model zoo by name, as `torchvision.models.get_model`: `lenet5`, `alexnet`, `vgg11` …
+/// `vgg19`, `vgg11_bn` … `vgg19_bn`, `googlenet`, `resnet18` … `resnet152`.
+public enum VisionModels {
+    /// Every model name, in a stable order.
+    public static let names: [String] = ["lenet5", "alexnet"]
+        + VGG.Depth.allCases.flatMap { ["vgg\($0.rawValue)", "vgg\($0.rawValue)_bn"] }
+        + ["googlenet"] + ResNet.Depth.allCases.map { "resnet\($0.rawValue)" }
+
+    /// A freshly initialised model; throws for an unknown name, listing the known ones.
+    public static func make(_ name: String, classes: Int = 1000, inputChannels: Int = 3,
+                            generator: RandomGenerator = .default) throws -> Module {
+        guard classes > 0, inputChannels > 0 else {
+            throw ApusError.invalidArgument("classes and input channels must be positive, got \(classes) and \(inputChannels)")
+        }
+        switch name {
+        case "lenet5": return LeNet5(classes: classes, inputChannels: inputChannels, generator: generator)
+        case "alexnet": return AlexNet(classes: classes, inputChannels: inputChannels, generator: generator)
+        case "googlenet": return GoogLeNet(classes: classes, inputChannels: inputChannels, generator: generator)
+        default: break
+        }
+        if name.hasPrefix("vgg") {
+            let bn = name.hasSuffix("_bn")
+            if let depth = Int(name.dropFirst(3).prefix { $0.isNumber }).flatMap(VGG.Depth.init(rawValue:)),
+               name == "vgg\(depth.rawValue)" + (bn ? "_bn" : "") {
+                return VGG(depth, batchNorm: bn, classes: classes, inputChannels: inputChannels, generator: generator)
+            }
+        }
+        if name.hasPrefix("resnet"), let depth = Int(name.dropFirst(6)).flatMap(ResNet.Depth.init(rawValue:)) {
+            return ResNet(depth, classes: classes, inputChannels: inputChannels, generator: generator)
+        }
+        throw ApusError.invalidArgument("unknown model '\(name)'; available: \(names.joined(separator: ", "))")
+    }
+}
+
+extension VisionModels {
+    /// The input a model is usually shown with: one 28×28 grey image for LeNet-5, one 224×224
+    /// colour image for the ImageNet models.
+    public static func defaultInputShape(for name: String) -> String { name == "lenet5" ? "1x1x28x28" : "1x3x224x224" }
+
+    /// Parses `N×C×H×W` written with `x` (`1x3x224x224`).
+    public static func parseInputShape(_ text: String) throws -> [Int] {
+        let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 4, let shape = parts as? [Int], shape.allSatisfy({ $0 > 0 }) else {
+            throw ApusError.invalidArgument("--input must be four positive sizes N×C×H×W such as 1x3x224x224, got '\(text)'")
+        }
+        return shape
+    }
+
+    /// Throws when `shape` is too small for the model's strided layers (or, for LeNet-5, not 28×28).
+    public static func checkInput(_ shape: [Int], for name: String) throws {
+        let (h, w) = (shape[2], shape[3])
+        if name == "lenet5" {
+            guard h == 28 && w == 28 else {
+                throw ApusError.invalidArgument("lenet5 takes 28×28 images (its classifier expects 16×5×5 features), got \(h)×\(w)")
+            }
+            return
+        }
+        let minimum = name == "alexnet" ? 63 : 32
+        guard h >= minimum && w >= minimum else {
+            throw ApusError.invalidArgument("\(name) needs inputs of at least \(minimum)×\(minimum), got \(h)×\(w)")
+        }
+    }
+}
