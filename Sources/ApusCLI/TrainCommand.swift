@@ -1,4 +1,5 @@
 import Apus
+import ApusVision
 import ArgumentParser
 import Foundation
 
@@ -8,11 +9,18 @@ import Foundation
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a classifier on a bundled dataset and report its test accuracy."
+        abstract: "Train a classifier (an MLP or a zoo model) on a dataset and report its test accuracy."
     )
 
-    @Option(help: "Dataset to train on (\(ClassificationRunConfig.datasets.joined(separator: ", "))).")
+    @Option(help: "Dataset to train on (\(ImageDatasets.names.joined(separator: ", "))).")
     var dataset = ClassificationRunConfig().dataset
+
+    @Option(help: ArgumentHelp("Folder holding the dataset's files (default: where the dataset is usually installed).",
+                               valueName: "dir"))
+    var data: String?
+
+    @Option(help: "Model: mlp (see --hidden) or a zoo model (\(VisionModels.names.joined(separator: ", "))).")
+    var model = ClassificationRunConfig().model
 
     @Option(parsing: .unconditional, help: "Passes over the training data (the last epoch number when resuming).")
     var epochs = ClassificationRunConfig().epochs
@@ -20,8 +28,8 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Examples per minibatch.")
     var batchSize = ClassificationRunConfig().batchSize
 
-    @Option(help: "Optimizer (\(ClassificationRunConfig.optimizers.map(\.name).joined(separator: ", "))).")
-    var optimizer = ClassificationRunConfig().optimizer
+    @Option(help: "Optimizer (\(ClassificationRunConfig.optimizers.map(\.name).joined(separator: ", ")); default: sgd for the MLP, adam for zoo models).")
+    var optimizer: String?
 
     @Option(parsing: .unconditional,
             help: "Learning rate (default: \(ClassificationRunConfig.optimizers.map { "\($0.defaultLR) for \($0.name)" }.joined(separator: ", "))).")
@@ -113,8 +121,11 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         var config = ClassificationRunConfig()
         config.dataset = dataset
+        config.model = model
         config.epochs = epochs
         config.batchSize = batchSize
+        // The MLP trains well with SGD and momentum; the zoo's deeper networks start faster with Adam.
+        let optimizer = optimizer ?? (model == "mlp" ? "sgd" : "adam")
         config.optimizer = optimizer
         config.lr = lr ?? ClassificationRunConfig.optimizer(named: optimizer)?.defaultLR ?? config.lr
         config.momentum = momentum
@@ -137,13 +148,30 @@ struct TrainCommand: ParsableCommand {
         config.clipNorm = clipNorm
         config.logDirectory = logDir
         config.csvLog = csvLog
-        try config.validate()
-        let result = try runClassification(config, callbacks: [ProgressBar()])
+        try config.validate(knownDatasets: ImageDatasets.names)
+        guard model == "mlp" || VisionModels.names.contains(model) else {
+            throw ApusError.invalidArgument("unknown --model '\(model)'; available: mlp, \(VisionModels.names.joined(separator: ", "))")
+        }
+        if model != "mlp" {
+            let defaults = ClassificationRunConfig()
+            for (flag, isDefault) in [("--hidden", hidden == defaults.hidden), ("--dropout", dropout == defaults.dropout),
+                                      ("--batch-norm", batchNorm == defaults.batchNorm),
+                                      ("--activation", activation == defaults.activation),
+                                      ("--init", weightInit == defaults.initializer)] where !isDefault {
+                throw ApusError.invalidArgument("\(flag) shapes the MLP; --model \(model) has its own layers")
+            }
+        }
+        let images = try ImageDatasets.load(dataset, directory: data)
+        let result = try runClassification(config, data: images, modelFactory: { name, shape, classes, generator in
+            try VisionModels.checkInput([1] + shape, for: name)
+            return try VisionModels.make(name, classes: classes, inputChannels: shape[0], generator: generator)
+        }, callbacks: [ProgressBar()])
         if let stopped = result.stoppedEpoch, let best = result.bestEpoch {
             print("early stopping at epoch \(stopped); kept the weights of epoch \(best)")
         }
         print(String(format: "test accuracy %.4f (%@, %d parameters, %.2f s)",
                      result.testAccuracy, result.model, result.parameters, result.seconds))
+        if let top5 = result.testTop5Accuracy { print(String(format: "test top-5 accuracy %.4f", top5)) }
         if json { print(result.json()) }
     }
 }

@@ -50,6 +50,10 @@ extension VisionModels {
 
     /// Throws when `shape` is too small for the model's strided layers (or, for LeNet-5, not 28×28).
     public static func checkInput(_ shape: [Int], for name: String) throws {
+        guard shape.count == 4 else {
+            throw ApusError.invalidArgument("\(name) takes images [N, C, H, W]; got examples of shape \(Array(shape.dropFirst()))"
+                                            + " (choose an image dataset, e.g. --dataset fashion-mnist)")
+        }
         let (h, w) = (shape[2], shape[3])
         if name == "lenet5" {
             guard h == 28 && w == 28 else {

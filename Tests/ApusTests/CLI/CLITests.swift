@@ -132,6 +132,15 @@ struct BadInvocation: Sendable, CustomTestStringConvertible {
     BadInvocation(arguments: ["train", "--resume", "/nonexistent/run.safetensors"], mentions: ["/nonexistent/run.safetensors"]),
     BadInvocation(arguments: ["train", "--checkpoint", "/dev/null/dir/run.safetensors", "--epochs", "1", "--hidden", "4"],
                   mentions: ["--checkpoint", "cannot create directory '/dev/null/dir'"]),
+    BadInvocation(arguments: ["train", "--model", "nope"], mentions: ["--model", "nope", "resnet18"]),
+    BadInvocation(arguments: ["train", "--model", "lenet5"], mentions: ["lenet5", "[64]", "--dataset"]),
+    BadInvocation(arguments: ["train", "--model", "lenet5", "--dataset", "fashion-mnist", "--hidden", "3"], mentions: ["--hidden"]),
+    BadInvocation(arguments: ["train", "--dataset", "cifar10", "--data", "/nonexistent/cifar"],
+                  mentions: ["CIFAR-10", "not found", "/nonexistent/cifar"]),
+    BadInvocation(arguments: ["summary", "--model", "nope"], mentions: ["nope", "resnet152"]),
+    BadInvocation(arguments: ["summary", "--model", "lenet5", "--input", "1x1x32x32"], mentions: ["28×28", "32×32"]),
+    BadInvocation(arguments: ["summary", "--model", "resnet18", "--input", "abc"], mentions: ["--input", "abc"]),
+    BadInvocation(arguments: ["summary", "--model", "alexnet", "--input", "1x3x32x32"], mentions: ["alexnet", "63×63"]),
     BadInvocation(arguments: ["bench", "--only", "nosuchworkload"], mentions: ["--only", "nosuchworkload"]),
     BadInvocation(arguments: ["bench", "--only"], mentions: ["--only"]),
     BadInvocation(arguments: ["bench", "--threads", "2"], mentions: ["--threads"]),
@@ -188,14 +197,15 @@ private func lastLineJSON(_ r: Outcome) throws -> [String: Any] {
     for r in [a, b, c] {
         #expect(r.status == 0, "stderr: \(r.stderr)")
         #expect(r.stderr.isEmpty)
-        // Two progress lines, the summary, the JSON.
+        // Two progress lines, the summary, top-5 accuracy, the JSON.
         #expect(r.stdoutLines.filter { $0.hasPrefix("epoch") }.count == 2)
-        #expect(r.stdoutLines.count == 4)
+        #expect(r.stdoutLines.count == 5)
         #expect(r.stdoutLines[2].hasPrefix("test accuracy"))
+        #expect(r.stdoutLines[3].hasPrefix("test top-5 accuracy"))
     }
 
     let ja = try lastLineJSON(a), jb = try lastLineJSON(b), jc = try lastLineJSON(c)
-    for key in ["dataset", "model", "epochs", "train_loss", "test_accuracy", "seconds"] {
+    for key in ["dataset", "model", "epochs", "train_loss", "test_accuracy", "test_top5_accuracy", "seconds"] {
         #expect(ja[key] != nil, "missing key \(key)")
     }
     #expect(ja["dataset"] as? String == "digits")
@@ -222,7 +232,7 @@ private func lastLineJSON(_ r: Outcome) throws -> [String: Any] {
 @Test func trainWithoutJSONPrintsNoJSON() throws {
     let r = try apus(["train", "--epochs", "1", "--hidden", "16"])
     #expect(r.status == 0)
-    #expect(r.stdoutLines.count == 2)
+    #expect(r.stdoutLines.count == 3)  // epoch line, test accuracy, top-5 accuracy
     #expect(!r.stdout.contains("{"))
 }
 
@@ -420,4 +430,12 @@ private func checkpointDirectory() throws -> URL {
         #expect(r.stdout.contains(name), "missing \(name)")
     }
     #expect(!r.stdout.contains("# apus bench"))   // no run header: nothing was measured
+}
+
+@Test func summaryPrintsLeNetTotalsAsJSON() throws {
+    let r = try apus(["summary", "--model", "lenet5", "--json"])
+    #expect(r.status == 0)
+    let last = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
+    #expect(last.contains("\"total_params\":61706") && last.contains("\"total_macs\":416520"))
+    #expect(r.stdout.contains("features.3    Conv2d     [1, 16, 10, 10]   2,416  240,000               14"))
 }

@@ -1,0 +1,36 @@
+import Apus
+
+/// The datasets `apus train --dataset NAME` knows, by name.
+public enum ImageDatasets {
+    /// `digits` (bundled with Apus), `fashion-mnist`, `mnist`, `cifar10`.
+    public static let names = ["digits", "fashion-mnist", "mnist", "cifar10"]
+
+    /// Training and test sets of an image dataset, normalised per channel with the dataset's usual
+    /// mean and standard deviation (as `transforms.Normalize` in torchvision's examples); nil for
+    /// `digits`, which ``runClassification(_:data:modelFactory:callbacks:onEpoch:)`` loads itself.
+    /// `directory` overrides where the files are looked for.
+    public static func load(_ name: String, directory: String? = nil) throws -> ClassificationData? {
+        func pair(_ load: (Bool) throws -> TensorDataset, _ normalize: Normalize, classes: Int) throws -> ClassificationData {
+            let (train, test) = (try load(true), try load(false))
+            return ClassificationData(name: name,
+                                      train: TensorDataset(inputs: normalize(train.inputs), targets: train.targets),
+                                      test: TensorDataset(inputs: normalize(test.inputs), targets: test.targets),
+                                      classes: classes)
+        }
+        switch name {
+        case "digits":
+            return nil
+        case "fashion-mnist":
+            return try pair({ try FashionMNIST.load(directory: directory, train: $0) },
+                            Normalize(mean: FashionMNIST.mean, std: FashionMNIST.std), classes: FashionMNIST.classes.count)
+        case "mnist":
+            return try pair({ try MNIST.load(directory: directory, train: $0) },
+                            Normalize(mean: MNIST.mean, std: MNIST.std), classes: MNIST.classes.count)
+        case "cifar10":
+            return try pair({ try CIFAR10.load(directory: directory, train: $0) },
+                            Normalize(mean: CIFAR10.mean, std: CIFAR10.std), classes: CIFAR10.classes.count)
+        default:
+            throw ApusError.unknownDataset(name, known: names)
+        }
+    }
+}
