@@ -4,7 +4,7 @@ import PackageDescription
 /// The course's examples, one executable each under Examples/ (`swift run -c release <Name>`).
 let courseExamples = [
     "LinearRegression", "LogisticRegression", "SoftmaxRegression", "Perceptron", "XOR", "DecisionBoundaries",
-    "PolynomialRegression", "MultiTask", "Ensemble",
+    "PolynomialRegression", "MultiTask", "Ensemble", "SeeingInside",
 ]
 
 let package = Package(
@@ -44,5 +44,5 @@ let package = Package(
             dependencies: ["Apus", "ApusVision"],
             exclude: ["Fixtures"]  // read through #filePath by the tests that need them
         ),
-    ] + courseExamples.map { .executableTarget(name: $0, dependencies: ["Apus"], path: "Examples/\($0)") }
+    ] + courseExamples.map { .executableTarget(name: $0, dependencies: ["Apus", "ApusVision"], path: "Examples/\($0)") }
 )
