@@ -25,8 +25,9 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Passes over the training data (the last epoch number when resuming).")
     var epochs = ClassificationRunConfig().epochs
 
-    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Examples per minibatch.")
-    var batchSize = ClassificationRunConfig().batchSize
+    @Option(name: .customLong("batch-size"), parsing: .unconditional,
+            help: "Examples per minibatch (default: 32 for the MLP, 64 for zoo models).")
+    var batchSize: Int?
 
     @Option(help: "Optimizer (\(ClassificationRunConfig.optimizers.map(\.name).joined(separator: ", ")); default: sgd for the MLP, adam for zoo models).")
     var optimizer: String?
@@ -123,7 +124,7 @@ struct TrainCommand: ParsableCommand {
         config.dataset = dataset
         config.model = model
         config.epochs = epochs
-        config.batchSize = batchSize
+        config.batchSize = batchSize ?? (model == "mlp" ? 32 : 64)
         // The MLP trains well with SGD and momentum; the zoo's deeper networks start faster with Adam.
         let optimizer = optimizer ?? (model == "mlp" ? "sgd" : "adam")
         config.optimizer = optimizer

@@ -86,6 +86,16 @@ extension Tensor: ExpressibleByArrayLiteral, ExpressibleByFloatLiteral, Expressi
         }
     }
 
+    /// A tensor of `shape` and element type `type` whose elements `body` writes, row-major, straight
+    /// into the new storage (as `Array(unsafeUninitializedCapacity:)`): a data loader decodes a
+    /// file into a tensor without an intermediate array. `body` must write every element.
+    public init<S: TensorScalar>(shape: [Int], of type: S.Type,
+                                 initializingWith body: (UnsafeMutableBufferPointer<S>) throws -> Void) rethrows {
+        require(shape.allSatisfy { $0 >= 0 }, "Tensor(shape:of:initializingWith:): negative size in \(shape)")
+        self.init(uninitialized: shape, dtype: S.dtype)
+        try body(UnsafeMutableBufferPointer(start: storage.pointer(S.self), count: shape.reduce(1, *)))
+    }
+
     /// A zero-dimensional tensor holding one value.
     public init(scalar: Double, dtype: DType = .float32) {
         self.init(shape: [], values: [scalar], dtype: dtype)

@@ -393,9 +393,14 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
     let generator = RandomGenerator(seed: config.seed)
     let train: TensorDataset, validation: TensorDataset, test: TensorDataset
     if let data {
-        // A fixed test set: the training set is split 90/10 into training and validation.
-        let parts = randomSplit(count: data.train.count, fractions: [0.9, 0.1], generator: generator)
-        (train, validation, test) = (data.train.subset(parts[0]), data.train.subset(parts[1]), data.test)
+        // A fixed test set; the last 10% of the training set validates (Keras's `validation_split`):
+        // views, so the images are not copied.
+        let n = data.train.count, cut = n - n / 10
+        func part(_ range: Range<Int>) -> TensorDataset {
+            TensorDataset(inputs: data.train.inputs.slice(axis: 0, start: range.lowerBound, end: range.upperBound),
+                          targets: data.train.targets.slice(axis: 0, start: range.lowerBound, end: range.upperBound))
+        }
+        (train, validation, test) = (part(0..<cut), part(cut..<n), data.test)
     } else {
         let digits = try Digits.load()
         let parts = randomSplit(count: digits.count, fractions: [0.8, 0.1, 0.1], generator: generator)
@@ -505,7 +510,7 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
 public struct ClassificationData: Sendable {
     /// The dataset's name, as `--dataset` says it.
     public let name: String
-    /// Training examples; the run splits off 10% (seeded) for validation.
+    /// Training examples; the run keeps the last 10% for validation (Keras's `validation_split`).
     public let train: TensorDataset
     /// The held-out test set.
     public let test: TensorDataset

@@ -21,11 +21,13 @@ public enum ImageDatasets {
         case "digits":
             return nil
         case "fashion-mnist":
-            return try pair({ try FashionMNIST.load(directory: directory, train: $0) },
-                            Normalize(mean: FashionMNIST.mean, std: FashionMNIST.std), classes: FashionMNIST.classes.count)
+            return ClassificationData(name: name, train: try FashionMNIST.load(directory: directory, train: true, normalized: true),
+                                      test: try FashionMNIST.load(directory: directory, train: false, normalized: true),
+                                      classes: FashionMNIST.classes.count)
         case "mnist":
-            return try pair({ try MNIST.load(directory: directory, train: $0) },
-                            Normalize(mean: MNIST.mean, std: MNIST.std), classes: MNIST.classes.count)
+            return ClassificationData(name: name, train: try MNIST.load(directory: directory, train: true, normalized: true),
+                                      test: try MNIST.load(directory: directory, train: false, normalized: true),
+                                      classes: MNIST.classes.count)
         case "cifar10":
             return try pair({ try CIFAR10.load(directory: directory, train: $0) },
                             Normalize(mean: CIFAR10.mean, std: CIFAR10.std), classes: CIFAR10.classes.count)

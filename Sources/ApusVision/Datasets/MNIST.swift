@@ -25,10 +25,14 @@ public enum FashionMNIST {
     /// with `.gz`, from `directory`; when `directory` is nil, from ``debianDirectory`` and then
     /// `$APUS_DATA/fashion-mnist`. Throws ``ApusError/datasetNotFound(name:searched:instructions:)``
     /// saying how to get the files when they are in none of these places.
-    public static func load(directory: String? = nil, train: Bool = true) throws -> TensorDataset {
+    ///
+    /// With `normalized`, pixels are `(p − mean) / std` with ``mean`` and ``std`` instead, computed
+    /// while decoding (no second copy of the images, unlike a ``Normalize`` afterwards).
+    public static func load(directory: String? = nil, train: Bool = true, normalized: Bool = false) throws -> TensorDataset {
         let searched = directory.map { [$0] } ?? [debianDirectory] + apusDataDirectories("fashion-mnist")
         let base = "https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion"
-        return try MNISTFormat.load(name: "Fashion-MNIST", searched: searched, train: train, instructions: """
+        return try MNISTFormat.load(name: "Fashion-MNIST", searched: searched, train: train,
+                                    normalization: normalized ? (mean, std) : (0, 1), instructions: """
             Install it with `sudo apt-get install dataset-fashion-mnist` (Debian/Ubuntu), or download \
             \(MNISTFormat.fileNames(train: train).map { "\(base)/\($0).gz" }.joined(separator: " and ")) \
             into $APUS_DATA/fashion-mnist (or a directory passed as `directory:`).
@@ -56,10 +60,12 @@ public enum MNIST {
     /// Reads `train-images-idx3-ubyte` and `train-labels-idx1-ubyte` (or `t10k-…`), each plain or
     /// with `.gz`, from `directory`, or from `$APUS_DATA/mnist` when `directory` is nil. Throws
     /// ``ApusError/datasetNotFound(name:searched:instructions:)`` saying how to get the files when missing.
-    public static func load(directory: String? = nil, train: Bool = true) throws -> TensorDataset {
+    /// With `normalized`, pixels are `(p − mean) / std` with ``mean`` and ``std``, computed while decoding.
+    public static func load(directory: String? = nil, train: Bool = true, normalized: Bool = false) throws -> TensorDataset {
         let searched = directory.map { [$0] } ?? apusDataDirectories("mnist")
         let base = "https://ossci-datasets.s3.amazonaws.com/mnist"
-        return try MNISTFormat.load(name: "MNIST", searched: searched, train: train, instructions: """
+        return try MNISTFormat.load(name: "MNIST", searched: searched, train: train,
+                                    normalization: normalized ? (mean, std) : (0, 1), instructions: """
             Download \(MNISTFormat.fileNames(train: train).map { "\(base)/\($0).gz" }.joined(separator: " and ")) \
             into $APUS_DATA/mnist (or a directory passed as `directory:`).
             """)
@@ -92,11 +98,12 @@ enum MNISTFormat {
         return nil
     }
 
-    static func load(name: String, searched: [String], train: Bool, instructions: String) throws -> TensorDataset {
+    static func load(name: String, searched: [String], train: Bool, normalization: (mean: Double, std: Double) = (0, 1),
+                     instructions: String) throws -> TensorDataset {
         let names = fileNames(train: train)
         for directory in searched {
             if let images = find(names[0], in: directory), let labels = find(names[1], in: directory) {
-                return try load(imagesPath: images, labelsPath: labels)
+                return try load(imagesPath: images, labelsPath: labels, normalization: normalization)
             }
         }
         throw ApusError.datasetNotFound(name: "\(name) (\(names.joined(separator: ", "))[.gz])",
@@ -104,7 +111,9 @@ enum MNISTFormat {
     }
 
     /// Reads an image file (unsigned bytes `[N, H, W]`) and a label file (unsigned bytes `[N]`, 0…9).
-    static func load(imagesPath: String, labelsPath: String) throws -> TensorDataset {
+    /// Pixels become `(byte/255 − mean) / std`, written straight into the tensor.
+    static func load(imagesPath: String, labelsPath: String,
+                     normalization: (mean: Double, std: Double) = (0, 1)) throws -> TensorDataset {
         let images = try IDX.readContents(imagesPath)
         let labels = try IDX.readContents(labelsPath)
         guard images.type == 0x08, images.shape.count == 3 else {
@@ -121,7 +130,17 @@ enum MNISTFormat {
             throw ApusError.corruptFile(path: labelsPath, reason: "label \(bad) is not a class 0…9")
         }
         let (n, h, w) = (images.shape[0], images.shape[1], images.shape[2])
-        let x = Tensor(scalars: unitFloats(images.bytes, from: images.dataOffset, count: n * h * w), shape: [n, 1, h, w])
+        let (offset, count) = (images.dataOffset, n * h * w)
+        let (mean, std) = (Float(normalization.mean), Float(normalization.std))
+        let x = Tensor(shape: [n, 1, h, w], of: Float.self) { out in
+            images.bytes.withUnsafeBufferPointer { src in
+                if mean == 0 && std == 1 {
+                    for i in 0..<count { out[i] = Float(src[offset + i]) / 255 }
+                } else {
+                    for i in 0..<count { out[i] = (Float(src[offset + i]) / 255 - mean) / std }
+                }
+            }
+        }
         let y = Tensor(scalars: labelBytes.map { Int64($0) })
         return TensorDataset(inputs: x, targets: y)
     }

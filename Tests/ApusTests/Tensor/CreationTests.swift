@@ -319,3 +319,13 @@ import Testing
         #expect((0..<1000).map { _ in g.integer(below: 3) }.allSatisfy { (0..<3).contains($0) })
     }
 }
+
+@Test func initializingWithWritesStraightIntoStorage() {
+    let t = Tensor(shape: [2, 3], of: Float.self) { out in
+        for i in out.indices { out[i] = Float(i) * 0.5 }
+    }
+    #expect(t.dtype == .float32 && t.shape == [2, 3])
+    #expect(t.toDoubles() == [0, 0.5, 1, 1.5, 2, 2.5])
+    let ints = Tensor(shape: [3], of: Int64.self) { $0[0] = 7; $0[1] = -1; $0[2] = 1 << 40 }
+    #expect(ints.dtype == .int64 && ints.toArray(as: Int64.self) == [7, -1, 1 << 40])
+}
