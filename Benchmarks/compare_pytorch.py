@@ -60,17 +60,22 @@ CONVS = {
     "conv2d-resnet-fwd-bwd": [([32, 64, 56, 56], [64, 64, 3, 3], False, 1, True)],
 }
 CONV_TARGETS = {"conv2d-lenet-fwd-bwd": 1.0, "conv2d-resnet-fwd-bwd": 0.8}
+# Training of zoo models, as ZooBenchmark.swift: a LeNet-5 epoch (time ≤ 0.8× PyTorch's) and
+# ResNet-18 steps on 32×3×64×64 (≥ 0.8× PyTorch's images/s).
+ZOO = ["lenet5-epoch", "resnet18-step"]
 UNITS = {"mlp-epoch": "s/epoch", "mlp-peak-rss": "MB", "autograd-add-1elem": "µs/op"}
 UNITS.update({g[0]: "GFLOP/s" for g in GEMMS})
 UNITS.update({e: "Melem/s" for e in ELEMENTWISE})
 UNITS.update({c: "ms" for c in CONVS})
-ORDER = ["mlp-epoch", "mlp-peak-rss"] + [g[0] for g in GEMMS] + ELEMENTWISE + list(CONVS) + ["autograd-add-1elem"]
+UNITS.update({"lenet5-epoch": "s/epoch", "resnet18-step": "images/s"})
+ORDER = ["mlp-epoch", "mlp-peak-rss"] + [g[0] for g in GEMMS] + ELEMENTWISE + list(CONVS) + ZOO + ["autograd-add-1elem"]
 LOWER_IS_BETTER = {"s/epoch", "µs/op", "MB", "ms"}
 # Which child measures which workloads (the Apus binary measures them all).
 CHILD_WORKLOADS = {
     "torch": [g[0] for g in GEMMS] + ELEMENTWISE + ["autograd-add-1elem"],
     "torch-mlp": ["mlp-epoch", "mlp-peak-rss"],
     "torch-conv": list(CONVS),
+    "torch-zoo": ZOO,
     "numpy": [g[0] for g in GEMMS],
 }
 
@@ -242,7 +247,79 @@ def worker_torch_conv(threads, quick):
     return out
 
 
-WORKERS = {"torch": worker_torch, "torch-mlp": worker_torch_mlp, "torch-conv": worker_torch_conv, "numpy": worker_numpy}
+def worker_torch_zoo(threads, quick):
+    """LeNet-5 epoch (s) and ResNet-18 training step (images/s) on synthetic data, as ZooBenchmark.swift."""
+    import torch
+    import torch.nn as nn
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    lenet = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
+                          nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+                          nn.Linear(84, 10))
+    x, y = torch.rand(60000, 1, 28, 28), torch.randint(0, 10, (60000,))
+    opt = torch.optim.SGD(lenet.parameters(), lr=0.01, momentum=0.9)
+
+    def step(xb, yb):
+        opt.zero_grad()
+        nn.functional.cross_entropy(lenet(xb), yb).backward()
+        opt.step()
+    perm = torch.randperm(60000)
+    batches = [perm[i:i + 64] for i in range(0, 60000, 64)]
+    for b in batches[:20]:
+        step(x[b], y[b])
+    if quick:
+        t = time.perf_counter()
+        for b in batches[20:70]:
+            step(x[b], y[b])
+        lenet_epoch = (time.perf_counter() - t) / 50 * len(batches)
+    else:
+        t = time.perf_counter()
+        for b in batches:
+            step(x[b], y[b])
+        lenet_epoch = time.perf_counter() - t
+    model = resnet18()
+    rx, ry = torch.randn(32, 3, 64, 64), torch.randint(0, 1000, (32,))
+    ropt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+    def resnet_step():
+        ropt.zero_grad()
+        nn.functional.cross_entropy(model(rx), ry).backward()
+        ropt.step()
+    best = measure(resnet_step, warmup=2, repetitions=2 if quick else 5)
+    return {"lenet5-epoch": lenet_epoch, "resnet18-step": 32 / best}
+
+
+def resnet18():
+    """torchvision's resnet18() (1000 classes), written out so that torchvision is not needed."""
+    import torch.nn as nn
+
+    class BasicBlock(nn.Module):
+        def __init__(self, cin, cout, stride):
+            super().__init__()
+            self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+            self.bn1 = nn.BatchNorm2d(cout)
+            self.relu = nn.ReLU(inplace=True)
+            self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+            self.bn2 = nn.BatchNorm2d(cout)
+            self.downsample = None
+            if stride != 1 or cin != cout:
+                self.downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+        def forward(self, x):
+            out = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x)))))
+            return self.relu(out + (x if self.downsample is None else self.downsample(x)))
+
+    layers = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, 1)]
+    cin = 64
+    for cout, stride in [(64, 1), (128, 2), (256, 2), (512, 2)]:
+        layers += [BasicBlock(cin, cout, stride), BasicBlock(cout, cout, 1)]
+        cin = cout
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 1000)]
+    return nn.Sequential(*layers)
+
+
+WORKERS = {"torch": worker_torch, "torch-mlp": worker_torch_mlp, "torch-conv": worker_torch_conv,
+           "torch-zoo": worker_torch_zoo, "numpy": worker_numpy}
 
 
 # ---------------------------------------------------------------- driver
@@ -342,7 +419,7 @@ def main():
             print(f"[compare] round {r + 1} of {args.rounds}", file=sys.stderr, flush=True)
         keep_best(apus, run_apus(args, base))
         t = {}
-        for kind in ("torch", "torch-mlp", "torch-conv"):
+        for kind in ("torch", "torch-mlp", "torch-conv", "torch-zoo"):
             if child_needed(kind):
                 t.update(run_child(kind, args.threads, args.quick, base))
         keep_best(torch_res, t)
@@ -382,6 +459,10 @@ def main():
             target, value, bound = "time ≤ 0.6× PyTorch", ratio, 1 / 0.6
         elif name == "mlp-peak-rss":
             target, value, bound = "RSS ≤ 0.25× PyTorch", ratio, 4.0
+        elif name == "lenet5-epoch":
+            target, value, bound = "time ≤ 0.8× PyTorch", ratio, 1 / 0.8
+        elif name == "resnet18-step":
+            target, value, bound = "≥ 0.8× PyTorch", ratio, 0.8
         elif name in CONV_TARGETS:
             target, value, bound = f"time ≤ {1 / CONV_TARGETS[name]:.3g}× PyTorch", ratio, CONV_TARGETS[name]
         elif name.startswith("autograd"):

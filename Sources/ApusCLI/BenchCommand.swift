@@ -1,4 +1,5 @@
 import Apus
+import ApusVision
 import ArgumentParser
 import Foundation
 
@@ -10,7 +11,7 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure GEMM, MLP training, elementwise and autograd-overhead workloads.",
+        abstract: "Measure GEMM, MLP training, elementwise, convolution, pooling, zoo training and autograd-overhead workloads.",
         discussion: """
             Prints a table (workload, figure, unit); every figure is the best of several timed runs \
             after warm-up. Threads: set APUS_NUM_THREADS in the environment, e.g. \
@@ -31,9 +32,11 @@ struct BenchCommand: ParsableCommand {
     var list = false
 
     func run() throws {
-        let workloads = BenchmarkSuite.workloads(matching: only)
+        // The engine's workloads, then the zoo's training workloads (ApusVision).
+        let all = BenchmarkSuite.workloads + ZooBenchmark.workloads
+        let workloads = only.map { filter in all.filter { $0.matches(filter) } } ?? all
         if let only, workloads.isEmpty {
-            let known = BenchmarkSuite.workloads.flatMap(\.reports).joined(separator: ", ")
+            let known = all.flatMap(\.reports).joined(separator: ", ")
             throw ApusError.invalidArgument("--only '\(only)' matches no workload (known: \(known))")
         }
         if list {

@@ -426,7 +426,8 @@ private func checkpointDirectory() throws -> URL {
 @Test func benchListNamesEveryWorkloadWithoutRunningThem() throws {
     let r = try apus(["bench", "--list"])
     #expect(r.status == 0, "stderr: \(r.stderr)")
-    for name in ["mlp-epoch", "gemm-256", "gemm-2048", "gemm-mlp-AtB-784x128x256", "softmax-1000x1000", "autograd-add-1elem"] {
+    for name in ["mlp-epoch", "gemm-256", "gemm-2048", "gemm-mlp-AtB-784x128x256", "softmax-1000x1000", "conv2d-resnet-fwd-bwd",
+                 "lenet5-epoch", "resnet18-step", "autograd-add-1elem"] {
         #expect(r.stdout.contains(name), "missing \(name)")
     }
     #expect(!r.stdout.contains("# apus bench"))   // no run header: nothing was measured
