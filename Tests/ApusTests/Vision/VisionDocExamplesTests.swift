@@ -1,0 +1,44 @@
+import Testing
+@testable import Apus
+@testable import ApusVision
+
+/// The code of Docs/Vision.md, run as written (small sizes where the page's would be slow in a debug build).
+struct VisionDocExamplesTests {
+    @Test func convolutionExample() {
+        let conv = Conv2d(1, 6, kernelSize: 5, padding: 2)
+        let x = Tensor.randn([4, 1, 28, 28])
+        let y = relu(conv(x))
+        #expect(y.shape == [4, 6, 28, 28])
+        let depthwise = Conv2d(6, 6, kernelSize: 3, padding: .same, groups: 6)
+        let up = ConvTranspose2d(6, 3, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1)
+        #expect(up(depthwise(y)).shape == [4, 3, 56, 56])
+        let z = conv2d(x, weight: conv.weight.value, stride: 2, dilation: 2)
+        #expect(z.shape == [4, 6, 10, 10])  // ⌊(28 − 2·(5 − 1) − 1)/2⌋ + 1
+    }
+
+    @Test func poolingExample() {
+        let images = Tensor.randn([8, 3, 32, 32]).requiringGrad()
+        let features = Sequential(
+            MaxPool2d(3, stride: 2, padding: 1),
+            LocalResponseNorm(size: 3),
+            AvgPool2d(2, ceilMode: true, countIncludePad: false),
+            Upsample(scaleFactor: 2, mode: .bilinear),
+            AdaptiveAvgPool2d((4, 4)),
+            GlobalAvgPool2d()
+        )
+        let out = features(images)
+        #expect(out.shape == [8, 3])
+        out.sum().backward()
+        #expect(images.grad?.shape == [8, 3, 32, 32])
+        #expect(maxPool2d(images, kernelSize: (2, 3), stride: (2, 1)).shape == [8, 3, 16, 30])
+        #expect(upsample(images, size: (48, 40), mode: .bilinear, alignCorners: true).shape == [8, 3, 48, 40])
+    }
+
+    @Test func googlenetAuxiliaryLossExample() {
+        let googlenet = GoogLeNet(classes: 10)
+        let y = Tensor.randint(0, 10, shape: [2])
+        let (logits, aux1, aux2) = googlenet.outputs(Tensor.randn([2, 3, 64, 64]))
+        let loss = crossEntropy(logits, y) + 0.3 * (crossEntropy(aux1!, y) + crossEntropy(aux2!, y))
+        #expect(loss.item().isFinite)
+    }
+}
