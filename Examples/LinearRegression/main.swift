@@ -26,7 +26,7 @@ func gradientDescent(_ x: Tensor, _ y: Tensor, lr: Double, steps: Int) -> (losse
 
 func describe(_ losses: [Double]) -> String {
     let marks = [0, 9, 99, losses.count - 1].filter { $0 < losses.count }
-    let trend = marks.map { "J[\($0 + 1)] = \(format($0 < losses.count ? losses[$0] : .nan))" }.joined(separator: "  ")
+    let trend = marks.map { "J[\($0 + 1)] = \(format(losses[$0]))" }.joined(separator: "  ")
     let verdict = !(losses.last!.isFinite) || losses.last! > losses.first! ? "diverged" : "decreasing"
     return trend + "  → \(verdict)"
 }

@@ -73,25 +73,22 @@ open class Module {
 
     /// All parameters of this module and its descendants, with dotted names, in declaration order.
     public func namedParameters() -> [(name: String, parameter: Parameter)] {
-        var seen = Set<ObjectIdentifier>()
-        var result: [(String, Parameter)] = []
-        func visit(_ module: Module, prefix: String) {
-            for (name, p) in module.namedOwnParameters where seen.insert(ObjectIdentifier(p)).inserted {
-                result.append((prefix + name, p))
-            }
-            for (name, child) in module.namedChildren { visit(child, prefix: prefix + name + ".") }
-        }
-        visit(self, prefix: "")
-        return result
+        collectOwned(\.namedOwnParameters).map { (name: $0.0, parameter: $0.1) }
     }
 
     /// All buffers of this module and its descendants, with dotted names, in declaration order.
     public func namedBuffers() -> [(name: String, buffer: Buffer)] {
+        collectOwned(\.namedOwnBuffers).map { (name: $0.0, buffer: $0.1) }
+    }
+
+    /// What `own` lists for this module and every descendant, prefixed with the module's dotted
+    /// path; an object reached twice (a shared layer) is listed once, under its first name.
+    private func collectOwned<T: AnyObject>(_ own: (Module) -> [(String, T)]) -> [(String, T)] {
         var seen = Set<ObjectIdentifier>()
-        var result: [(String, Buffer)] = []
+        var result: [(String, T)] = []
         func visit(_ module: Module, prefix: String) {
-            for (name, b) in module.namedOwnBuffers where seen.insert(ObjectIdentifier(b)).inserted {
-                result.append((prefix + name, b))
+            for (name, object) in own(module) where seen.insert(ObjectIdentifier(object)).inserted {
+                result.append((prefix + name, object))
             }
             for (name, child) in module.namedChildren { visit(child, prefix: prefix + name + ".") }
         }

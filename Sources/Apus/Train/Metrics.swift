@@ -31,23 +31,22 @@ public func topKAccuracy(_ logits: Tensor, _ labels: Tensor, k: Int) -> Double {
 
 /// Mean of `(prediction − target)²` over all elements (same shapes), accumulated in float64.
 public func meanSquaredError(_ predictions: Tensor, _ targets: Tensor) -> Double {
-    require(predictions.shape == targets.shape,
-            "meanSquaredError: predictions \(predictions.shape) and targets \(targets.shape) differ")
-    let p = predictions.toDoubles(), t = targets.toDoubles()
-    guard !p.isEmpty else { return 0 }
-    var sum = 0.0
-    for i in p.indices { sum += (p[i] - t[i]) * (p[i] - t[i]) }
-    return sum / Double(p.count)
+    meanOverElements(predictions, targets, op: "meanSquaredError") { $0 * $0 }
 }
 
 /// Mean of `|prediction − target|` over all elements (same shapes), accumulated in float64.
 public func meanAbsoluteError(_ predictions: Tensor, _ targets: Tensor) -> Double {
+    meanOverElements(predictions, targets, op: "meanAbsoluteError") { Swift.abs($0) }
+}
+
+/// Mean of `f(prediction − target)` over all elements, in float64; 0 for no elements.
+private func meanOverElements(_ predictions: Tensor, _ targets: Tensor, op: String, _ f: (Double) -> Double) -> Double {
     require(predictions.shape == targets.shape,
-            "meanAbsoluteError: predictions \(predictions.shape) and targets \(targets.shape) differ")
+            "\(op): predictions \(predictions.shape) and targets \(targets.shape) differ")
     let p = predictions.toDoubles(), t = targets.toDoubles()
     guard !p.isEmpty else { return 0 }
     var sum = 0.0
-    for i in p.indices { sum += Swift.abs(p[i] - t[i]) }
+    for i in p.indices { sum += f(p[i] - t[i]) }
     return sum / Double(p.count)
 }
 

@@ -10,27 +10,24 @@ public enum ImageDatasets {
     /// `digits`, which ``runClassification(_:data:modelFactory:callbacks:onEpoch:)`` loads itself.
     /// `directory` overrides where the files are looked for.
     public static func load(_ name: String, directory: String? = nil) throws -> ClassificationData? {
-        func pair(_ load: (Bool) throws -> TensorDataset, _ normalize: Normalize, classes: Int) throws -> ClassificationData {
-            let (train, test) = (try load(true), try load(false))
-            return ClassificationData(name: name,
-                                      train: TensorDataset(inputs: normalize(train.inputs), targets: train.targets),
-                                      test: TensorDataset(inputs: normalize(test.inputs), targets: test.targets),
-                                      classes: classes)
+        func trainAndTest(classes: Int, _ load: (_ train: Bool) throws -> TensorDataset) throws -> ClassificationData {
+            ClassificationData(name: name, train: try load(true), test: try load(false), classes: classes)
         }
         switch name {
         case "digits":
             return nil
         case "fashion-mnist":
-            return ClassificationData(name: name, train: try FashionMNIST.load(directory: directory, train: true, normalized: true),
-                                      test: try FashionMNIST.load(directory: directory, train: false, normalized: true),
-                                      classes: FashionMNIST.classes.count)
+            return try trainAndTest(classes: FashionMNIST.classes.count) {
+                try FashionMNIST.load(directory: directory, train: $0, normalized: true)
+            }
         case "mnist":
-            return ClassificationData(name: name, train: try MNIST.load(directory: directory, train: true, normalized: true),
-                                      test: try MNIST.load(directory: directory, train: false, normalized: true),
-                                      classes: MNIST.classes.count)
+            return try trainAndTest(classes: MNIST.classes.count) { try MNIST.load(directory: directory, train: $0, normalized: true) }
         case "cifar10":
-            return try pair({ try CIFAR10.load(directory: directory, train: $0) },
-                            Normalize(mean: CIFAR10.mean, std: CIFAR10.std), classes: CIFAR10.classes.count)
+            let normalize = Normalize(mean: CIFAR10.mean, std: CIFAR10.std)
+            return try trainAndTest(classes: CIFAR10.classes.count) {
+                let data = try CIFAR10.load(directory: directory, train: $0)
+                return TensorDataset(inputs: normalize(data.inputs), targets: data.targets)
+            }
         default:
             throw ApusError.unknownDataset(name, known: names)
         }

@@ -5,11 +5,6 @@ import Testing
 // in a child process (an exit test); the test checks its standard error for the key phrases.
 // Messages come from `require`, which prints them in every build configuration.
 
-/// The captured standard error of an exit test, as text.
-private func stderrText(_ result: ExitTest.Result?) -> String {
-    String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-}
-
 @Suite struct AutogradErrorMessageTests {
     @Test func backwardOnNonScalarWithoutGradientNamesTheShape() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {

@@ -56,7 +56,7 @@ import Testing
 
     @Test func probabilityOutOfRangeStops() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { _ = Dropout(p: 1.5) }
-        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        let message = stderrText(result)
         #expect(message.contains("p must be in [0, 1], got 1.5"))
         await #expect(processExitsWith: .failure) { _ = dropout(Tensor.ones([2]), p: -0.1) }
     }

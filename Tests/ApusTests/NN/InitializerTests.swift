@@ -5,10 +5,6 @@ import Testing
 // Initialisers: fans and gains as torch.nn.init computes them, sample statistics of large
 // tensors against each formula, Linear's default, and why weights must not start constant.
 
-private func stderrText(_ result: ExitTest.Result?) -> String {
-    String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-}
-
 /// One initialiser with the distribution it should produce.
 struct InitializerCase: Sendable, CustomTestStringConvertible {
     let initializer: Initializer

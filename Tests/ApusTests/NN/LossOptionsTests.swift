@@ -9,10 +9,6 @@ private func close(_ a: [Double], _ b: [Double], tol: Double = 1e-12) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) <= tol * Swift.max(1, Swift.abs($1)) }
 }
 
-private func stderrText(_ result: ExitTest.Result?) -> String {
-    String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-}
-
 private func f64(_ values: [Double], _ shape: [Int]? = nil) -> Tensor {
     Tensor(shape: shape ?? [values.count], values: values, dtype: .float64)
 }

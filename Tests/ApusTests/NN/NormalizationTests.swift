@@ -170,7 +170,7 @@ private func maxDifference(_ a: Tensor?, _ b: Tensor) -> Double {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = BatchNorm1d(3)(Tensor.ones([1, 3]))
         }
-        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        let message = stderrText(result)
         #expect(message.contains("more than 1 value per channel") && message.contains("[1, 3]"))
     }
 
@@ -178,7 +178,7 @@ private func maxDifference(_ a: Tensor?, _ b: Tensor) -> Double {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = BatchNorm2d(3)(Tensor.ones([2, 4, 2, 2]))
         }
-        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        let message = stderrText(result)
         #expect(message.contains("BatchNorm2d(3)") && message.contains("[2, 4, 2, 2]"))
     }
 
@@ -186,7 +186,7 @@ private func maxDifference(_ a: Tensor?, _ b: Tensor) -> Double {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = LayerNorm(5)(Tensor.ones([2, 4]))
         }
-        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        let message = stderrText(result)
         #expect(message.contains("layerNorm") && message.contains("[2, 4]") && message.contains("[5]"))
     }
 }

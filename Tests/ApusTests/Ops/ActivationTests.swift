@@ -9,10 +9,6 @@ private func close(_ a: [Double], _ b: [Double], tol: Double = 1e-12) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) <= tol * Swift.max(1, Swift.abs($1)) }
 }
 
-private func stderrText(_ result: ExitTest.Result?) -> String {
-    String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-}
-
 @Suite struct ActivationTests {
     let x = Tensor([-2.0, -0.5, 0.0, 0.5, 2.0], dtype: .float64)
 

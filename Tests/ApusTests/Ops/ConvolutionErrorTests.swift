@@ -4,10 +4,6 @@ import Testing
 // Shape and hyper-parameter errors of the convolutions stop the process with a message naming
 // the op and the shapes (exit tests: each case runs in a child process).
 
-private func stderrText(_ result: ExitTest.Result?) -> String {
-    String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-}
-
 @Suite struct ConvolutionErrorTests {
     @Test func inputSmallerThanKernel() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {

@@ -4,10 +4,6 @@ import Testing
 // Wrong hyper-parameters and shapes stop with a message naming the op and the shapes; each case
 // runs in a child process (an exit test) and checks its standard error.
 
-private func stderrText(_ result: ExitTest.Result?) -> String {
-    String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-}
-
 @Suite struct PoolingErrorTests {
     @Test func kernelLargerThanThePaddedInput() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {

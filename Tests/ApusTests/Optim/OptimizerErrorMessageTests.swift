@@ -4,10 +4,6 @@ import Testing
 // Bad hyper-parameters stop the process with a message naming the optimizer or scheduler, the
 // option and the value (exit tests: each case runs in a child process).
 
-private func stderrText(_ result: ExitTest.Result?) -> String {
-    String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-}
-
 @Suite struct OptimizerErrorMessageTests {
     @Test func adagradNegativeLearningRate() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {

@@ -170,21 +170,21 @@ import Testing
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = RandomHorizontalFlip()(Tensor.zeros([2, 2]))
         }
-        #expect(visionStderr(result).contains("RandomHorizontalFlip: expected images [N, C, H, W] or [C, H, W], got shape [2, 2]"))
+        #expect(stderrText(result).contains("RandomHorizontalFlip: expected images [N, C, H, W] or [C, H, W], got shape [2, 2]"))
     }
 
     @Test func cropLargerThanPaddedImageStops() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = RandomCrop(size: 9, padding: 2)(Tensor.zeros([1, 1, 4, 4]))
         }
-        #expect(visionStderr(result).contains("RandomCrop: crop 9×9 is larger than the padded image 8×8"))
+        #expect(stderrText(result).contains("RandomCrop: crop 9×9 is larger than the padded image 8×8"))
     }
 
     @Test func normalizeChannelMismatchStops() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Normalize(mean: [0, 0], std: [1, 1])(Tensor.zeros([1, 3, 2, 2]))
         }
-        #expect(visionStderr(result).contains("Normalize: 2 means for images of 3 channels"))
+        #expect(stderrText(result).contains("Normalize: 2 means for images of 3 channels"))
     }
 }
 
@@ -219,6 +219,6 @@ import Testing
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = imageGrid(Tensor.zeros([1, 2, 2, 2]))
         }
-        #expect(visionStderr(result).contains("imageGrid: expected images [N, C, H, W] with N ≥ 1 and C = 1 or 3, got shape [1, 2, 2, 2]"))
+        #expect(stderrText(result).contains("imageGrid: expected images [N, C, H, W] with N ≥ 1 and C = 1 or 3, got shape [1, 2, 2, 2]"))
     }
 }

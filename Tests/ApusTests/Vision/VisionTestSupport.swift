@@ -42,7 +42,3 @@ func thrownMessage(_ body: () throws -> Void) -> String {
     return "no error"
 }
 
-/// The captured standard error of an exit test, as text.
-func visionStderr(_ result: ExitTest.Result?) -> String {
-    String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-}
