@@ -43,6 +43,10 @@ enum PackedSgemm {
             for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
             return
         }
+        if a.colStride == 1 && b.rowStride == 1 && prefersDotProducts(m: m, n: n, k: k) {
+            apus_sgemm_nt(m, n, k, a.base, a.rowStride, b.base, b.colStride, c, ldc, accumulate ? 1 : 0)
+            return
+        }
         let out = Output(base: c, ldc: ldc)
         let threads = m * n * k >= 1 << 17 ? threads : 1
         let columnPanels = (n + nr - 1) / nr, rowPanels = (m + mr - 1) / mr
@@ -61,6 +65,14 @@ enum PackedSgemm {
                 if lo < hi { block(rows: lo..<hi, cols: 0..<n, k: k, a: a, b: b, c: out, accumulate: accumulate) }
             }
         }
+    }
+
+    /// Both operands run along the depth (`A·Bᵀ` of row-major matrices) and C is small next to
+    /// the depth: dot products straight from the rows (`apus_sgemm_nt`) beat packing both
+    /// operands into panels for a few tiles, most of them padding (a small convolution's weight
+    /// gradient: `dY[O, positions] · colᵀ`). Serial: such products are small.
+    static func prefersDotProducts(m: Int, n: Int, k: Int) -> Bool {
+        m * n <= 4096 && k >= 4 * Swift.max(m, n)
     }
 
     struct Output: @unchecked Sendable {
@@ -124,10 +136,13 @@ enum PackedSgemm {
             let src = origin + p0 * lineStride
             if lineStride == 1 {
                 // Lines adjacent in memory: copy `lines` consecutive values per depth step.
+                // Inline vector copies: a library call per short line cost more than the copy.
                 for p in 0..<depth {
-                    let o = out + p * panel
-                    o.update(from: src + p * depthStride, count: lines)
-                    if lines < panel { (o + lines).update(repeating: 0, count: panel - lines) }
+                    let o = out + p * panel, s = src + p * depthStride
+                    var i = 0
+                    while i + 8 <= lines { store8(load8(s + i), o + i); i += 8 }
+                    while i < lines { o[i] = s[i]; i += 1 }
+                    while i < panel { o[i] = 0; i += 1 }
                 }
             } else {
                 // Depth-major: each step writes one contiguous group of `panel` values, reading
@@ -172,6 +187,16 @@ enum PackedSgemm {
     @inline(__always)
     static func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    @inline(__always)
+    static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
     }
 
     @inline(__always)

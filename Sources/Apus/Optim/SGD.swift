@@ -93,15 +93,12 @@ public final class SGD: Optimizer {
     public func step() {
         noGrad {
             core.update { p, grad, o, state in
-                var g = grad
-                if o.weightDecay != 0 { g = g + o.weightDecay * p.value }
-                if o.momentum != 0 {
-                    let gradientWeight: Double = 1 - o.dampening  // typed: `1` must not become a tensor literal
-                    let v = state.map { o.momentum * $0.momentumBuffer + gradientWeight * g } ?? g
-                    state = State(momentumBuffer: v)
-                    g = o.nesterov ? g + o.momentum * v : v
+                p.updateInPlace { value in
+                    let buffer = UpdateKernels.sgd(value: &value, grad: grad, momentumBuffer: state?.momentumBuffer,
+                                                   lr: o.lr, momentum: o.momentum, dampening: o.dampening,
+                                                   weightDecay: o.weightDecay, nesterov: o.nesterov)
+                    if let buffer { state = State(momentumBuffer: buffer) }
                 }
-                p.assign(p.value - o.lr * g)
             }
         }
     }

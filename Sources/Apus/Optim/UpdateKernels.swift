@@ -86,6 +86,67 @@ enum UpdateKernels {
         }
     }
 
+    /// SGD's update for one parameter (see ``SGD``), in place, in one pass:
+    /// `g = ∇ + λ·w`; with momentum `v = μ·v + (1 − dampening)·g` (or `v = g` when `momentumBuffer`
+    /// is nil, the first step; the new buffer is returned) and `g = nesterov ? g + μ·v : v`;
+    /// then `w = w − lr·g`. The operations and their rounding are those of the tensor expression.
+    static func sgd(value: inout Tensor, grad: Tensor, momentumBuffer: Tensor?, lr: Double, momentum: Double,
+                    dampening: Double, weightDecay: Double, nesterov: Bool) -> Tensor? {
+        let g = grad.cast(to: value.dtype).contiguous()
+        value.makeStorageUnique()
+        var buffer: Tensor? = nil
+        if momentum != 0 {
+            if var b = momentumBuffer?.cast(to: value.dtype).contiguous() {
+                b.makeStorageUnique()
+                buffer = b
+            } else {
+                buffer = Tensor(uninitialized: value.shape, dtype: value.dtype)
+            }
+        }
+        let first = momentumBuffer == nil
+        func run<T: FloatScalar>(_: T.Type) {
+            let p = value.storage.pointer(T.self) + value.offset
+            let gp = g.storage.pointer(T.self) + g.offset
+            let v = buffer.map { $0.storage.pointer(T.self) + $0.offset } ?? p  // unread without momentum
+            let (rate, mu, keep, wd) = (T(lr), T(momentum), T(1 - dampening), T(weightDecay))
+            let hasMomentum = momentum != 0
+            typealias V = SIMD8<T>
+            ThreadPool.shared.parallelRanges(value.count, grain: 1 << 14) { range in
+                var i = range.lowerBound
+                let n = range.upperBound
+                while i + 8 <= n {
+                    let pi = load(V.self, p + i)
+                    var gi = load(V.self, gp + i)
+                    if weightDecay != 0 { gi = gi + wd * pi }
+                    if hasMomentum {
+                        let vi = first ? gi : mu * load(V.self, v + i) + keep * gi
+                        store(vi, v + i)
+                        gi = nesterov ? gi + mu * vi : vi
+                    }
+                    store(pi - rate * gi, p + i)
+                    i += 8
+                }
+                while i < n {
+                    var gi = gp[i]
+                    if weightDecay != 0 { gi = gi + wd * p[i] }
+                    if hasMomentum {
+                        let vi = first ? gi : mu * v[i] + keep * gi
+                        v[i] = vi
+                        gi = nesterov ? gi + mu * vi : vi
+                    }
+                    p[i] = p[i] - rate * gi
+                    i += 1
+                }
+            }
+        }
+        switch value.dtype {
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
+        default: fatalError("SGD: parameters must be floating point, got \(value.dtype)")
+        }
+        return buffer
+    }
+
     /// `x[0..<count] *= factor`, in place.
     static func scale(_ x: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
         var i = 0

@@ -29,6 +29,12 @@ apus_sgemm_info apus_sgemm_query(void);
 void apus_sgemm_tile(long k, const float *a, const float *b, float *c, long ldc,
                      int accumulate, int m_valid, int n_valid);
 
+/// C[m×n] (+)= A[m×k] · B[n×k]ᵀ with A's and B's rows contiguous along k (`lda`, `ldb` apart),
+/// C's rows `ldc` apart: dot products, no packing (small m·n, long k). Overwrites C, or adds to
+/// it when `accumulate` is non-zero. Each element is summed in a fixed order.
+void apus_sgemm_nt(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                   float *c, long ldc, int accumulate);
+
 #ifdef __cplusplus
 }
 #endif

@@ -34,6 +34,9 @@ struct PackedSgemmTests {
     static let shapes: [(Int, Int, Int)] = [
         (1, 1, 1), (3, 5, 7), (12, 32, 16), (13, 33, 17), (6, 16, 300), (37, 70, 5),
         (200, 45, 260), (64, 600, 20), (300, 260, 530),
+        // Small C, long depth: A·Bᵀ (layout (false, true)) runs as dot products (apus_sgemm_nt),
+        // over blocks of 4 rows and 4 (AVX2: 2) columns, 16 (8) lanes and a depth tail.
+        (4, 4, 16), (5, 7, 29), (1, 9, 40), (13, 50, 211), (16, 150, 1000), (33, 3, 133),
     ]
 
     @Test(arguments: shapes, [(false, false), (true, false), (false, true), (true, true)])
@@ -59,6 +62,27 @@ struct PackedSgemmTests {
         // Few columns: the split runs over rows instead.
         let tall = Self.packed(a, Array(b[0..<(k * 8)]), m: m, n: 8, k: k, transposeA: false, transposeB: false, threads: 1)
         #expect(Self.packed(a, Array(b[0..<(k * 8)]), m: m, n: 8, k: k, transposeA: false, transposeB: false, threads: 3) == tall)
+    }
+
+    /// The dot-product path adds to C when asked, like the packed one.
+    @Test func dotProductsAccumulate() {
+        let (m, n, k) = (6, 25, 301)
+        #expect(PackedSgemm.prefersDotProducts(m: m, n: n, k: k))
+        let g = RandomGenerator(seed: 9)
+        let a = g.normals(m * k).map { Float($0) }, b = g.normals(k * n).map { Float($0) }
+        let bt = (0..<(k * n)).map { b[($0 % k) * n + $0 / k] }  // B stored column-major: Bᵀ's rows run along k
+        var c = [Float](repeating: 1, count: m * n)
+        a.withUnsafeBufferPointer { pa in
+            bt.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    PackedSgemm.multiply(m: m, n: n, k: k, a: .init(base: pa.baseAddress!, rowStride: k, colStride: 1),
+                                         b: .init(base: pb.baseAddress!, rowStride: 1, colStride: k),
+                                         c: pc.baseAddress!, ldc: n, accumulate: true)
+                }
+            }
+        }
+        let expected = Self.reference(a, b, m: m, n: n, k: k)
+        for (x, y) in zip(c, expected) { #expect(Swift.abs(Double(x) - (y + 1)) < 1e-4 * (1 + Swift.abs(y))) }
     }
 
     @Test func zeroDepthGivesZeros() {

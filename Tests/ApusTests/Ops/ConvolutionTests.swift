@@ -189,6 +189,34 @@ private func relativeError(_ a: Tensor, _ b: Tensor) -> Double {
         #expect(relativeError(dwSum, w.grad!) < 1e-12)
     }
 
+    /// float32 reads its im2col matrices straight from the images while packing GEMM panels;
+    /// float64 writes them out. Both agree on geometries that cross the GEMM's blocks: depth past
+    /// 256 taps, more than 4096 positions, images side by side, strides, dilation, padding, groups.
+    @Test(arguments: [
+        // batch, channels, size, outChannels, kernel, stride, padding, dilation, groups
+        (7, 3, [9, 11], 5, [3, 2], [1, 2], [1, 0], [2, 1], 1),
+        (2, 32, [10, 10], 8, [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        (1, 2, [68, 67], 4, [3, 3], [1, 1], [0, 1], [1, 1], 2),
+        (20, 6, [14, 14], 16, [5, 5], [1, 1], [0, 0], [1, 1], 1),
+        (5, 4, [7, 8], 6, [3, 3], [2, 3], [2, 1], [1, 2], 2),
+    ])
+    func float32MatchesFloat64(_ c: (Int, Int, [Int], Int, [Int], [Int], [Int], [Int], Int)) {
+        let (batch, channels, size, outChannels, kernel, stride, padding, dilation, groups) = c
+        let g = RandomGenerator(seed: 8)
+        let x = Tensor.randn([batch, channels] + size, dtype: .float64, generator: g)
+        let w = Tensor.randn([outChannels, channels / groups] + kernel, dtype: .float64, generator: g)
+        func run(_ dtype: DType) -> [Tensor] {
+            let (xs, ws) = (x.cast(to: dtype).requiringGrad(), w.cast(to: dtype).requiringGrad())
+            let y = conv2d(xs, weight: ws, stride: IntPair(stride[0], stride[1]), padding: [padding[0], padding[1]],
+                           dilation: IntPair(dilation[0], dilation[1]), groups: groups)
+            (y * Tensor.linspace(-1, 1, count: y.count, dtype: dtype).reshape(y.shape)).sum().backward()
+            return [y, xs.grad!, ws.grad!]
+        }
+        for (single, double) in zip(run(.float32), run(.float64)) {
+            #expect(relativeError(single, double) < 1e-5)
+        }
+    }
+
     // MARK: Threads
 
     /// Forward and both gradients are bit-identical whatever the pool's size: work is split by images
