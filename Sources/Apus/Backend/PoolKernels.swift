@@ -228,7 +228,13 @@ extension Kernels {
             let o = dst + oh * outW
             if let arg {
                 let a = arg + oh * outW, base = 2 * oh * w
-                for ow in 0..<outW {
+                var first = 0
+                if T.self == Float.self {
+                    first = maxPoolTiles2x2Vector(UnsafeRawPointer(r0).assumingMemoryBound(to: Float.self),
+                                                  UnsafeMutableRawPointer(o).assumingMemoryBound(to: Float.self), a,
+                                                  width: w, base: base, outW: outW)
+                }
+                for ow in first..<outW {
                     let c = 2 * ow
                     var best = r0[c], index = Int32(truncatingIfNeeded: base + c)
                     @inline(__always) func visit(_ v: T, _ at: Int) {
@@ -251,6 +257,42 @@ extension Kernels {
                 }
             }
         }
+    }
+
+    /// One row of 2×2 tiles (float32, with their argmax) four outputs at a time, the same visiting
+    /// order and tie rule as the scalar loop, whose branches mispredicted on random data. A row
+    /// that is not a multiple of 4 ends with an overlapping group (recomputing the same outputs).
+    /// Returns how many outputs it wrote: all of them, or none below 4.
+    @inline(__always)
+    private static func maxPoolTiles2x2Vector(_ r0: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>,
+                                              _ a: UnsafeMutablePointer<Int32>, width w: Int, base: Int, outW: Int) -> Int {
+        if outW < 4 { return 0 }
+        let r1 = r0 + w
+        let lanes = SIMD4<Int32>(0, 2, 4, 6)
+        @inline(__always) func four(at ow: Int) {
+            let c = 2 * ow
+            let top = UnsafeRawPointer(r0 + c).loadUnaligned(as: SIMD8<Float>.self)
+            let bottom = UnsafeRawPointer(r1 + c).loadUnaligned(as: SIMD8<Float>.self)
+            let first = lanes &+ Int32(truncatingIfNeeded: base + c)
+            var best = top.evenHalf, index = first
+            @inline(__always) func visit(_ v: SIMD4<Float>, _ offset: Int) {
+                let take = (v .> best) .| (v .!= v)
+                best.replace(with: v, where: take)
+                index.replace(with: first &+ Int32(truncatingIfNeeded: offset), where: take)
+            }
+            visit(top.oddHalf, 1)
+            visit(bottom.evenHalf, w)
+            visit(bottom.oddHalf, w + 1)
+            UnsafeMutableRawPointer(o + ow).storeBytes(of: best, as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(a + ow).storeBytes(of: index, as: SIMD4<Int32>.self)
+        }
+        var ow = 0
+        while ow + 4 <= outW {
+            four(at: ow)
+            ow += 4
+        }
+        if ow < outW { four(at: outW - 4) }
+        return outW
     }
 
     /// Max pooling's backward: a zeroed `inShape` gradient with `g[o]` added at each output's argmax.

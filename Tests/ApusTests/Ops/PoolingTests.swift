@@ -147,6 +147,24 @@ private func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
         }
     }
 
+    /// float32's 2×2 tiles run four outputs at a time (rows of 5 and 7 end with an overlapping
+    /// group): the same maxima and argmax as float64's scalar loop, with many ties and some NaNs.
+    @Test func maxPoolVectorTilesMatchTheScalarLoop() {
+        let g = RandomGenerator(seed: 3)
+        for shape in [[2, 3, 6, 14], [1, 2, 4, 10], [1, 1, 2, 17]] {
+            let count = shape.reduce(1, *)
+            let values = g.uniforms(count).enumerated().map { i, u in i % 37 == 5 ? .nan : (u * 4).rounded(.down) }
+            let results = [DType.float32, .float64].map { dtype in
+                let x = Tensor(shape: shape, values: values, dtype: dtype).requiringGrad()
+                let y = maxPool2d(x, kernelSize: 2)
+                (y * Tensor.linspace(1, Double(y.count), count: y.count, dtype: dtype).reshape(y.shape)).sum().backward()  // 1, 2, 3, …: which output each tap fed
+                return (y.toDoubles(), x.grad!.toDoubles())
+            }
+            #expect(results[0].0.map { $0.isNaN ? -1 : $0 } == results[1].0.map { $0.isNaN ? -1 : $0 }, "\(shape)")
+            #expect(results[0].1 == results[1].1, "\(shape)")
+        }
+    }
+
     /// NaN propagates through max pooling, in the general path and in the 2×2 fast path.
     @Test func maxPoolPropagatesNaN() {
         let x = Tensor(shape: [1, 1, 2, 4], values: [1, .nan, 3, 4, 5, 6, 7, .nan])
