@@ -46,8 +46,12 @@ struct ConvGeometry: Sendable, Equatable {
 /// different sizes in one process.)
 enum ConvKernels {
     /// Chunks of images the work is split into: up to 16 (8 for small images), fewer when the
-    /// weight-gradient partials (one weight-sized buffer per chunk) would pass 64 MB.
+    /// weight-gradient partials (one weight-sized buffer per chunk) would pass 64 MB. One when
+    /// the weight outweighs an image's im2col matrix (deep layers on small images): then the
+    /// images go into as few products as possible, each GEMM running in parallel, so the weight
+    /// is packed and its gradient written a few times per batch instead of once per chunk.
     static func chunkCount(_ g: ConvGeometry, elementSize: Int) -> Int {
+        if g.outChannels * g.groupDepth >= g.columnRows * g.positions { return 1 }
         let partialBytes = g.outChannels * g.groupDepth * Swift.max(elementSize, 1)
         let most = g.columnRows * g.positions >= 1 << 16 ? 16 : 8
         return Swift.max(1, Swift.min(g.batch, most, (64 << 20) / partialBytes))

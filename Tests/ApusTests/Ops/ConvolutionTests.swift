@@ -189,9 +189,9 @@ private func relativeError(_ a: Tensor, _ b: Tensor) -> Double {
         #expect(relativeError(dwSum, w.grad!) < 1e-12)
     }
 
-    /// float32 reads its im2col matrices straight from the images while packing GEMM panels;
-    /// float64 writes them out. Both agree on geometries that cross the GEMM's blocks: depth past
-    /// 256 taps, more than 4096 positions, images side by side, strides, dilation, padding, groups.
+    /// float32 (packed GEMM, dot products for small weight gradients) and float64 (plain loop)
+    /// agree on geometries that cross the GEMM's blocks: depth past 256 taps, more than 4096
+    /// positions, images side by side, strides, dilation, padding, groups.
     @Test(arguments: [
         // batch, channels, size, outChannels, kernel, stride, padding, dilation, groups
         (7, 3, [9, 11], 5, [3, 2], [1, 2], [1, 0], [2, 1], 1),
@@ -199,6 +199,9 @@ private func relativeError(_ a: Tensor, _ b: Tensor) -> Double {
         (1, 2, [68, 67], 4, [3, 3], [1, 1], [0, 1], [1, 1], 2),
         (20, 6, [14, 14], 16, [5, 5], [1, 1], [0, 0], [1, 1], 1),
         (5, 4, [7, 8], 6, [3, 3], [2, 3], [2, 1], [1, 2], 2),
+        // Weights larger than an image's im2col matrix: all images in one chunk, parallel GEMMs.
+        (6, 64, [4, 4], 32, [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        (5, 16, [5, 5], 24, [3, 3], [2, 2], [1, 1], [1, 1], 2),
     ])
     func float32MatchesFloat64(_ c: (Int, Int, [Int], Int, [Int], [Int], [Int], [Int], Int)) {
         let (batch, channels, size, outChannels, kernel, stride, padding, dilation, groups) = c
