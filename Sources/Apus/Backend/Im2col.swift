@@ -63,6 +63,10 @@ enum ConvKernels {
         g.isPointwise ? 1 : Swift.max(1, (1 << 21) / Swift.max(g.columnRows * g.positions, 1))
     }
 
+    // Within a product, per-image loops (im2col, col2im, gathering and spreading) go through
+    // `pool.parallelFor`: in parallel when the whole batch is one chunk, serially on the chunk's
+    // thread otherwise (the pool is busy). Either way each image's result is the same.
+
     /// Runs `body(chunk, images, scratch)` for each chunk of images (`chunks` ≤ batch, so none is
     /// empty), chunks spread over the thread pool; each thread takes one scratch buffer of
     /// `scratchCount` elements for all its chunks (fresh multi-megabyte buffers per chunk would
@@ -216,7 +220,7 @@ enum ConvKernels {
                         col = UnsafePointer(io.x + n0 * g.inputPlane)
                     } else {
                         let into = saved.b == nil ? scratch : saved.x + n0 * g.columnRows * L
-                        for i in 0..<count { im2col(io.x + (n0 + i) * g.inputPlane, g, into: into + i * L, ld: ld) }
+                        pool.parallelFor(count) { i in im2col(io.x + (n0 + i) * g.inputPlane, g, into: into + i * L, ld: ld) }
                         col = UnsafePointer(into)
                     }
                     // One image: straight into y; several: into a [O, G·L] block, then spread.
@@ -227,7 +231,7 @@ enum ConvKernels {
                                      b: col + gi * K * ld, bRowStride: ld, bColStride: 1,
                                      c: product + gi * Og * ld, cRowStride: ld)
                     }
-                    for i in 0..<count {
+                    pool.parallelFor(count) { i in
                         let yn = io.y + (n0 + i) * g.outputPlane
                         for o in 0..<O {
                             let row = yn + o * L, v = io.b?[o] ?? 0
@@ -286,7 +290,7 @@ enum ConvKernels {
                             dyBlock = UnsafePointer(io.y + n0 * g.outputPlane)
                         } else {
                             let gathered = scratch + colCount
-                            for i in 0..<count {
+                            pool.parallelFor(count) { i in
                                 let src = io.y + (n0 + i) * g.outputPlane
                                 for o in 0..<O { (gathered + o * ld + i * L).update(from: src + o * L, count: L) }
                             }
@@ -299,7 +303,7 @@ enum ConvKernels {
                             } else if let saved = dwOut.b {
                                 col = UnsafePointer(saved + n0 * g.columnRows * L)
                             } else {
-                                for i in 0..<count { im2col(io.x + (n0 + i) * g.inputPlane, g, into: scratch + i * L, ld: ld) }
+                                pool.parallelFor(count) { i in im2col(io.x + (n0 + i) * g.inputPlane, g, into: scratch + i * L, ld: ld) }
                                 col = UnsafePointer(scratch)
                             }
                             var (bRow, bCol, groupStride) = (1, ld, K * ld)
@@ -327,7 +331,7 @@ enum ConvKernels {
                                              c: dcol + gi * K * ld, cRowStride: ld)
                             }
                             if !g.isPointwise {
-                                for i in 0..<count {
+                                pool.parallelFor(count) { i in
                                     let dxn = dxAll + (n0 + i) * g.inputPlane
                                     dxn.update(repeating: 0, count: g.inputPlane)
                                     col2im(UnsafePointer(scratch + i * L), ld: ld, g, into: dxn)
