@@ -91,34 +91,59 @@ enum ConvKernels {
         return (lo, Swift.max(lo, hi))
     }
 
+    /// Output rows `lo..<hi` whose input row `oh·stride + offset` lies inside the image (of
+    /// `height` rows), for a kernel row read at `offset`; ``validRange(offset:stride:width:outW:)``
+    /// along the height.
+    @inline(__always)
+    static func validRows(_ g: ConvGeometry, kernelRow ki: Int) -> (offset: Int, lo: Int, hi: Int) {
+        let offset = ki * g.dilationH - g.padTop
+        let (lo, hi) = validRange(offset: offset, stride: g.strideH, width: g.height, outW: g.outH)
+        return (offset, lo, hi)
+    }
+
     /// Unfolds one image `[C, H, W]` into `col` `[C·kH·kW, outH·outW]` whose rows are `ld` apart:
     /// row `(c·kH + i)·kW + j` holds the input under kernel tap (i, j) of channel c at every output
     /// position (0 in the padding).
+    ///
+    /// Rows of output positions whose input row is padding are zeroed in one go; the others copy
+    /// a run of the input row, zeroing only the columns that fall in the padding.
     static func im2col<T: FloatScalar>(_ x: UnsafePointer<T>, _ g: ConvGeometry, into col: UnsafeMutablePointer<T>, ld: Int) {
-        let (outH, outW) = (g.outH, g.outW)
+        let (outH, outW, width) = (g.outH, g.outW, g.width)
+        let rowStep = g.strideH * width
         for c in 0..<g.channels {
-            let plane = x + c * g.height * g.width
+            let plane = x + c * g.height * width
             for ki in 0..<g.kernelH {
+                let (rowOffset, ohLo, ohHi) = validRows(g, kernelRow: ki)
                 for kj in 0..<g.kernelW {
                     let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * ld
                     let offset = kj * g.dilationW - g.padLeft
-                    let (lo, hi) = validRange(offset: offset, stride: g.strideW, width: g.width, outW: outW)
-                    for oh in 0..<outH {
-                        let dst = row + oh * outW
-                        let ih = oh * g.strideH - g.padTop + ki * g.dilationH
-                        if ih < 0 || ih >= g.height || lo == hi {
-                            for ow in 0..<outW { dst[ow] = 0 }
-                            continue
+                    let (lo, hi) = validRange(offset: offset, stride: g.strideW, width: width, outW: outW)
+                    if lo == hi || ohLo == ohHi {
+                        row.update(repeating: 0, count: outH * outW)
+                        continue
+                    }
+                    row.update(repeating: 0, count: ohLo * outW)
+                    (row + ohHi * outW).update(repeating: 0, count: (outH - ohHi) * outW)
+                    var src = plane + (ohLo * g.strideH + rowOffset) * width + offset
+                    var dst = row + ohLo * outW
+                    if g.strideW == 1 && lo == 0 && hi == outW {
+                        // No column in the padding: plain row copies.
+                        for _ in ohLo..<ohHi {
+                            copy(src, to: dst, count: outW)
+                            src += rowStep; dst += outW
                         }
+                        continue
+                    }
+                    for _ in ohLo..<ohHi {
                         for ow in 0..<lo { dst[ow] = 0 }
                         for ow in hi..<outW { dst[ow] = 0 }
-                        let src = plane + ih * g.width + offset
                         if g.strideW == 1 {
                             copy(src + lo, to: dst + lo, count: hi - lo)
                         } else {
                             let s = g.strideW
                             for ow in lo..<hi { dst[ow] = src[ow * s] }
                         }
+                        src += rowStep; dst += outW
                     }
                 }
             }
@@ -126,56 +151,66 @@ enum ConvKernels {
     }
 
     /// `dst[i] = src[i]` for a short row, eight at a time (rows are a few dozen values: a library
-    /// copy call costs more than it saves).
+    /// copy call costs more than it saves). The tail is one more group of eight (or four) ending
+    /// at the row's end, overlapping the last full one: no scalar loop.
     @inline(__always)
     static func copy<T: FloatScalar>(_ src: UnsafePointer<T>, to dst: UnsafeMutablePointer<T>, count: Int) {
-        var i = 0
         let (s, d) = (UnsafeRawPointer(src), UnsafeMutableRawPointer(dst))
         let size = MemoryLayout<T>.stride
-        while i + 8 <= count {
-            d.storeBytes(of: s.loadUnaligned(fromByteOffset: i * size, as: SIMD8<T>.self), toByteOffset: i * size, as: SIMD8<T>.self)
-            i += 8
+        @inline(__always) func move<V: SIMD>(_: V.Type, at i: Int) where V.Scalar == T {
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: i * size, as: V.self), toByteOffset: i * size, as: V.self)
         }
-        while i < count { dst[i] = src[i]; i += 1 }
+        if count >= 8 {
+            var i = 0
+            while i + 8 <= count { move(SIMD8<T>.self, at: i); i += 8 }
+            if i < count { move(SIMD8<T>.self, at: count - 8) }
+        } else if count >= 4 {
+            move(SIMD4<T>.self, at: 0)
+            move(SIMD4<T>.self, at: count - 4)
+        } else {
+            for i in 0..<count { dst[i] = src[i] }
+        }
     }
 
-    /// `dst[i] += src[i]` for a short row, eight at a time.
+    /// `dst[i] += src[i]` for a short row, eight, then four at a time.
     @inline(__always)
     static func add<T: FloatScalar>(_ src: UnsafePointer<T>, to dst: UnsafeMutablePointer<T>, count: Int) {
         var i = 0
         let (s, d) = (UnsafeRawPointer(src), UnsafeMutableRawPointer(dst))
         let size = MemoryLayout<T>.stride
-        while i + 8 <= count {
-            let sum = d.loadUnaligned(fromByteOffset: i * size, as: SIMD8<T>.self) + s.loadUnaligned(fromByteOffset: i * size, as: SIMD8<T>.self)
-            d.storeBytes(of: sum, toByteOffset: i * size, as: SIMD8<T>.self)
-            i += 8
+        @inline(__always) func add<V: SIMD>(_: V.Type, at i: Int) where V.Scalar == T, V.Scalar: FloatingPoint {
+            let sum = d.loadUnaligned(fromByteOffset: i * size, as: V.self) + s.loadUnaligned(fromByteOffset: i * size, as: V.self)
+            d.storeBytes(of: sum, toByteOffset: i * size, as: V.self)
         }
+        while i + 8 <= count { add(SIMD8<T>.self, at: i); i += 8 }
+        if i + 4 <= count { add(SIMD4<T>.self, at: i); i += 4 }
         while i < count { dst[i] += src[i]; i += 1 }
     }
 
     /// The adjoint of ``im2col(_:_:into:ld:)``: adds every entry of `col` back onto the input
     /// position it was read from. `x` must be zeroed first.
     static func col2im<T: FloatScalar>(_ col: UnsafePointer<T>, ld: Int, _ g: ConvGeometry, into x: UnsafeMutablePointer<T>) {
-        let (outH, outW) = (g.outH, g.outW)
+        let (outW, width) = (g.outW, g.width)
+        let rowStep = g.strideH * width
         for c in 0..<g.channels {
-            let plane = x + c * g.height * g.width
+            let plane = x + c * g.height * width
             for ki in 0..<g.kernelH {
+                let (rowOffset, ohLo, ohHi) = validRows(g, kernelRow: ki)
                 for kj in 0..<g.kernelW {
                     let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * ld
                     let offset = kj * g.dilationW - g.padLeft
-                    let (lo, hi) = validRange(offset: offset, stride: g.strideW, width: g.width, outW: outW)
+                    let (lo, hi) = validRange(offset: offset, stride: g.strideW, width: width, outW: outW)
                     if lo == hi { continue }
-                    for oh in 0..<outH {
-                        let ih = oh * g.strideH - g.padTop + ki * g.dilationH
-                        if ih < 0 || ih >= g.height { continue }
-                        let src = row + oh * outW
-                        let dst = plane + ih * g.width + offset
+                    var dst = plane + (ohLo * g.strideH + rowOffset) * width + offset
+                    var src = row + ohLo * outW
+                    for _ in ohLo..<ohHi {
                         if g.strideW == 1 {
                             add(src + lo, to: dst + lo, count: hi - lo)
                         } else {
                             let s = g.strideW
                             for ow in lo..<hi { dst[ow * s] += src[ow] }
                         }
+                        src += outW; dst += rowStep
                     }
                 }
             }
