@@ -234,17 +234,14 @@ enum ConvKernels {
 
     /// `y = conv(x, w) (+ bias)`: per group of images and channel group,
     /// `Y[O/g, G·L] = W[O/g, C/g·kH·kW] · col[C/g·kH·kW, G·L]`. Pointers address contiguous tensors.
-    /// With `columns` (`N·C·kH·kW·L` elements), the im2col matrices are kept there for
-    /// ``backward(_:_:dy:weight:x:dx:dw:columns:pool:)`` (same geometry, same dtype).
     static func forward<T: FloatScalar>(_: T.Type, _ g: ConvGeometry, x: UnsafePointer<T>, weight: UnsafePointer<T>,
                                         bias: UnsafePointer<T>?, y: UnsafeMutablePointer<T>,
-                                        columns: UnsafeMutablePointer<T>? = nil, pool: ThreadPool = .shared) {
+                                        pool: ThreadPool = .shared) {
         let (L, K, Og, O) = (g.positions, g.groupDepth, g.groupOut, g.outChannels)
         let io = Pointers(x: UnsafeMutablePointer(mutating: x), w: UnsafeMutablePointer(mutating: weight),
                           b: bias.map { UnsafeMutablePointer(mutating: $0) }, y: y)
         let chunks = chunkCount(g, elementSize: MemoryLayout<T>.stride)
         let per = Swift.min(imagesPerProduct(g), (g.batch + chunks - 1) / chunks)
-        let saved = Pointers(x: columns ?? io.y, w: io.w, b: columns, y: io.y)
         let colCount = g.isPointwise ? 0 : g.columnRows * L * per
         forEachChunk(g, chunks: chunks, pool: pool, scratchCount: colCount + (per > 1 ? O * L * per : 0), T.self) { _, images, scratch in
             do {
@@ -254,9 +251,8 @@ enum ConvKernels {
                     if g.isPointwise {
                         col = UnsafePointer(io.x + n0 * g.inputPlane)
                     } else {
-                        let into = saved.b == nil ? scratch : saved.x + n0 * g.columnRows * L
-                        pool.parallelFor(count) { i in im2col(io.x + (n0 + i) * g.inputPlane, g, into: into + i * L, ld: ld) }
-                        col = UnsafePointer(into)
+                        pool.parallelFor(count) { i in im2col(io.x + (n0 + i) * g.inputPlane, g, into: scratch + i * L, ld: ld) }
+                        col = UnsafePointer(scratch)
                     }
                     // One image: straight into y; several: into a [O, G·L] block, then spread.
                     let product = count == 1 ? io.y + n0 * g.outputPlane : scratch + colCount
@@ -292,12 +288,11 @@ enum ConvKernels {
     }
 
     /// Gradients of ``forward(_:_:x:weight:bias:y:pool:)`` from the output gradient `dy`:
-    /// `dx` (if non-nil) `= col2im(Wᵀ · dY)` and `dw` (if non-nil) `= Σ dY · colᵀ` (needs `x`, or
-    /// the im2col matrices kept by the forward pass in `columns`), per group of images and
-    /// channel group. Both are overwritten.
+    /// `dx` (if non-nil) `= col2im(Wᵀ · dY)` and `dw` (if non-nil) `= Σ dY · colᵀ` (needs `x`,
+    /// unfolded again), per group of images and channel group. Both are overwritten.
     static func backward<T: FloatScalar>(_: T.Type, _ g: ConvGeometry, dy: UnsafePointer<T>, weight: UnsafePointer<T>,
                                          x: UnsafePointer<T>?, dx: UnsafeMutablePointer<T>?, dw: UnsafeMutablePointer<T>?,
-                                         columns: UnsafePointer<T>? = nil, pool: ThreadPool = .shared) {
+                                         pool: ThreadPool = .shared) {
         let (L, K, Og, O) = (g.positions, g.groupDepth, g.groupOut, g.outChannels)
         let weightCount = O * K
         let chunks = chunkCount(g, elementSize: MemoryLayout<T>.stride)
@@ -307,7 +302,7 @@ enum ConvKernels {
         withScratch(T.self, count: partialCount) { partials in
             let io = Pointers(x: UnsafeMutablePointer(mutating: x ?? dy), w: UnsafeMutablePointer(mutating: weight),
                               b: dx, y: UnsafeMutablePointer(mutating: dy))
-            let dwOut = Pointers(x: partials, w: dw ?? partials, b: columns.map { UnsafeMutablePointer(mutating: $0) }, y: partials)
+            let dwOut = Pointers(x: partials, w: dw ?? partials, b: nil, y: partials)
             // float64's GEMM loop needs B with unit column stride: its weight gradient reads colᵀ
             // from a transposed copy.
             let transposeColumns = T.self != Float.self && dw != nil
@@ -335,8 +330,6 @@ enum ConvKernels {
                             var col: UnsafePointer<T>
                             if g.isPointwise {
                                 col = UnsafePointer(io.x + n0 * g.inputPlane)
-                            } else if let saved = dwOut.b {
-                                col = UnsafePointer(saved + n0 * g.columnRows * L)
                             } else {
                                 pool.parallelFor(count) { i in im2col(io.x + (n0 + i) * g.inputPlane, g, into: scratch + i * L, ld: ld) }
                                 col = UnsafePointer(scratch)

@@ -168,16 +168,13 @@ private func convolution(_ op: String, _ x: Tensor, weight: Tensor, bias: Tensor
     let inputs = [x, w] + (b.map { [$0] } ?? [])
     let recording = GradMode.isEnabled && inputs.contains(where: \.requiresGrad)
     let (rx, rw) = (x.requiresGrad, w.requiresGrad)
-    // Small layers keep their im2col matrices (up to 16 MB) for the weight gradient; larger
-    // ones unfold the input again in backward.
-    let columnCount = geometry.batch * geometry.columnRows * geometry.positions
-    let columns = recording && rw && !geometry.isPointwise && columnCount * x.dtype.byteSize <= 16 << 20
-        ? Tensor(uninitialized: [columnCount], dtype: x.dtype) : nil
-    let out = ConvKernels.forward(geometry, x: xd, weight: wd, bias: b?.detached().contiguous(), columns: columns)
+    // Backward unfolds the input again rather than keeping the im2col matrices from the forward
+    // pass: kH·kW times the input's size, written to memory and read back, cost more time (and
+    // memory) than unfolding into a cache-sized buffer twice.
+    let out = ConvKernels.forward(geometry, x: xd, weight: wd, bias: b?.detached().contiguous())
     guard recording else { return out }
     return record(op, inputs, out) { g in
-        let (dx, dw) = ConvKernels.backward(geometry, outputGrad: g, weight: wd, input: rw ? xd : nil, wantInput: rx,
-                                            columns: columns)
+        let (dx, dw) = ConvKernels.backward(geometry, outputGrad: g, weight: wd, input: rw ? xd : nil, wantInput: rx)
         var grads: [Tensor?] = [dx, dw]
         if b != nil { grads.append(ConvKernels.channelSums(g)) }
         return grads
@@ -248,8 +245,7 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
 
 extension ConvKernels {
     /// `conv(x, weight) + bias` for contiguous float tensors, as a new `[N, O, outH, outW]` tensor.
-    /// With `columns` (`[N·C·kH·kW·L]`, the dtype of `x`) the im2col matrices are kept there for ``backward(_:outputGrad:weight:input:wantInput:columns:pool:)``.
-    static func forward(_ g: ConvGeometry, x: Tensor, weight: Tensor, bias: Tensor?, columns: Tensor? = nil,
+    static func forward(_ g: ConvGeometry, x: Tensor, weight: Tensor, bias: Tensor?,
                         pool: ThreadPool = .shared) -> Tensor {
         var out = Tensor(uninitialized: [g.batch, g.outChannels, g.outH, g.outW], dtype: x.dtype)
         if out.count == 0 { return Tensor.zeros(out.shape, dtype: x.dtype).detached() }
@@ -257,7 +253,7 @@ extension ConvKernels {
         func run<T: FloatScalar>(_: T.Type) {
             forward(T.self, g, x: x.storage.pointer(T.self) + x.offset, weight: weight.storage.pointer(T.self) + weight.offset,
                     bias: bias.map { UnsafePointer($0.storage.pointer(T.self) + $0.offset) },
-                    y: out.storage.pointer(T.self), columns: columns?.storage.pointer(T.self), pool: pool)
+                    y: out.storage.pointer(T.self), pool: pool)
         }
         if x.dtype == .float32 { run(Float.self) } else { run(Double.self) }
         return out
@@ -266,7 +262,7 @@ extension ConvKernels {
     /// Input gradient `[N, C, H, W]` (when `wantInput`) and weight gradient `[O, C/groups, kH, kW]`
     /// (when `input`, the forward input, is given) from the output gradient.
     static func backward(_ g: ConvGeometry, outputGrad: Tensor, weight: Tensor, input: Tensor?,
-                         wantInput: Bool, columns: Tensor? = nil, pool: ThreadPool = .shared) -> (input: Tensor?, weight: Tensor?) {
+                         wantInput: Bool, pool: ThreadPool = .shared) -> (input: Tensor?, weight: Tensor?) {
         let dy = outputGrad.detached().cast(to: weight.dtype).contiguous()
         let dx = wantInput ? Tensor(uninitialized: [g.batch, g.channels, g.height, g.width], dtype: weight.dtype) : nil
         let dw = input != nil ? Tensor(uninitialized: weight.shape, dtype: weight.dtype) : nil
@@ -278,8 +274,7 @@ extension ConvKernels {
             backward(T.self, g, dy: dy.storage.pointer(T.self) + dy.offset,
                      weight: weight.storage.pointer(T.self) + weight.offset,
                      x: input.map { UnsafePointer($0.storage.pointer(T.self) + $0.offset) },
-                     dx: dx?.storage.pointer(T.self), dw: dw?.storage.pointer(T.self),
-                     columns: columns.map { UnsafePointer($0.storage.pointer(T.self)) }, pool: pool)
+                     dx: dx?.storage.pointer(T.self), dw: dw?.storage.pointer(T.self), pool: pool)
         }
         if weight.dtype == .float32 { run(Float.self) } else { run(Double.self) }
         return (dx, dw)
