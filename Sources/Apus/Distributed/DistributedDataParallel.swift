@@ -144,20 +144,34 @@ final class GradientBucket {
         }
     }
 
-    /// Starts the all-reduce (mean) of the buffer; slots without a gradient this pass count as zeros.
+    /// Starts the all-reduce (sum) of the buffer; slots without a gradient this pass count as zeros.
     func start(_ communicator: any Communicator) {
         for slot in parameters.indices where !ready[slot] { copyIn(slot) }
-        request = communicator.startAllReduce(bytes, dtype: dtype, op: .average)
+        ranks = communicator.size
+        request = communicator.startAllReduce(bytes, dtype: dtype, op: .sum)
     }
 
-    /// Waits for the all-reduce and writes the means into the gradients; resets for the next pass.
+    private var ranks = 1
+
+    /// Waits for the all-reduce and writes the means (the sums divided while copying out) into the
+    /// gradients; resets for the next pass.
     func finish() {
         guard let request else { return }
         request.wait()
         for (slot, p) in parameters.enumerated() {
-            var g = Tensor(uninitialized: p.shape, dtype: dtype)
-            g.storage.raw.copyMemory(from: storage.raw + offsets[slot] * dtype.byteSize, byteCount: p.count * dtype.byteSize)
-            g.offset = 0
+            let g = Tensor(uninitialized: p.shape, dtype: dtype)
+            let source = storage.raw + offsets[slot] * dtype.byteSize
+            if ranks == 1 {
+                g.storage.raw.copyMemory(from: source, byteCount: p.count * dtype.byteSize)
+            } else if dtype == .float32 {
+                let from = source.assumingMemoryBound(to: Float.self), to = g.storage.pointer(Float.self)
+                let scale = 1 / Float(ranks)
+                for i in 0..<p.count { to[i] = from[i] * scale }
+            } else {
+                let from = source.assumingMemoryBound(to: Double.self), to = g.storage.pointer(Double.self)
+                let scale = 1 / Double(ranks)
+                for i in 0..<p.count { to[i] = from[i] * scale }
+            }
             p.grad = g
         }
         self.request = nil

@@ -39,6 +39,23 @@ public enum DistributedRuntime {
         #endif
     }
 
+    /// A plain blocking `MPI_Allreduce` (sum, in place) on `communicator`'s ranks, without Apus's
+    /// polling and timeout: the reference `apus bench --distributed` compares
+    /// ``Communicator/allReduce(_:dtype:op:)`` with. Throws ``ApusError/distributedUnavailable``
+    /// without the `MPI` trait.
+    public static func referenceAllReduce(_ buffer: UnsafeMutableRawBufferPointer, dtype: DType,
+                                          communicator: any Communicator) throws {
+        #if APUS_MPI
+        guard let mpi = communicator as? MPICommunicator else {
+            require(communicator.size == 1, "referenceAllReduce: needs an MPICommunicator")
+            return
+        }
+        mpi.blockingAllReduce(buffer, dtype: dtype)
+        #else
+        throw ApusError.distributedUnavailable
+        #endif
+    }
+
     /// Ends every process of the job (`MPI_Abort`) after printing `message` on standard error;
     /// a plain exit with `code` when MPI is not running.
     public static func abort(_ message: String, code: Int32 = 1) -> Never {

@@ -98,6 +98,12 @@ public final class MPICommunicator: Communicator {
         return r
     }
 
+    /// `MPI_Allreduce` (sum, in place) called directly: the benchmarks' reference.
+    func blockingAllReduce(_ buffer: UnsafeMutableRawBufferPointer, dtype: DType) {
+        check(MPI_Allreduce(cmpi_in_place(), buffer.baseAddress, Int32(buffer.count / dtype.byteSize), Self.mpiType(dtype),
+                            cmpi_sum(), comm), "MPI_Allreduce")
+    }
+
     public func barrier() {
         var request: MPI_Request? = cmpi_request_null()
         check(MPI_Ibarrier(comm, &request), "MPI_Ibarrier")
