@@ -112,3 +112,22 @@ private final class MirrorCommunicator: Communicator {
     #expect(shared["accuracy"]! == firstHalf["accuracy"]!)
     #expect(shared["loss"]! != whole["loss"]!)
 }
+
+/// The README's "Distributed training" code example, in one process (`SingleProcessCommunicator`
+/// in place of `DistributedRuntime.worldCommunicator()`), on the two-blob data.
+@Test func readmeDistributedExampleTrainsInOneProcess() throws {
+    let data = blobs(256, seed: 11)
+    let model = mlp(seed: 12)
+    // --- the README example ---
+    let communicator: any Communicator = SingleProcessCommunicator()
+    let trainer = Trainer(model: model, optimizer: SGD(model.parameters(), lr: 0.05, momentum: 0.9))
+    trainer.dataParallel = DistributedDataParallel(model, communicator: communicator)
+    let sampler = DistributedSampler(count: data.count, worldSize: communicator.size, rank: communicator.rank, seed: 0)
+    try trainer.fit(DataLoader(data, batchSize: 64 / communicator.size, sampler: sampler), epochs: 10,
+                    callbacks: communicator.isRoot ? [] : [])  // the README shows [ProgressBar()] on rank 0
+    DistributedRuntime.finalize()
+    // ---
+    #expect(sampler.epoch == 9)  // fit set epochs 0…9
+    let fraction = accuracy(trainer.predict(data.inputs), data.targets)
+    #expect(fraction > 0.95)  // blobs 4σ apart are separable
+}
