@@ -30,6 +30,7 @@ public final class DistributedDataParallel {
     public let bucketAssignment: [[Int]]
 
     private let buckets: [GradientBucket]
+    private let buffers: [Buffer]
     private var hooks: [HookHandle] = []
     private var launched = 0
     /// Passes whose gradients were all-reduced (for tests and statistics).
@@ -45,10 +46,11 @@ public final class DistributedDataParallel {
         self.bucketCapacityBytes = bucketCapacityBytes
         let parameters = module.parameters()
         for p in parameters { p.assign(communicator.broadcast(p.value, root: 0)) }
-        for (_, b) in module.namedBuffers() { b.value = communicator.broadcast(b.value, root: 0) }
+        buffers = module.namedBuffers().map(\.buffer)
         bucketAssignment = Self.assignBuckets(sizes: parameters.map { ($0.count, $0.value.dtype) },
                                               capacityBytes: bucketCapacityBytes)
         buckets = bucketAssignment.map { GradientBucket(parameters: $0.map { parameters[$0] }) }
+        broadcastBuffers()
         for (b, bucket) in buckets.enumerated() {
             for (slot, p) in bucket.parameters.enumerated() {
                 hooks.append(p.registerPostAccumulateGradHook { [unowned self] _ in self.gradientReady(bucket: b, slot: slot) })
@@ -57,6 +59,15 @@ public final class DistributedDataParallel {
     }
 
     deinit { for h in hooks { h.remove() } }
+
+    /// Copies rank 0's buffers (batch normalisation's running statistics) to every rank, as
+    /// PyTorch's `broadcast_buffers=True`: ``Trainer`` calls it before every training batch's
+    /// forward pass and before evaluating, so that all replicas normalise alike. Does nothing
+    /// for one rank or a model without buffers.
+    public func broadcastBuffers() {
+        guard communicator.size > 1 else { return }
+        for b in buffers { b.value = communicator.broadcast(b.value, root: 0) }
+    }
 
     /// Buckets of parameter indices: parameters taken in reverse order (the order backward
     /// finishes them), a bucket closed when adding the next parameter would pass `capacityBytes`

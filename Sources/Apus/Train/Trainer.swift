@@ -42,7 +42,8 @@ public final class Trainer {
     public var regularizer: (() -> Tensor)?
     /// Data-parallel training over several processes; nil: this process trains alone.
     ///
-    /// When set, `fit` waits for the gradients' all-reduce after each `backward()` (before the
+    /// When set, `fit` copies rank 0's buffers to all ranks before each batch (see
+    /// ``DistributedDataParallel/broadcastBuffers()``), waits for the gradients' all-reduce after each `backward()` (before the
     /// callbacks' `onBeforeOptimizerStep`, so clipping sees the global gradient), checks the loss
     /// for NaN over all ranks (all stop at the same batch), and reduces the epoch's `loss` and
     /// metrics over all ranks; ``evaluate(_:batchSize:)`` splits the dataset among the ranks and
@@ -89,6 +90,7 @@ public final class Trainer {
                 for (x, y) in train {
                     batch += 1
                     optimizer.zeroGrad()
+                    dataParallel?.broadcastBuffers()
                     let output = model(x)
                     let batchLoss = loss(output, y)
                     let value = batchLoss.item()
@@ -154,6 +156,7 @@ public final class Trainer {
         let wasTraining = model.training
         model.eval()
         defer { model.train(wasTraining) }
+        dataParallel?.broadcastBuffers()
         let communicator = dataParallel?.communicator
         let (rank, ranks) = (communicator?.rank ?? 0, communicator?.size ?? 1)
         let shard = (dataset.count * rank / ranks)..<(dataset.count * (rank + 1) / ranks)

@@ -131,3 +131,20 @@ private final class MirrorCommunicator: Communicator {
     let fraction = accuracy(trainer.predict(data.inputs), data.targets)
     #expect(fraction > 0.95)  // blobs 4σ apart are separable
 }
+
+@Test func buffersAreBroadcastAtStartBeforeEveryBatchAndBeforeEvaluation() throws {
+    let g = RandomGenerator(seed: 6)
+    let model = Sequential([Linear(2, 4, generator: g), BatchNorm1d(4), ReLU(), Linear(4, 2, generator: g)])
+    let buffers = model.namedBuffers().count  // running_mean, running_var, num_batches_tracked
+    let parameters = model.parameters().count
+    let communicator = MirrorCommunicator(size: 2)
+    let trainer = Trainer(model: model, optimizer: SGD(model.parameters(), lr: 0.1))
+    trainer.dataParallel = DistributedDataParallel(model, communicator: communicator)
+    #expect(communicator.broadcasts == parameters + buffers)
+    let loader = DataLoader(blobs(16, seed: 1), batchSize: 8,
+                            sampler: DistributedSampler(count: 16, worldSize: 2, rank: 0, shuffle: false))
+    try trainer.fit(loader, epochs: 1)  // 8 examples per rank: one batch of 8
+    #expect(communicator.broadcasts == parameters + 2 * buffers)
+    _ = trainer.evaluate(blobs(4, seed: 2))
+    #expect(communicator.broadcasts == parameters + 3 * buffers)
+}
