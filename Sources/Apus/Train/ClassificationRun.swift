@@ -470,8 +470,10 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
 
     var runCallbacks: [any Callback] = []
     if config.dropout > 0 {
+        // Each rank of a distributed run draws its own masks (rank 0 those of a single process).
+        let rankOffset = UInt64(communicator?.rank ?? 0) << 32
         runCallbacks.append(LambdaCallback(onEpochBegin: { epoch, _ in
-            dropoutGenerator.reseed(config.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(epoch))
+            dropoutGenerator.reseed(config.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(epoch) &+ rankOffset)
         }))
     }
     if let clipNorm = config.clipNorm { runCallbacks.append(GradientClipper(maxNorm: clipNorm)) }
