@@ -32,7 +32,8 @@ public final class Trainer {
     public private(set) var epochs = 0
     /// Batches per epoch of the running `fit`.
     public private(set) var batchesPerEpoch = 0
-    /// Examples processed so far in the current epoch.
+    /// Examples processed so far in the current epoch (by all ranks together with ``dataParallel``,
+    /// whose ranks read equal numbers of examples).
     public private(set) var examplesSeenInEpoch = 0
     /// A term added to every training batch's loss before `backward()`, e.g. a weight penalty
     /// `{ penalty(model.parameters { $0.hasSuffix("weight") }, l1: 1e-4) }`; nil: none.
@@ -50,7 +51,7 @@ public final class Trainer {
     /// reduces its sums. Every rank then sees the same logs, so early stopping and learning-rate
     /// schedules decide identically. The loader should read this rank's shard (a
     /// ``DataLoader`` with a ``DistributedSampler``, whose epoch `fit` sets); batch logs (the progress
-    /// bar) are this rank's running means.
+    /// bar's loss) are this rank's running means; ``examplesSeenInEpoch`` counts all ranks.
     public var dataParallel: DistributedDataParallel?
 
     /// A trainer for `model`; the loss defaults to cross-entropy on logits and integer labels.
@@ -112,7 +113,7 @@ public final class Trainer {
                     let detached = output.detached()
                     for (i, m) in metrics.enumerated() { metricSums[i] += m.compute(detached, y) * Double(n) }
                     seen += n
-                    examplesSeenInEpoch = seen
+                    examplesSeenInEpoch = seen * (dataParallel?.communicator.size ?? 1)
                     if !callbacks.isEmpty {
                         let logs = Self.means(lossSum, metricSums, count: seen, names: metrics.map(\.name))
                         for c in callbacks { try c.onBatchEnd(batch, logs: logs, trainer: self) }

@@ -145,6 +145,7 @@ private final class MirrorCommunicator: Communicator {
                             sampler: DistributedSampler(count: 16, worldSize: 2, rank: 0, shuffle: false))
     try trainer.fit(loader, epochs: 1)  // 8 examples per rank: one batch of 8
     #expect(communicator.broadcasts == parameters + 2 * buffers)
+    #expect(trainer.examplesSeenInEpoch == 16)  // both ranks' examples
     _ = trainer.evaluate(blobs(4, seed: 2))
     #expect(communicator.broadcasts == parameters + 3 * buffers)
 }
