@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 /// The course's examples, one executable each under Examples/ (`swift run -c release <Name>`).
@@ -15,15 +15,21 @@ let package = Package(
         .library(name: "ApusVision", targets: ["ApusVision"]),
         .executable(name: "apus", targets: ["ApusCLI"]),
     ],
+    traits: [
+        .trait(name: "MPI", description: "Data-parallel training over Open MPI (`apus train --distributed` under mpirun); "
+               + "needs libopenmpi-dev. Build with `swift build --traits MPI`."),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         .target(name: "CApusKernels"),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .target(
             name: "Apus",
-            dependencies: ["CApusKernels"],
-            resources: [.copy("Resources/digits.bin")]
+            dependencies: ["CApusKernels", .target(name: "CMPI", condition: .when(traits: ["MPI"]))],
+            resources: [.copy("Resources/digits.bin")],
+            swiftSettings: [.define("APUS_MPI", .when(traits: ["MPI"]))]
         ),
         .target(name: "ApusVision", dependencies: ["Apus"]),
         .executableTarget(

@@ -26,6 +26,8 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
     case malformedRow(path: String, line: Int, reason: String)
     /// The files of a downloadable dataset are in none of the `searched` places; `instructions` say how to get them.
     case datasetNotFound(name: String, searched: [String], instructions: String)
+    /// Distributed training was asked for in a build without the package trait `MPI`.
+    case distributedUnavailable
 
     public var description: String {
         switch self {
@@ -46,6 +48,9 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
         case .malformedRow(let path, let line, let reason): "file '\(path)', line \(line): \(reason)"
         case .datasetNotFound(let name, let searched, let instructions):
             "\(name) not found (looked in \(searched.map { "'\($0)'" }.joined(separator: ", "))). \(instructions)"
+        case .distributedUnavailable:
+            "distributed training needs Open MPI: this build has no MPI support; install libopenmpi-dev and "
+                + "build with `swift build -c release --traits MPI`, then run `mpirun -np N apus train --distributed ...`"
         }
     }
 }

@@ -31,7 +31,12 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "List the workloads and exit.")
     var list = false
 
+    @Flag(help: ArgumentHelp("Data-parallel figures instead, under 'mpirun -np N' (MPI trait): training samples/s of the "
+                             + "digits MLP and LeNet-5, and all-reduce bandwidth against plain MPI_Allreduce."))
+    var distributed = false
+
     func run() throws {
+        if distributed { return try DistributedBench.run(quick: quick, json: json) }
         // The engine's workloads, then the zoo's training workloads (ApusVision).
         let all = BenchmarkSuite.workloads + ZooBenchmark.workloads
         let workloads = only.map { filter in all.filter { $0.matches(filter) } } ?? all

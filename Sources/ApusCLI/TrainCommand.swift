@@ -26,7 +26,8 @@ struct TrainCommand: ParsableCommand {
     var epochs = ClassificationRunConfig().epochs
 
     @Option(name: .customLong("batch-size"), parsing: .unconditional,
-            help: "Examples per minibatch (default: 32 for the MLP, 64 for zoo models).")
+            help: ArgumentHelp("Examples per minibatch (default: 32 for the MLP, 64 for zoo models); with --distributed "
+                               + "the global batch, split evenly among the processes."))
     var batchSize: Int?
 
     @Option(help: "Optimizer (\(ClassificationRunConfig.optimizers.map(\.name).joined(separator: ", ")); default: sgd for the MLP, adam for zoo models).")
@@ -119,6 +120,10 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "End the output with one JSON object summarising the run.")
     var json = false
 
+    @Flag(help: ArgumentHelp("Data-parallel training over MPI: run under 'mpirun -np N' in a build with the MPI trait "
+                             + "(swift build --traits MPI); only rank 0 prints and writes files."))
+    var distributed = false
+
     func run() throws {
         var config = ClassificationRunConfig()
         config.dataset = dataset
@@ -162,11 +167,17 @@ struct TrainCommand: ParsableCommand {
                 throw ApusError.invalidArgument("\(flag) shapes the MLP; --model \(model) has its own layers")
             }
         }
+        let communicator = distributed ? try DistributedRuntime.worldCommunicator() : nil
+        let isRoot = communicator?.isRoot ?? true
         let images = try ImageDatasets.load(dataset, directory: data)
         let result = try runClassification(config, data: images, modelFactory: { name, shape, classes, generator in
             try VisionModels.checkInput([1] + shape, for: name)
             return try VisionModels.make(name, classes: classes, inputChannels: shape[0], generator: generator)
-        }, callbacks: [ProgressBar()])
+        }, callbacks: isRoot ? [ProgressBar()] + FailureInjection.callbacks(rank: communicator?.rank ?? 0)
+                             : FailureInjection.callbacks(rank: communicator?.rank ?? 0),
+           communicator: communicator)
+        if communicator != nil { DistributedRuntime.finalize() }
+        guard isRoot else { return }
         if let stopped = result.stoppedEpoch, let best = result.bestEpoch {
             print("early stopping at epoch \(stopped); kept the weights of epoch \(best)")
         }
@@ -174,5 +185,23 @@ struct TrainCommand: ParsableCommand {
                      result.testAccuracy, result.model, result.parameters, result.seconds))
         if let top5 = result.testTop5Accuracy { print(String(format: "test top-5 accuracy %.4f", top5)) }
         if json { print(result.json()) }
+    }
+}
+
+/// Test hook of the distributed checks: `APUS_TEST_FAIL_RANK=r APUS_TEST_FAIL_STEP=k` makes rank `r`
+/// fail after its `k`-th optimizer step, by exiting with status 3 (`APUS_TEST_FAIL_MODE=exit`, the
+/// default) or by hanging (`hang`), so that the other ranks' behaviour can be checked.
+enum FailureInjection {
+    static func callbacks(rank: Int) -> [any Callback] {
+        let env = ProcessInfo.processInfo.environment
+        guard let r = env["APUS_TEST_FAIL_RANK"].flatMap(Int.init), r == rank,
+              let step = env["APUS_TEST_FAIL_STEP"].flatMap(Int.init) else { return [] }
+        let hang = env["APUS_TEST_FAIL_MODE"] == "hang"
+        return [LambdaCallback(onBatchEnd: { _, _, trainer in
+            guard trainer.globalStep == step else { return }
+            FileHandle.standardError.write(Data("rank \(rank): \(hang ? "hanging" : "exiting") at step \(step) (APUS_TEST_FAIL_RANK)\n".utf8))
+            if hang { while true { sleep(1000) } }
+            exit(3)
+        })]
     }
 }

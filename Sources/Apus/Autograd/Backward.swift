@@ -34,6 +34,7 @@ enum Autograd {
             guard let g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
             if node.isLeaf {
                 node.grad = node.grad.map { $0 + g } ?? g.contiguous()
+                for hook in node.postAccumulateGradHooks { hook.body() }
                 continue
             }
             guard let fn = node.backwardFn else {

@@ -15,6 +15,8 @@ final class GradNode {
     var backwardFn: ((Tensor) -> [Tensor?])?
     /// Accumulated gradient (leaves only).
     var grad: Tensor?
+    /// Run, in registration order, after backward has accumulated this leaf's gradient of the pass.
+    var postAccumulateGradHooks: [(id: Int, body: () -> Void)] = []
     let isLeaf: Bool
     /// Shape of the tensor this node belongs to.
     let shape: [Int]

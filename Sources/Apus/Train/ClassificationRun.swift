@@ -372,15 +372,31 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
 /// Per epoch, the run's callbacks are: dropout reseeding, gradient clipping (before each step),
 /// early stopping, the schedule's step (monitoring `val_loss` for `plateau`), the checkpoint,
 /// TensorBoard and CSV logging; `callbacks` run after them.
+///
+/// With a `communicator` of `W` processes (every rank calls this with the same config), training
+/// is data-parallel (``DistributedDataParallel``): `config.batchSize` is the global batch `B`, each
+/// rank trains on `B/W` examples of it (a ``DistributedSampler`` over the same per-epoch
+/// permutation a single process draws), and the gradients are averaged. Without dropout, the
+/// weights then follow a single process's with batch `B` up to float rounding (exactly its batches
+/// when the training set size is a multiple of `W`; otherwise the sampler pads the last batch by
+/// repeating examples). Only rank 0 writes the checkpoint, TensorBoard and CSV files; every rank
+/// gets the global metrics.
 public func runClassification(_ config: ClassificationRunConfig, data: ClassificationData? = nil,
                               modelFactory: ModelFactory? = nil, callbacks: [any Callback] = [],
+                              communicator: (any Communicator)? = nil,
                               onEpoch: @escaping (EpochReport) -> Void = { _ in }) throws -> ClassificationRunResult {
     try config.validate(knownDatasets: data.map { [$0.name] } ?? ClassificationRunConfig.datasets)
     guard config.model == "mlp" || modelFactory != nil else {
         throw ApusError.invalidArgument("unknown --model '\(config.model)'")
     }
+    let ranks = communicator?.size ?? 1
+    let isRoot = (communicator?.rank ?? 0) == 0
+    guard config.batchSize % ranks == 0 else {
+        throw ApusError.invalidArgument("--batch-size \(config.batchSize) is the global batch and must be a multiple of "
+                                        + "the number of processes (\(ranks))")
+    }
     // Create the output folders (as --log-dir's is) and fail before training, not after the first epoch.
-    for (flag, path) in [("--checkpoint", config.checkpoint), ("--csv-log", config.csvLog)] {
+    for (flag, path) in [("--checkpoint", config.checkpoint), ("--csv-log", config.csvLog)] where isRoot {
         guard let path else { continue }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
@@ -454,8 +470,10 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
 
     var runCallbacks: [any Callback] = []
     if config.dropout > 0 {
+        // Each rank of a distributed run draws its own masks (rank 0 those of a single process).
+        let rankOffset = UInt64(communicator?.rank ?? 0) << 32
         runCallbacks.append(LambdaCallback(onEpochBegin: { epoch, _ in
-            dropoutGenerator.reseed(config.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(epoch))
+            dropoutGenerator.reseed(config.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(epoch) &+ rankOffset)
         }))
     }
     if let clipNorm = config.clipNorm { runCallbacks.append(GradientClipper(maxNorm: clipNorm)) }
@@ -469,24 +487,32 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
         let plateau = config.lrSchedule == "plateau"
         runCallbacks.append(LRSchedulerCallback(scheduler, monitor: plateau ? "val_loss" : nil))
     }
-    if let path = config.checkpoint {
+    if let path = config.checkpoint, isRoot {
         // After the scheduler's step, so that the file holds the next epoch's learning rate and schedule state.
         runCallbacks.append(LambdaCallback(onEpochEnd: { _, _, trainer in
             try trainer.saveCheckpoint(to: path, metadata: runMetadata.merging(
                 scheduler.map(SchedulerMetadata.encode) ?? [:]) { a, _ in a })
         }))
     }
-    if let directory = config.logDirectory {
+    if let directory = config.logDirectory, isRoot {
         runCallbacks.append(TensorBoardCallback(try SummaryWriter(logDirectory: directory)))
     }
-    if let path = config.csvLog {
+    if let path = config.csvLog, isRoot {
         runCallbacks.append(CSVLoggerCallback(try CSVLogger(path: path, append: config.resume != nil)))
     }
     runCallbacks.append(LambdaCallback(onEpochEnd: { epoch, logs, _ in
         onEpoch(EpochReport(epoch: epoch, trainLoss: logs["loss"]!, trainAccuracy: logs["accuracy"]!,
                             validation: Evaluation(loss: logs["val_loss"]!, accuracy: logs["val_accuracy"]!)))
     }))
-    let loader = DataLoader(train, batchSize: config.batchSize, shuffle: true, generator: generator)
+    let loader: DataLoader<TensorDataset>
+    if let communicator {
+        // Every rank draws the permutation a single process would, and takes its part of each global batch.
+        trainer.dataParallel = DistributedDataParallel(model, communicator: communicator)
+        let sampler = DistributedSampler(count: train.count, worldSize: ranks, rank: communicator.rank, generator: generator)
+        loader = DataLoader(train, batchSize: config.batchSize / ranks, sampler: sampler)
+    } else {
+        loader = DataLoader(train, batchSize: config.batchSize, shuffle: true, generator: generator)
+    }
     let history = try trainer.fit(loader, validation: validation, epochs: config.epochs, initialEpoch: initialEpoch,
                                   callbacks: runCallbacks + callbacks)
     let testEval = trainer.evaluate(test)

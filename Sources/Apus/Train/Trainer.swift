@@ -32,7 +32,8 @@ public final class Trainer {
     public private(set) var epochs = 0
     /// Batches per epoch of the running `fit`.
     public private(set) var batchesPerEpoch = 0
-    /// Examples processed so far in the current epoch.
+    /// Examples processed so far in the current epoch (by all ranks together with ``dataParallel``,
+    /// whose ranks read equal numbers of examples).
     public private(set) var examplesSeenInEpoch = 0
     /// A term added to every training batch's loss before `backward()`, e.g. a weight penalty
     /// `{ penalty(model.parameters { $0.hasSuffix("weight") }, l1: 1e-4) }`; nil: none.
@@ -40,6 +41,18 @@ public final class Trainer {
     /// Only training batches are penalised, and the logged `loss` stays the data loss (comparable
     /// with `val_loss`); a non-finite total still stops training.
     public var regularizer: (() -> Tensor)?
+    /// Data-parallel training over several processes; nil: this process trains alone.
+    ///
+    /// When set, `fit` copies rank 0's buffers to all ranks before each batch (see
+    /// ``DistributedDataParallel/broadcastBuffers()``), waits for the gradients' all-reduce after each `backward()` (before the
+    /// callbacks' `onBeforeOptimizerStep`, so clipping sees the global gradient), checks the loss
+    /// for NaN over all ranks (all stop at the same batch), and reduces the epoch's `loss` and
+    /// metrics over all ranks; ``evaluate(_:batchSize:)`` splits the dataset among the ranks and
+    /// reduces its sums. Every rank then sees the same logs, so early stopping and learning-rate
+    /// schedules decide identically. The loader should read this rank's shard (a
+    /// ``DataLoader`` with a ``DistributedSampler``, whose epoch `fit` sets); batch logs (the progress
+    /// bar's loss) are this rank's running means; ``examplesSeenInEpoch`` counts all ranks.
+    public var dataParallel: DistributedDataParallel?
 
     /// A trainer for `model`; the loss defaults to cross-entropy on logits and integer labels.
     public init(model: Module, optimizer: any Optimizer,
@@ -71,19 +84,27 @@ public final class Trainer {
             for e in (initialEpoch + 1)...epochs {
                 model.train()
                 examplesSeenInEpoch = 0
+                train.sampler?.setEpoch(e - 1)
                 for c in callbacks { try c.onEpochBegin(e, trainer: self) }
                 var lossSum = 0.0, seen = 0, batch = 0
                 var metricSums = [Double](repeating: 0, count: metrics.count)
                 for (x, y) in train {
                     batch += 1
                     optimizer.zeroGrad()
+                    dataParallel?.broadcastBuffers()
                     let output = model(x)
                     let batchLoss = loss(output, y)
                     let value = batchLoss.item()
                     let objective = regularizer.map { batchLoss + $0() } ?? batchLoss
-                    let total = regularizer == nil ? value : objective.item()
+                    var total = regularizer == nil ? value : objective.item()
+                    if let ddp = dataParallel, ddp.communicator.size > 1 {
+                        // A non-finite loss on any rank makes the sum non-finite: every rank stops here.
+                        let sums = ddp.communicator.allReduce([total * Double(x.shape[0]), Double(x.shape[0])])
+                        total = sums[0] / Swift.max(sums[1], 1)
+                    }
                     guard total.isFinite else { throw ApusError.nonFiniteLoss(epoch: e, step: batch, loss: total) }
                     objective.backward()
+                    dataParallel?.synchronizeGradients()
                     for c in callbacks { try c.onBeforeOptimizerStep(batch, trainer: self) }
                     optimizer.step()
                     globalStep += 1
@@ -92,12 +113,16 @@ public final class Trainer {
                     let detached = output.detached()
                     for (i, m) in metrics.enumerated() { metricSums[i] += m.compute(detached, y) * Double(n) }
                     seen += n
-                    examplesSeenInEpoch = seen
+                    examplesSeenInEpoch = seen * (dataParallel?.communicator.size ?? 1)
                     if !callbacks.isEmpty {
                         let logs = Self.means(lossSum, metricSums, count: seen, names: metrics.map(\.name))
                         for c in callbacks { try c.onBatchEnd(batch, logs: logs, trainer: self) }
                     }
                     if stopTraining { break }
+                }
+                if let communicator = dataParallel?.communicator, communicator.size > 1 {
+                    let sums = communicator.allReduce([lossSum, Double(seen)] + metricSums)
+                    (lossSum, seen, metricSums) = (sums[0], Int(sums[1]), Array(sums[2...]))
                 }
                 var logs = Self.means(lossSum, metricSums, count: seen, names: metrics.map(\.name))
                 if let validation {
@@ -124,23 +149,34 @@ public final class Trainer {
 
     /// `loss` and every metric over `dataset`, in evaluation mode without recording gradients
     /// (the model's mode is restored afterwards). Empty datasets give zeros.
+    ///
+    /// With ``dataParallel``, rank `r` of `W` evaluates examples `⌊r·n/W⌋ ..< ⌊(r+1)·n/W⌋` and the
+    /// sums are all-reduced: every rank returns the logs of the whole dataset.
     public func evaluate(_ dataset: any Dataset, batchSize: Int = 512) -> Logs {
         require(batchSize >= 1, "Trainer.evaluate: batch size must be positive, got \(batchSize)")
         let wasTraining = model.training
         model.eval()
         defer { model.train(wasTraining) }
+        dataParallel?.broadcastBuffers()
+        let communicator = dataParallel?.communicator
+        let (rank, ranks) = (communicator?.rank ?? 0, communicator?.size ?? 1)
+        let shard = (dataset.count * rank / ranks)..<(dataset.count * (rank + 1) / ranks)
         return noGrad {
             var lossSum = 0.0
             var metricSums = [Double](repeating: 0, count: metrics.count)
-            var start = 0
-            while start < dataset.count {
-                let end = Swift.min(dataset.count, start + batchSize)
+            var start = shard.lowerBound
+            while start < shard.upperBound {
+                let end = Swift.min(shard.upperBound, start + batchSize)
                 let (x, y) = dataset.batch(at: Array(start..<end))
                 let output = model(x)
                 let n = Double(end - start)
                 lossSum += loss(output, y).item() * n
                 for (i, m) in metrics.enumerated() { metricSums[i] += m.compute(output, y) * n }
                 start = end
+            }
+            if let communicator, ranks > 1 {
+                let sums = communicator.allReduce([lossSum] + metricSums)
+                (lossSum, metricSums) = (sums[0], Array(sums[1...]))
             }
             return Self.means(lossSum, metricSums, count: dataset.count, names: metrics.map(\.name))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Apus
 
 // Runs the built `apus` executable as a subprocess.
 
@@ -439,4 +440,15 @@ private func checkpointDirectory() throws -> URL {
     let last = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
     #expect(last.contains("\"total_params\":61706") && last.contains("\"total_macs\":416520"))
     #expect(r.stdout.contains("features.3    Conv2d     [1, 16, 10, 10]   2,416  240,000               14"))
+}
+
+// MARK: - Distributed training in a build without MPI
+
+@Test(.enabled(if: !DistributedRuntime.isAvailable, "this build has the MPI trait"))
+func distributedWithoutMPITraitFailsWithOneErrorLine() throws {
+    let r = try apus(["train", "--distributed", "--epochs", "1", "--hidden", "4"])
+    #expect(r.status != 0)
+    #expect(r.stderrLines == ["error: " + ApusError.distributedUnavailable.description], "stderr: \(r.stderr)")
+    #expect(r.stderr.contains("--traits MPI") && r.stderr.contains("libopenmpi-dev"))
+    #expect(!r.stdout.contains("epoch"))
 }
