@@ -51,8 +51,8 @@ private func apus(_ arguments: [String]) throws -> Outcome {
     try fm.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? fm.removeItem(at: dir) }
     let out = dir.appendingPathComponent("stdout"), err = dir.appendingPathComponent("stderr")
-    fm.createFile(atPath: out.path, contents: nil)
-    fm.createFile(atPath: err.path, contents: nil)
+    _ = fm.createFile(atPath: out.path, contents: nil)
+    _ = fm.createFile(atPath: err.path, contents: nil)
     let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
 
     let process = Process()
