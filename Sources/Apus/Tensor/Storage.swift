@@ -53,8 +53,9 @@ final class Storage: @unchecked Sendable {
 /// A loop step frees about what it had in use at its peak, so a cache of the high-water mark
 /// serves it; a larger one only fills with sizes seen once (evaluation batches of 512 and their
 /// remainders after training ones, per-thread convolution scratch of each new shape). Capping
-/// it there took the peak RSS of `apus train --model lenet5 --dataset fashion-mnist` from
-/// 237 to 181 MB (batch 64) and 220 to 180 MB (batch 32), with the same page faults per epoch.
+/// it there took the peak RSS of `apus train --model lenet5 --dataset fashion-mnist` (images
+/// kept as bytes) from 237 to 173 MB at batch 64 and from 220 to 180 MB at batch 32; ResNet-18's
+/// step, whose high-water mark passes 256 MiB, caches as before (same page faults).
 final class BufferCache: @unchecked Sendable {
     static let shared = BufferCache()
     static let minimumBytes = 16 << 10
