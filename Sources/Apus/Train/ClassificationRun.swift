@@ -407,22 +407,19 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
     }
     let start = Date()
     let generator = RandomGenerator(seed: config.seed)
-    let train: TensorDataset, validation: TensorDataset, test: TensorDataset
+    let train: any Dataset, validation: any Dataset, test: any Dataset
     if let data {
         // A fixed test set; the last 10% of the training set validates (Keras's `validation_split`):
         // views, so the images are not copied.
-        let n = data.train.count, cut = n - n / 10
-        func part(_ range: Range<Int>) -> TensorDataset {
-            TensorDataset(inputs: data.train.inputs.slice(axis: 0, start: range.lowerBound, end: range.upperBound),
-                          targets: data.train.targets.slice(axis: 0, start: range.lowerBound, end: range.upperBound))
-        }
-        (train, validation, test) = (part(0..<cut), part(cut..<n), data.test)
+        (train, validation) = splitOffLastTenth(data.train)
+        test = data.test
     } else {
         let digits = try Digits.load()
         let parts = randomSplit(count: digits.count, fractions: [0.8, 0.1, 0.1], generator: generator)
         (train, validation, test) = (digits.subset(parts[0]), digits.subset(parts[1]), digits.subset(parts[2]))
     }
-    let exampleShape = Array(train.inputs.shape.dropFirst())
+    require(train.count > 0, "runClassification: the training set is empty")
+    let exampleShape = Array(train.batch(at: [0]).inputs.shape.dropFirst())
     let classes = data?.classes ?? Digits.classes
     // Dropout masks come from their own generator, reseeded every epoch from (seed, epoch), so that
     // the split/weights/shuffling stream is the same with and without dropout and a resumed run
@@ -504,19 +501,22 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
         onEpoch(EpochReport(epoch: epoch, trainLoss: logs["loss"]!, trainAccuracy: logs["accuracy"]!,
                             validation: Evaluation(loss: logs["val_loss"]!, accuracy: logs["val_accuracy"]!)))
     }))
-    let loader: DataLoader<TensorDataset>
-    if let communicator {
-        // Every rank draws the permutation a single process would, and takes its part of each global batch.
-        trainer.dataParallel = DistributedDataParallel(model, communicator: communicator)
-        let sampler = DistributedSampler(count: train.count, worldSize: ranks, rank: communicator.rank, generator: generator)
-        loader = DataLoader(train, batchSize: config.batchSize / ranks, sampler: sampler)
-    } else {
-        loader = DataLoader(train, batchSize: config.batchSize, shuffle: true, generator: generator)
+    func fit<D: Dataset>(_ train: D) throws -> History {
+        let loader: DataLoader<D>
+        if let communicator {
+            // Every rank draws the permutation a single process would, and takes its part of each global batch.
+            trainer.dataParallel = DistributedDataParallel(model, communicator: communicator)
+            let sampler = DistributedSampler(count: train.count, worldSize: ranks, rank: communicator.rank, generator: generator)
+            loader = DataLoader(train, batchSize: config.batchSize / ranks, sampler: sampler)
+        } else {
+            loader = DataLoader(train, batchSize: config.batchSize, shuffle: true, generator: generator)
+        }
+        return try trainer.fit(loader, validation: validation, epochs: config.epochs, initialEpoch: initialEpoch,
+                               callbacks: runCallbacks + callbacks)
     }
-    let history = try trainer.fit(loader, validation: validation, epochs: config.epochs, initialEpoch: initialEpoch,
-                                  callbacks: runCallbacks + callbacks)
+    let history = try fit(train)
     let testEval = trainer.evaluate(test)
-    let top5 = classes > 5 ? topKAccuracy(trainer.predict(test.inputs), test.targets, k: 5) : nil
+    let top5 = classes > 5 ? topKAccuracy(trainer, test, k: 5) : nil
     // With early stopping, report the epoch whose weights were kept (and tested).
     let keptEpoch = stopper.map(\.bestEpoch) ?? 0
     let last = history.epochs.firstIndex(of: keptEpoch).map { history.logs[$0] } ?? history.last!
@@ -531,18 +531,40 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
         lastLR: history.last?["lr"], testTop5Accuracy: top5)
 }
 
+/// The first 90% and the last 10% of `data` (Keras's `validation_split`), as views.
+func splitOffLastTenth<D: Dataset>(_ data: D) -> (train: any Dataset, validation: any Dataset) {
+    let n = data.count, cut = n - n / 10
+    return (DatasetSlice(data, range: 0..<cut), DatasetSlice(data, range: cut..<n))
+}
+
+/// Fraction of `dataset`'s examples whose label is among the `k` largest outputs of `trainer`'s
+/// model (``topKAccuracy(_:_:k:)``), predicted 512 examples at a time.
+func topKAccuracy(_ trainer: Trainer, _ dataset: any Dataset, k: Int, batchSize: Int = 512) -> Double {
+    var correct = 0.0
+    for start in stride(from: 0, to: dataset.count, by: batchSize) {
+        let end = Swift.min(dataset.count, start + batchSize)
+        let (x, y) = dataset.batch(at: Array(start..<end))
+        correct += (topKAccuracy(trainer.predict(x, batchSize: batchSize), y, k: k) * Double(end - start)).rounded()
+    }
+    return correct / Double(Swift.max(dataset.count, 1))
+}
+
 /// Training, validation-free and test examples of a classification task given to
 /// ``runClassification(_:data:modelFactory:callbacks:onEpoch:)`` (image datasets, CSV files).
+///
+/// Any ``Dataset`` serves: a ``TensorDataset``, or one that keeps its examples compactly and
+/// builds each batch when asked (ApusVision's `ImageDataset` keeps images as bytes).
 public struct ClassificationData: Sendable {
     /// The dataset's name, as `--dataset` says it.
     public let name: String
-    /// Training examples; the run keeps the last 10% for validation (Keras's `validation_split`).
-    public let train: TensorDataset
+    /// Training examples; the run keeps the last 10% for validation (Keras's `validation_split`),
+    /// read through a ``DatasetSlice`` (no copy).
+    public let train: any Dataset & Sendable
     /// The held-out test set.
-    public let test: TensorDataset
+    public let test: any Dataset & Sendable
     public let classes: Int
 
-    public init(name: String, train: TensorDataset, test: TensorDataset, classes: Int) {
+    public init(name: String, train: any Dataset & Sendable, test: any Dataset & Sendable, classes: Int) {
         self.name = name
         self.train = train
         self.test = test

@@ -28,12 +28,22 @@ public enum CIFAR10 {
 
     /// Loads the training (`train`) or test set: inputs float32 `[N, 3, 32, 32]` in [0, 1], targets int64 `[N]`.
     ///
+    /// Reads the files as ``loadImages(directory:train:normalized:)`` does and converts every image
+    /// to float32 at once (four times the memory of the bytes).
+    public static func load(directory: String? = nil, train: Bool = true) throws -> TensorDataset {
+        try loadImages(directory: directory, train: train).tensorDataset()
+    }
+
+    /// Loads the training (`train`) or test set as bytes: an ``ImageDataset`` of examples
+    /// `[3, 32, 32]` whose batches are float32 in [0, 1] or, with `normalized`, standardised per
+    /// channel with ``mean`` and ``std``; targets int64 in 0…9.
+    ///
     /// Reads ``fileNames(train:)`` from `directory` (or its `cifar-10-batches-bin` folder, as the
     /// archive unpacks); when `directory` is nil, from `$APUS_DATA/cifar-10-batches-bin`.
     /// Throws ``ApusError/datasetNotFound(name:searched:instructions:)`` when files are missing and
     /// ``ApusError/corruptFile(path:reason:)`` when a file's size is not a whole number of records
     /// or a label is not 0…9.
-    public static func load(directory: String? = nil, train: Bool = true) throws -> TensorDataset {
+    public static func loadImages(directory: String? = nil, train: Bool = true, normalized: Bool = false) throws -> ImageDataset {
         let candidates = directory.map { [$0, URL(fileURLWithPath: $0).appendingPathComponent("cifar-10-batches-bin").path] }
             ?? apusDataDirectories("cifar-10-batches-bin")
         let names = fileNames(train: train)
@@ -49,31 +59,32 @@ public enum CIFAR10 {
                     or pass that folder as `directory:`.
                     """)
         }
-        var pixels: [Float] = [], labels: [Int64] = []
+        var pixels: [UInt8] = [], labels: [Int64] = []
         for name in names {
             try readBatch(URL(fileURLWithPath: folder).appendingPathComponent(name).path, pixels: &pixels, labels: &labels)
         }
-        return TensorDataset(inputs: Tensor(scalars: pixels, shape: [labels.count, 3, 32, 32]),
-                             targets: Tensor(scalars: labels))
+        return ImageDataset(pixels: pixels, exampleShape: [3, 32, 32], labels: labels,
+                            mean: normalized ? mean : [0], std: normalized ? std : [1])
     }
 
-    /// Appends the records of one batch file: pixels divided by 255 and labels.
-    static func readBatch(_ path: String, pixels: inout [Float], labels: inout [Int64]) throws {
+    /// Appends the records of one batch file: pixel bytes and labels.
+    static func readBatch(_ path: String, pixels: inout [UInt8], labels: inout [Int64]) throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw ApusError.fileNotReadable(path: path) }
-        let bytes = [UInt8](data)
-        guard !bytes.isEmpty, bytes.count % recordSize == 0 else {
-            throw ApusError.corruptFile(path: path, reason: "\(bytes.count) bytes is not a whole number of \(recordSize)-byte records (1 label + 3×32×32 pixels)")
+        guard !data.isEmpty, data.count % recordSize == 0 else {
+            throw ApusError.corruptFile(path: path, reason: "\(data.count) bytes is not a whole number of \(recordSize)-byte records (1 label + 3×32×32 pixels)")
         }
-        let count = bytes.count / recordSize
+        let count = data.count / recordSize
         pixels.reserveCapacity(pixels.count + count * (recordSize - 1))
         labels.reserveCapacity(labels.count + count)
-        for r in 0..<count {
-            let start = r * recordSize
-            guard bytes[start] < 10 else {
-                throw ApusError.corruptFile(path: path, reason: "record \(r): label \(bytes[start]) is not a class 0…9")
+        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            for r in 0..<count {
+                let start = r * recordSize
+                guard bytes[start] < 10 else {
+                    throw ApusError.corruptFile(path: path, reason: "record \(r): label \(bytes[start]) is not a class 0…9")
+                }
+                labels.append(Int64(bytes[start]))
+                pixels.append(contentsOf: bytes[(start + 1)..<(start + recordSize)])
             }
-            labels.append(Int64(bytes[start]))
-            pixels += unitFloats(bytes, from: start + 1, count: recordSize - 1)
         }
     }
 }

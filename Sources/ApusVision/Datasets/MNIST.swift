@@ -21,14 +21,22 @@ public enum FashionMNIST {
     /// Loads the training (`train`) or test set: inputs float32 `[N, 1, 28, 28]` scaled to [0, 1],
     /// targets int64 `[N]` in 0…9.
     ///
+    /// Reads the files as ``loadImages(directory:train:normalized:)`` does and converts every
+    /// image to float32 at once (four times the memory of the bytes); with `normalized`, pixels are
+    /// `(p − mean) / std` with ``mean`` and ``std`` instead.
+    public static func load(directory: String? = nil, train: Bool = true, normalized: Bool = false) throws -> TensorDataset {
+        try loadImages(directory: directory, train: train, normalized: normalized).tensorDataset()
+    }
+
+    /// Loads the training (`train`) or test set as bytes: an ``ImageDataset`` of examples `[1, 28, 28]`
+    /// whose batches are float32 scaled to [0, 1] (or, with `normalized`, `(p − mean) / std` with
+    /// ``mean`` and ``std``), targets int64 in 0…9.
+    ///
     /// Reads `train-images-idx3-ubyte` and `train-labels-idx1-ubyte` (or `t10k-…`), each plain or
     /// with `.gz`, from `directory`; when `directory` is nil, from ``debianDirectory`` and then
     /// `$APUS_DATA/fashion-mnist`. Throws ``ApusError/datasetNotFound(name:searched:instructions:)``
     /// saying how to get the files when they are in none of these places.
-    ///
-    /// With `normalized`, pixels are `(p − mean) / std` with ``mean`` and ``std`` instead, computed
-    /// while decoding (no second copy of the images, unlike a ``Normalize`` afterwards).
-    public static func load(directory: String? = nil, train: Bool = true, normalized: Bool = false) throws -> TensorDataset {
+    public static func loadImages(directory: String? = nil, train: Bool = true, normalized: Bool = false) throws -> ImageDataset {
         let searched = directory.map { [$0] } ?? [debianDirectory] + apusDataDirectories("fashion-mnist")
         let base = "https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion"
         return try MNISTFormat.load(name: "Fashion-MNIST", searched: searched, train: train,
@@ -57,11 +65,21 @@ public enum MNIST {
     /// Loads the training (`train`) or test set: inputs float32 `[N, 1, 28, 28]` scaled to [0, 1],
     /// targets int64 `[N]` in 0…9.
     ///
+    /// Reads the files as ``loadImages(directory:train:normalized:)`` does and converts every
+    /// image to float32 at once (four times the memory of the bytes); with `normalized`, pixels are
+    /// `(p − mean) / std` with ``mean`` and ``std`` instead.
+    public static func load(directory: String? = nil, train: Bool = true, normalized: Bool = false) throws -> TensorDataset {
+        try loadImages(directory: directory, train: train, normalized: normalized).tensorDataset()
+    }
+
+    /// Loads the training (`train`) or test set as bytes: an ``ImageDataset`` of examples `[1, 28, 28]`
+    /// whose batches are float32 scaled to [0, 1] (or, with `normalized`, `(p − mean) / std` with
+    /// ``mean`` and ``std``), targets int64 in 0…9.
+    ///
     /// Reads `train-images-idx3-ubyte` and `train-labels-idx1-ubyte` (or `t10k-…`), each plain or
     /// with `.gz`, from `directory`, or from `$APUS_DATA/mnist` when `directory` is nil. Throws
     /// ``ApusError/datasetNotFound(name:searched:instructions:)`` saying how to get the files when missing.
-    /// With `normalized`, pixels are `(p − mean) / std` with ``mean`` and ``std``, computed while decoding.
-    public static func load(directory: String? = nil, train: Bool = true, normalized: Bool = false) throws -> TensorDataset {
+    public static func loadImages(directory: String? = nil, train: Bool = true, normalized: Bool = false) throws -> ImageDataset {
         let searched = directory.map { [$0] } ?? apusDataDirectories("mnist")
         let base = "https://ossci-datasets.s3.amazonaws.com/mnist"
         return try MNISTFormat.load(name: "MNIST", searched: searched, train: train,
@@ -99,7 +117,7 @@ enum MNISTFormat {
     }
 
     static func load(name: String, searched: [String], train: Bool, normalization: (mean: Double, std: Double) = (0, 1),
-                     instructions: String) throws -> TensorDataset {
+                     instructions: String) throws -> ImageDataset {
         let names = fileNames(train: train)
         for directory in searched {
             if let images = find(names[0], in: directory), let labels = find(names[1], in: directory) {
@@ -110,11 +128,11 @@ enum MNISTFormat {
                                         searched: searched, instructions: instructions)
     }
 
-    /// Reads an image file (unsigned bytes `[N, H, W]`) and a label file (unsigned bytes `[N]`, 0…9).
-    /// Pixels become `(byte/255 − mean) / std`, written straight into the tensor.
+    /// Reads an image file (unsigned bytes `[N, H, W]`) and a label file (unsigned bytes `[N]`, 0…9)
+    /// into examples `[1, H, W]` whose batches are `(byte/255 − mean) / std`.
     static func load(imagesPath: String, labelsPath: String,
-                     normalization: (mean: Double, std: Double) = (0, 1)) throws -> TensorDataset {
-        let images = try IDX.readContents(imagesPath)
+                     normalization: (mean: Double, std: Double) = (0, 1)) throws -> ImageDataset {
+        var images = try IDX.readContents(imagesPath)
         let labels = try IDX.readContents(labelsPath)
         guard images.type == 0x08, images.shape.count == 3 else {
             throw ApusError.corruptFile(path: imagesPath, reason: "expected unsigned bytes [N, height, width], found type \(images.type) of shape \(images.shape)")
@@ -129,29 +147,9 @@ enum MNISTFormat {
         if let bad = labelBytes.first(where: { $0 > 9 }) {
             throw ApusError.corruptFile(path: labelsPath, reason: "label \(bad) is not a class 0…9")
         }
-        let (n, h, w) = (images.shape[0], images.shape[1], images.shape[2])
-        let (offset, count) = (images.dataOffset, n * h * w)
-        let (mean, std) = (Float(normalization.mean), Float(normalization.std))
-        let x = Tensor(shape: [n, 1, h, w], of: Float.self) { out in
-            images.bytes.withUnsafeBufferPointer { src in
-                if mean == 0 && std == 1 {
-                    for i in 0..<count { out[i] = Float(src[offset + i]) / 255 }
-                } else {
-                    for i in 0..<count { out[i] = (Float(src[offset + i]) / 255 - mean) / std }
-                }
-            }
-        }
-        let y = Tensor(scalars: labelBytes.map { Int64($0) })
-        return TensorDataset(inputs: x, targets: y)
-    }
-}
-
-/// `count` bytes from `start` as floats divided by 255.
-func unitFloats(_ bytes: [UInt8], from start: Int, count: Int) -> [Float] {
-    [Float](unsafeUninitializedCapacity: count) { out, initialized in
-        bytes.withUnsafeBufferPointer { src in
-            for i in 0..<count { out[i] = Float(src[start + i]) / 255 }
-        }
-        initialized = count
+        images.bytes.removeFirst(images.dataOffset)  // the header: the pixels stay where they are, no second copy
+        return ImageDataset(pixels: images.bytes, exampleShape: [1, images.shape[1], images.shape[2]],
+                            labels: labelBytes.map { Int64($0) },
+                            mean: [normalization.mean], std: [normalization.std])
     }
 }

@@ -35,7 +35,7 @@ private enum CLITestError: Error, CustomStringConvertible {
     }
 }
 
-private struct Outcome {
+struct Outcome {
     let status: Int32
     let stdout: String
     let stderr: String
@@ -45,7 +45,7 @@ private struct Outcome {
 }
 
 /// Runs `apus` with `arguments`, capturing its output in temporary files (no pipe can fill up).
-private func apus(_ arguments: [String]) throws -> Outcome {
+func apus(_ arguments: [String]) throws -> Outcome {
     let fm = FileManager.default
     let dir = fm.temporaryDirectory.appendingPathComponent("apus-cli-\(UUID().uuidString)")
     try fm.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -185,7 +185,7 @@ func helpExitsZero(_ arguments: [String]) throws {
 // MARK: - Training runs
 
 /// The JSON object on the last line of standard output.
-private func lastLineJSON(_ r: Outcome) throws -> [String: Any] {
+func lastLineJSON(_ r: Outcome) throws -> [String: Any] {
     let last = try #require(r.stdoutLines.last)
     return try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
 }
