@@ -91,14 +91,40 @@ enum ConvKernels {
         return (lo, Swift.max(lo, hi))
     }
 
-    /// Output rows `lo..<hi` whose input row `oh·stride + offset` lies inside the image (of
-    /// `height` rows), for a kernel row read at `offset`; ``validRange(offset:stride:width:outW:)``
-    /// along the height.
+    /// Where one kernel tap `(i, j)` reads the image: output rows `rows` and columns `columns` see
+    /// the input (the others padding), starting at element `source` of the channel's plane for
+    /// output position `(rows.lowerBound, 0)`. The same for every channel and image, so a whole
+    /// unfold computes kH·kW of them once (no divisions per tap).
+    struct TapPlan {
+        var source: Int
+        var rows: Range<Int>
+        var columns: Range<Int>
+    }
+
+    /// Runs `body` with the plans of the kH·kW taps, tap `i·kW + j` at index `i·kW + j`.
     @inline(__always)
-    static func validRows(_ g: ConvGeometry, kernelRow ki: Int) -> (offset: Int, lo: Int, hi: Int) {
-        let offset = ki * g.dilationH - g.padTop
-        let (lo, hi) = validRange(offset: offset, stride: g.strideH, width: g.height, outW: g.outH)
-        return (offset, lo, hi)
+    static func withTapPlans<R>(_ g: ConvGeometry, _ body: (UnsafeMutableBufferPointer<TapPlan>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: TapPlan.self, capacity: g.kernelH * g.kernelW) { plans in
+            for ki in 0..<g.kernelH {
+                let rowOffset = ki * g.dilationH - g.padTop
+                let (ohLo, ohHi) = validRange(offset: rowOffset, stride: g.strideH, width: g.height, outW: g.outH)
+                for kj in 0..<g.kernelW {
+                    let offset = kj * g.dilationW - g.padLeft
+                    let (lo, hi) = validRange(offset: offset, stride: g.strideW, width: g.width, outW: g.outW)
+                    plans.initializeElement(at: ki * g.kernelW + kj, to: TapPlan(
+                        source: (ohLo * g.strideH + rowOffset) * g.width + offset,
+                        rows: lo == hi ? ohLo..<ohLo : ohLo..<ohHi, columns: lo..<hi))
+                }
+            }
+            return body(plans)
+        }
+    }
+
+    /// `dst[0..<count] = 0`, inline for the short runs of small images (a library call costs more).
+    @inline(__always)
+    static func zero<T: FloatScalar>(_ dst: UnsafeMutablePointer<T>, count: Int) {
+        if count >= 64 { dst.update(repeating: 0, count: count); return }
+        for i in 0..<count { dst[i] = 0 }
     }
 
     /// Unfolds one image `[C, H, W]` into `col` `[C·kH·kW, outH·outW]` whose rows are `ld` apart:
@@ -108,40 +134,34 @@ enum ConvKernels {
     /// Rows of output positions whose input row is padding are zeroed in one go; the others copy
     /// a run of the input row, zeroing only the columns that fall in the padding.
     static func im2col<T: FloatScalar>(_ x: UnsafePointer<T>, _ g: ConvGeometry, into col: UnsafeMutablePointer<T>, ld: Int) {
-        let (outH, outW, width) = (g.outH, g.outW, g.width)
-        let rowStep = g.strideH * width
-        for c in 0..<g.channels {
-            let plane = x + c * g.height * width
-            for ki in 0..<g.kernelH {
-                let (rowOffset, ohLo, ohHi) = validRows(g, kernelRow: ki)
-                for kj in 0..<g.kernelW {
-                    let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * ld
-                    let offset = kj * g.dilationW - g.padLeft
-                    let (lo, hi) = validRange(offset: offset, stride: g.strideW, width: width, outW: outW)
-                    if lo == hi || ohLo == ohHi {
-                        row.update(repeating: 0, count: outH * outW)
-                        continue
-                    }
-                    row.update(repeating: 0, count: ohLo * outW)
-                    (row + ohHi * outW).update(repeating: 0, count: (outH - ohHi) * outW)
-                    var src = plane + (ohLo * g.strideH + rowOffset) * width + offset
-                    var dst = row + ohLo * outW
-                    if g.strideW == 1 && lo == 0 && hi == outW {
+        let (outH, outW) = (g.outH, g.outW)
+        let (rowStep, planeSize, strideW) = (g.strideH * g.width, g.height * g.width, g.strideW)
+        withTapPlans(g) { plans in
+            var row = col
+            for c in 0..<g.channels {
+                let plane = x + c * planeSize
+                for plan in plans {
+                    defer { row += ld }
+                    let (rows, lo, hi) = (plan.rows, plan.columns.lowerBound, plan.columns.upperBound)
+                    zero(row, count: rows.lowerBound * outW)
+                    zero(row + rows.upperBound * outW, count: (outH - rows.upperBound) * outW)
+                    var src = plane + plan.source
+                    var dst = row + rows.lowerBound * outW
+                    if strideW == 1 && lo == 0 && hi == outW {
                         // No column in the padding: plain row copies.
-                        for _ in ohLo..<ohHi {
+                        for _ in rows {
                             copy(src, to: dst, count: outW)
                             src += rowStep; dst += outW
                         }
                         continue
                     }
-                    for _ in ohLo..<ohHi {
+                    for _ in rows {
                         for ow in 0..<lo { dst[ow] = 0 }
                         for ow in hi..<outW { dst[ow] = 0 }
-                        if g.strideW == 1 {
+                        if strideW == 1 {
                             copy(src + lo, to: dst + lo, count: hi - lo)
                         } else {
-                            let s = g.strideW
-                            for ow in lo..<hi { dst[ow] = src[ow * s] }
+                            for ow in lo..<hi { dst[ow] = src[ow * strideW] }
                         }
                         src += rowStep; dst += outW
                     }
@@ -190,25 +210,22 @@ enum ConvKernels {
     /// The adjoint of ``im2col(_:_:into:ld:)``: adds every entry of `col` back onto the input
     /// position it was read from. `x` must be zeroed first.
     static func col2im<T: FloatScalar>(_ col: UnsafePointer<T>, ld: Int, _ g: ConvGeometry, into x: UnsafeMutablePointer<T>) {
-        let (outW, width) = (g.outW, g.width)
-        let rowStep = g.strideH * width
-        for c in 0..<g.channels {
-            let plane = x + c * g.height * width
-            for ki in 0..<g.kernelH {
-                let (rowOffset, ohLo, ohHi) = validRows(g, kernelRow: ki)
-                for kj in 0..<g.kernelW {
-                    let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * ld
-                    let offset = kj * g.dilationW - g.padLeft
-                    let (lo, hi) = validRange(offset: offset, stride: g.strideW, width: width, outW: outW)
-                    if lo == hi { continue }
-                    var dst = plane + (ohLo * g.strideH + rowOffset) * width + offset
-                    var src = row + ohLo * outW
-                    for _ in ohLo..<ohHi {
-                        if g.strideW == 1 {
+        let outW = g.outW
+        let (rowStep, planeSize, strideW) = (g.strideH * g.width, g.height * g.width, g.strideW)
+        withTapPlans(g) { plans in
+            var row = col
+            for c in 0..<g.channels {
+                let plane = x + c * planeSize
+                for plan in plans {
+                    defer { row += ld }
+                    let (lo, hi) = (plan.columns.lowerBound, plan.columns.upperBound)
+                    var dst = plane + plan.source
+                    var src = row + plan.rows.lowerBound * outW
+                    for _ in plan.rows {
+                        if strideW == 1 {
                             add(src + lo, to: dst + lo, count: hi - lo)
                         } else {
-                            let s = g.strideW
-                            for ow in lo..<hi { dst[ow * s] += src[ow] }
+                            for ow in lo..<hi { dst[ow * strideW] += src[ow] }
                         }
                         src += outW; dst += rowStep
                     }
