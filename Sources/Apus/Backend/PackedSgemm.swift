@@ -52,7 +52,10 @@ enum PackedSgemm {
         let columnPanels = (n + nr - 1) / nr, rowPanels = (m + mr - 1) / mr
         if threads <= 1 {
             block(rows: 0..<m, cols: 0..<n, k: k, a: a, b: b, c: out, accumulate: accumulate)
-        } else if columnPanels >= 2 * threads || columnPanels >= rowPanels {
+        } else if (columnPanels >= 2 * threads && !(m >= 4 * n && rowPanels >= 2 * threads)) || columnPanels >= rowPanels {
+            // Split the columns: each thread packs all of A and its part of B. When A is much
+            // larger than B (a deep layer's weight against a few images), split the rows instead
+            // (below), so that A is not packed once per thread.
             let per = (columnPanels + threads - 1) / threads * nr
             ThreadPool.shared.parallelFor(threads) { t in
                 let lo = t * per, hi = Swift.min(n, lo + per)
