@@ -20,87 +20,93 @@ int apus_x86_has_avx2_fma(void);
 typedef void (*nt_fn)(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                       float *c, long ldc, int accumulate);
 
-// The four rows of a block; rows past the end repeat the last one (computed, never stored).
+// The `count` (≤ 4) rows of a block from `first`; rows past the end repeat the last one
+// (computed, never stored).
 static inline void block_rows(const float *base, long ld, long first, long count, const float *rows[4]) {
     for (int x = 0; x < 4; x++) rows[x] = base + (first + (x < count ? x : count - 1)) * ld;
 }
 
-static inline void store_block(float *c, long ldc, long mi, long nj, float sums[4][4], int accumulate) {
-    for (long x = 0; x < mi; x++)
-        for (long y = 0; y < nj; y++) c[x * ldc + y] = accumulate ? c[x * ldc + y] + sums[x][y] : sums[x][y];
-}
+// Dot products of a block of rows of A (4) and of B (`cols_per_block`, at most 4) into sums[x][y].
+typedef void (*block_fn)(const float *ar[4], const float *br[4], long k, float sums[4][4]);
 
-// Portable: eight partial sums per dot product, which the compiler vectorises with the baseline
-// instruction set, added pairwise at the end.
-static void nt_generic(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
-                       float *c, long ldc, int accumulate) {
+// The loop over blocks of C shared by every variant: gathers the rows, runs `dots`, stores the
+// valid part of the block.
+static inline void for_each_block(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                                  float *c, long ldc, int accumulate, long cols_per_block, block_fn dots) {
     for (long i = 0; i < m; i += 4) {
         long mi = m - i < 4 ? m - i : 4;
         const float *ar[4];
         block_rows(a, lda, i, mi, ar);
-        for (long j = 0; j < n; j += 4) {
-            long nj = n - j < 4 ? n - j : 4;
+        for (long j = 0; j < n; j += cols_per_block) {
+            long nj = n - j < cols_per_block ? n - j : cols_per_block;
             const float *br[4];
             block_rows(b, ldb, j, nj, br);
             float sums[4][4];
-            for (int x = 0; x < 4; x++)
-                for (int y = 0; y < 4; y++) {
-                    float lane[8] = {0};
-                    long p = 0;
-                    for (; p + 8 <= k; p += 8)
-                        for (int l = 0; l < 8; l++) lane[l] += ar[x][p + l] * br[y][p + l];
-                    for (; p < k; p++) lane[p % 8] += ar[x][p] * br[y][p];
-                    sums[x][y] = ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
+            dots(ar, br, k, sums);
+            for (long x = 0; x < mi; x++)
+                for (long y = 0; y < nj; y++) {
+                    float *e = c + (i + x) * ldc + j + y;
+                    *e = accumulate ? *e + sums[x][y] : sums[x][y];
                 }
-            store_block(c + i * ldc + j, ldc, mi, nj, sums, accumulate);
         }
     }
+}
+
+// Portable: eight partial sums per dot product, which the compiler vectorises with the baseline
+// instruction set, added pairwise at the end.
+static void dots_generic(const float *ar[4], const float *br[4], long k, float sums[4][4]) {
+    for (int x = 0; x < 4; x++)
+        for (int y = 0; y < 4; y++) {
+            float lane[8] = {0};
+            long p = 0;
+            for (; p + 8 <= k; p += 8)
+                for (int l = 0; l < 8; l++) lane[l] += ar[x][p + l] * br[y][p + l];
+            for (; p < k; p++) lane[p % 8] += ar[x][p] * br[y][p];
+            sums[x][y] = ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
+        }
+}
+
+static void nt_generic(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                       float *c, long ldc, int accumulate) {
+    for_each_block(m, n, k, a, lda, b, ldb, c, ldc, accumulate, 4, dots_generic);
 }
 
 #if defined(__x86_64__) || defined(_M_X64)
 // AVX-512: 16 accumulators of 16 lanes, 8 row loads per 16 FMAs; the depth's tail is a masked load.
 __attribute__((target("avx512f")))
+static void dots_avx512(const float *ar[4], const float *br[4], long k, float sums[4][4]) {
+    __m512 acc[4][4];
+#pragma clang loop unroll(full)
+    for (int x = 0; x < 4; x++)
+#pragma clang loop unroll(full)
+        for (int y = 0; y < 4; y++) acc[x][y] = _mm512_setzero_ps();
+    long p = 0;
+    for (; p + 16 <= k; p += 16) {
+        __m512 av[4], bv[4];
+#pragma clang loop unroll(full)
+        for (int x = 0; x < 4; x++) av[x] = _mm512_loadu_ps(ar[x] + p);
+#pragma clang loop unroll(full)
+        for (int y = 0; y < 4; y++) bv[y] = _mm512_loadu_ps(br[y] + p);
+#pragma clang loop unroll(full)
+        for (int x = 0; x < 4; x++)
+#pragma clang loop unroll(full)
+            for (int y = 0; y < 4; y++) acc[x][y] = _mm512_fmadd_ps(av[x], bv[y], acc[x][y]);
+    }
+    if (p < k) {
+        __mmask16 mask = (__mmask16)((1u << (k - p)) - 1);
+        __m512 av[4], bv[4];
+        for (int x = 0; x < 4; x++) av[x] = _mm512_maskz_loadu_ps(mask, ar[x] + p);
+        for (int y = 0; y < 4; y++) bv[y] = _mm512_maskz_loadu_ps(mask, br[y] + p);
+        for (int x = 0; x < 4; x++)
+            for (int y = 0; y < 4; y++) acc[x][y] = _mm512_fmadd_ps(av[x], bv[y], acc[x][y]);
+    }
+    for (int x = 0; x < 4; x++)
+        for (int y = 0; y < 4; y++) sums[x][y] = _mm512_reduce_add_ps(acc[x][y]);
+}
+
 static void nt_avx512(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                       float *c, long ldc, int accumulate) {
-    for (long i = 0; i < m; i += 4) {
-        long mi = m - i < 4 ? m - i : 4;
-        const float *ar[4];
-        block_rows(a, lda, i, mi, ar);
-        for (long j = 0; j < n; j += 4) {
-            long nj = n - j < 4 ? n - j : 4;
-            const float *br[4];
-            block_rows(b, ldb, j, nj, br);
-            __m512 acc[4][4];
-#pragma clang loop unroll(full)
-            for (int x = 0; x < 4; x++)
-#pragma clang loop unroll(full)
-                for (int y = 0; y < 4; y++) acc[x][y] = _mm512_setzero_ps();
-            long p = 0;
-            for (; p + 16 <= k; p += 16) {
-                __m512 av[4], bv[4];
-#pragma clang loop unroll(full)
-                for (int x = 0; x < 4; x++) av[x] = _mm512_loadu_ps(ar[x] + p);
-#pragma clang loop unroll(full)
-                for (int y = 0; y < 4; y++) bv[y] = _mm512_loadu_ps(br[y] + p);
-#pragma clang loop unroll(full)
-                for (int x = 0; x < 4; x++)
-#pragma clang loop unroll(full)
-                    for (int y = 0; y < 4; y++) acc[x][y] = _mm512_fmadd_ps(av[x], bv[y], acc[x][y]);
-            }
-            if (p < k) {
-                __mmask16 mask = (__mmask16)((1u << (k - p)) - 1);
-                __m512 av[4], bv[4];
-                for (int x = 0; x < 4; x++) av[x] = _mm512_maskz_loadu_ps(mask, ar[x] + p);
-                for (int y = 0; y < 4; y++) bv[y] = _mm512_maskz_loadu_ps(mask, br[y] + p);
-                for (int x = 0; x < 4; x++)
-                    for (int y = 0; y < 4; y++) acc[x][y] = _mm512_fmadd_ps(av[x], bv[y], acc[x][y]);
-            }
-            float sums[4][4];
-            for (int x = 0; x < 4; x++)
-                for (int y = 0; y < 4; y++) sums[x][y] = _mm512_reduce_add_ps(acc[x][y]);
-            store_block(c + i * ldc + j, ldc, mi, nj, sums, accumulate);
-        }
-    }
+    for_each_block(m, n, k, a, lda, b, ldb, c, ldc, accumulate, 4, dots_avx512);
 }
 
 // AVX2+FMA: a 4×2 block (8 accumulators of 8 lanes) fits the 16 registers with its 6 loads.
@@ -113,37 +119,30 @@ static float hsum256(__m256 v) {
 }
 
 __attribute__((target("avx2,fma")))
-static void nt_avx2(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
-                    float *c, long ldc, int accumulate) {
-    for (long i = 0; i < m; i += 4) {
-        long mi = m - i < 4 ? m - i : 4;
-        const float *ar[4];
-        block_rows(a, lda, i, mi, ar);
-        for (long j = 0; j < n; j += 2) {
-            long nj = n - j < 2 ? n - j : 2;
-            const float *br[2] = {b + j * ldb, b + (j + (nj > 1 ? 1 : 0)) * ldb};
-            __m256 acc[4][2];
-            for (int x = 0; x < 4; x++) acc[x][0] = acc[x][1] = _mm256_setzero_ps();
-            long p = 0;
-            for (; p + 8 <= k; p += 8) {
-                __m256 b0 = _mm256_loadu_ps(br[0] + p), b1 = _mm256_loadu_ps(br[1] + p);
+static void dots_avx2(const float *ar[4], const float *br[4], long k, float sums[4][4]) {
+    __m256 acc[4][2];
+    for (int x = 0; x < 4; x++) acc[x][0] = acc[x][1] = _mm256_setzero_ps();
+    long p = 0;
+    for (; p + 8 <= k; p += 8) {
+        __m256 b0 = _mm256_loadu_ps(br[0] + p), b1 = _mm256_loadu_ps(br[1] + p);
 #pragma clang loop unroll(full)
-                for (int x = 0; x < 4; x++) {
-                    __m256 av = _mm256_loadu_ps(ar[x] + p);
-                    acc[x][0] = _mm256_fmadd_ps(av, b0, acc[x][0]);
-                    acc[x][1] = _mm256_fmadd_ps(av, b1, acc[x][1]);
-                }
-            }
-            float sums[4][4];
-            for (int x = 0; x < 4; x++)
-                for (int y = 0; y < 2; y++) {
-                    float s = hsum256(acc[x][y]);
-                    for (long q = p; q < k; q++) s += ar[x][q] * br[y][q];
-                    sums[x][y] = s;
-                }
-            store_block(c + i * ldc + j, ldc, mi, nj, sums, accumulate);
+        for (int x = 0; x < 4; x++) {
+            __m256 av = _mm256_loadu_ps(ar[x] + p);
+            acc[x][0] = _mm256_fmadd_ps(av, b0, acc[x][0]);
+            acc[x][1] = _mm256_fmadd_ps(av, b1, acc[x][1]);
         }
     }
+    for (int x = 0; x < 4; x++)
+        for (int y = 0; y < 2; y++) {
+            float s = hsum256(acc[x][y]);
+            for (long q = p; q < k; q++) s += ar[x][q] * br[y][q];
+            sums[x][y] = s;
+        }
+}
+
+static void nt_avx2(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                    float *c, long ldc, int accumulate) {
+    for_each_block(m, n, k, a, lda, b, ldb, c, ldc, accumulate, 2, dots_avx2);
 }
 #endif
 

@@ -120,6 +120,22 @@ enum ConvKernels {
         }
     }
 
+    /// Calls `body(plane, plan, row)` for every channel and kernel tap, in im2col row order: the
+    /// channel's plane starts `plane` elements into the image, and `row` is the tap's im2col row.
+    @inline(__always)
+    static func forEachTap(_ g: ConvGeometry, _ body: (_ plane: Int, _ plan: TapPlan, _ row: Int) -> Void) {
+        withTapPlans(g) { plans in
+            var row = 0
+            for c in 0..<g.channels {
+                let plane = c * g.height * g.width
+                for plan in plans {
+                    body(plane, plan, row)
+                    row += 1
+                }
+            }
+        }
+    }
+
     /// `dst[0..<count] = 0`, inline for the short runs of small images (a library call costs more).
     @inline(__always)
     static func zero<T: FloatScalar>(_ dst: UnsafeMutablePointer<T>, count: Int) {
@@ -135,37 +151,31 @@ enum ConvKernels {
     /// a run of the input row, zeroing only the columns that fall in the padding.
     static func im2col<T: FloatScalar>(_ x: UnsafePointer<T>, _ g: ConvGeometry, into col: UnsafeMutablePointer<T>, ld: Int) {
         let (outH, outW) = (g.outH, g.outW)
-        let (rowStep, planeSize, strideW) = (g.strideH * g.width, g.height * g.width, g.strideW)
-        withTapPlans(g) { plans in
-            var row = col
-            for c in 0..<g.channels {
-                let plane = x + c * planeSize
-                for plan in plans {
-                    defer { row += ld }
-                    let (rows, lo, hi) = (plan.rows, plan.columns.lowerBound, plan.columns.upperBound)
-                    zero(row, count: rows.lowerBound * outW)
-                    zero(row + rows.upperBound * outW, count: (outH - rows.upperBound) * outW)
-                    var src = plane + plan.source
-                    var dst = row + rows.lowerBound * outW
-                    if strideW == 1 && lo == 0 && hi == outW {
-                        // No column in the padding: plain row copies.
-                        for _ in rows {
-                            copy(src, to: dst, count: outW)
-                            src += rowStep; dst += outW
-                        }
-                        continue
-                    }
-                    for _ in rows {
-                        for ow in 0..<lo { dst[ow] = 0 }
-                        for ow in hi..<outW { dst[ow] = 0 }
-                        if strideW == 1 {
-                            copy(src + lo, to: dst + lo, count: hi - lo)
-                        } else {
-                            for ow in lo..<hi { dst[ow] = src[ow * strideW] }
-                        }
-                        src += rowStep; dst += outW
-                    }
+        let (rowStep, strideW) = (g.strideH * g.width, g.strideW)
+        forEachTap(g) { plane, plan, r in
+            let row = col + r * ld
+            let (rows, lo, hi) = (plan.rows, plan.columns.lowerBound, plan.columns.upperBound)
+            zero(row, count: rows.lowerBound * outW)
+            zero(row + rows.upperBound * outW, count: (outH - rows.upperBound) * outW)
+            var src = x + plane + plan.source
+            var dst = row + rows.lowerBound * outW
+            if strideW == 1 && lo == 0 && hi == outW {
+                // No column in the padding: plain row copies.
+                for _ in rows {
+                    copy(src, to: dst, count: outW)
+                    src += rowStep; dst += outW
                 }
+                return
+            }
+            for _ in rows {
+                for ow in 0..<lo { dst[ow] = 0 }
+                for ow in hi..<outW { dst[ow] = 0 }
+                if strideW == 1 {
+                    copy(src + lo, to: dst + lo, count: hi - lo)
+                } else {
+                    for ow in lo..<hi { dst[ow] = src[ow * strideW] }
+                }
+                src += rowStep; dst += outW
             }
         }
     }
@@ -211,25 +221,18 @@ enum ConvKernels {
     /// position it was read from. `x` must be zeroed first.
     static func col2im<T: FloatScalar>(_ col: UnsafePointer<T>, ld: Int, _ g: ConvGeometry, into x: UnsafeMutablePointer<T>) {
         let outW = g.outW
-        let (rowStep, planeSize, strideW) = (g.strideH * g.width, g.height * g.width, g.strideW)
-        withTapPlans(g) { plans in
-            var row = col
-            for c in 0..<g.channels {
-                let plane = x + c * planeSize
-                for plan in plans {
-                    defer { row += ld }
-                    let (lo, hi) = (plan.columns.lowerBound, plan.columns.upperBound)
-                    var dst = plane + plan.source
-                    var src = row + plan.rows.lowerBound * outW
-                    for _ in plan.rows {
-                        if strideW == 1 {
-                            add(src + lo, to: dst + lo, count: hi - lo)
-                        } else {
-                            for ow in lo..<hi { dst[ow * strideW] += src[ow] }
-                        }
-                        src += outW; dst += rowStep
-                    }
+        let (rowStep, strideW) = (g.strideH * g.width, g.strideW)
+        forEachTap(g) { plane, plan, r in
+            let (lo, hi) = (plan.columns.lowerBound, plan.columns.upperBound)
+            var dst = x + plane + plan.source
+            var src = col + r * ld + plan.rows.lowerBound * outW
+            for _ in plan.rows {
+                if strideW == 1 {
+                    add(src + lo, to: dst + lo, count: hi - lo)
+                } else {
+                    for ow in lo..<hi { dst[ow * strideW] += src[ow] }
                 }
+                src += outW; dst += rowStep
             }
         }
     }

@@ -27,33 +27,23 @@ public final class DistributedSampler: @unchecked Sendable {
     private let generator: RandomGenerator?
 
     /// A sampler whose epoch `e` shuffles with `RandomGenerator(seed: seed + e)` (PyTorch's semantics).
-    public init(count: Int, worldSize: Int, rank: Int, shuffle: Bool = true, seed: UInt64 = 0, dropLast: Bool = false) {
-        require(count >= 0, "DistributedSampler: count must be non-negative, got \(count)")
-        require(worldSize >= 1, "DistributedSampler: worldSize must be at least 1, got \(worldSize)")
-        require(rank >= 0 && rank < worldSize, "DistributedSampler: rank \(rank) out of range for worldSize \(worldSize)")
-        self.count = count
-        self.worldSize = worldSize
-        self.rank = rank
-        self.shuffle = shuffle
-        self.seed = seed
-        self.dropLast = dropLast
-        self.generator = nil
+    public convenience init(count: Int, worldSize: Int, rank: Int, shuffle: Bool = true, seed: UInt64 = 0, dropLast: Bool = false) {
+        self.init(count: count, worldSize: worldSize, rank: rank, shuffle: shuffle, seed: seed, dropLast: dropLast, generator: nil)
     }
 
     /// A sampler whose every ``indices()`` call draws the next permutation from `generator`, as a
     /// shuffled ``DataLoader`` does each pass: with generators in the same state on all ranks the
     /// orders agree, and with `worldSize` 1 the batches equal `DataLoader(shuffle: true, generator:)`'s.
-    public init(count: Int, worldSize: Int, rank: Int, generator: RandomGenerator, dropLast: Bool = false) {
+    public convenience init(count: Int, worldSize: Int, rank: Int, generator: RandomGenerator, dropLast: Bool = false) {
+        self.init(count: count, worldSize: worldSize, rank: rank, shuffle: true, seed: 0, dropLast: dropLast, generator: generator)
+    }
+
+    private init(count: Int, worldSize: Int, rank: Int, shuffle: Bool, seed: UInt64, dropLast: Bool, generator: RandomGenerator?) {
         require(count >= 0, "DistributedSampler: count must be non-negative, got \(count)")
         require(worldSize >= 1, "DistributedSampler: worldSize must be at least 1, got \(worldSize)")
         require(rank >= 0 && rank < worldSize, "DistributedSampler: rank \(rank) out of range for worldSize \(worldSize)")
-        self.count = count
-        self.worldSize = worldSize
-        self.rank = rank
-        self.shuffle = true
-        self.seed = 0
-        self.dropLast = dropLast
-        self.generator = generator
+        (self.count, self.worldSize, self.rank) = (count, worldSize, rank)
+        (self.shuffle, self.seed, self.dropLast, self.generator) = (shuffle, seed, dropLast, generator)
     }
 
     /// Examples each rank gets per epoch: `⌈count / W⌉`, or `⌊count / W⌋` with `dropLast`.
