@@ -202,6 +202,21 @@ enum ConvKernels {
         }
     }
 
+    /// `dst[i] = src[i] + value` (`src` may be `dst`), eight at a time: the compiler does not
+    /// vectorise the plain loop, whose pointers might overlap.
+    @inline(__always)
+    static func copy<T: FloatScalar>(_ src: UnsafePointer<T>, to dst: UnsafeMutablePointer<T>, count: Int, adding value: T) {
+        let (s, d) = (UnsafeRawPointer(src), UnsafeMutableRawPointer(dst))
+        let size = MemoryLayout<T>.stride
+        let v = SIMD8<T>(repeating: value)
+        var i = 0
+        while i + 8 <= count {
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: i * size, as: SIMD8<T>.self) + v, toByteOffset: i * size, as: SIMD8<T>.self)
+            i += 8
+        }
+        while i < count { dst[i] = src[i] + value; i += 1 }
+    }
+
     /// `dst[i] += src[i]` for a short row, eight, then four at a time.
     @inline(__always)
     static func add<T: FloatScalar>(_ src: UnsafePointer<T>, to dst: UnsafeMutablePointer<T>, count: Int) {
@@ -288,9 +303,9 @@ enum ConvKernels {
                             let row = yn + o * L, v = io.b?[o] ?? 0
                             if count > 1 {
                                 let src = product + o * ld + i * L
-                                for l in 0..<L { row[l] = src[l] + v }
+                                copy(UnsafePointer(src), to: row, count: L, adding: v)
                             } else if io.b != nil {
-                                for l in 0..<L { row[l] += v }
+                                copy(UnsafePointer(row), to: row, count: L, adding: v)
                             }
                         }
                     }
