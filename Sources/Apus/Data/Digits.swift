@@ -11,11 +11,39 @@ public enum Digits {
     public static let features = 64
 
     /// Loads the bundled digits: inputs `[1797, 64]` float32 scaled to [0, 1], targets `[1797]` int64.
+    ///
+    /// The file is looked for in `$APUS_DATA`, in the resource bundle beside the executable (where
+    /// SwiftPM puts it), and in the package's sources; a missing file is a thrown
+    /// ``ApusError/datasetNotFound(name:searched:instructions:)``. (SwiftPM's `Bundle.module` stops
+    /// the program instead when an executable was copied away from its build folder.)
     public static func load() throws -> TensorDataset {
-        guard let url = Bundle.module.url(forResource: "digits", withExtension: "bin") else {
-            throw ApusError.fileNotReadable(path: "digits.bin (Apus resource bundle)")
+        try load(searching: bundledFileCandidates())
+    }
+
+    /// Loads the first readable file of `places`, or throws naming them all.
+    static func load(searching places: [URL]) throws -> TensorDataset {
+        guard let url = places.first(where: { FileManager.default.isReadableFile(atPath: $0.path) }) else {
+            throw ApusError.datasetNotFound(
+                name: "digits", searched: places.map(\.path),
+                instructions: "keep the folder Apus_Apus.resources (Apus_Apus.bundle on macOS) beside the executable, "
+                    + "or copy Sources/Apus/Resources/digits.bin into $APUS_DATA")
         }
         return try load(contentsOf: url)
+    }
+
+    /// Where `digits.bin` may be, in the order ``load()`` tries them.
+    static func bundledFileCandidates() -> [URL] {
+        var places: [URL] = []
+        if let directory = ProcessInfo.processInfo.environment["APUS_DATA"], !directory.isEmpty {
+            places.append(URL(fileURLWithPath: directory).appendingPathComponent("digits.bin"))
+        }
+        let executableFolder = Bundle.main.bundleURL
+        places += ["Apus_Apus.resources/digits.bin", "Apus_Apus.bundle/Contents/Resources/digits.bin", "Apus_Apus.bundle/digits.bin"]
+            .map { executableFolder.appendingPathComponent($0) }
+        // The package's own copy, while the sources the library was built from are there.
+        places.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Resources/digits.bin"))
+        return places
     }
 
     /// Loads a file in the bundled format (see `Scripts/make_digits.py`).

@@ -159,3 +159,26 @@ private func expectCorrupt(_ bytes: [UInt8], reasonMentions fragment: String? = 
     }
     #expect(ApusError.fileNotReadable(path: url.path).description.contains(url.path))
 }
+
+/// The bundled file is found without SwiftPM's `Bundle.module` (which stops the program when an
+/// executable is copied away from its build folder), and a missing one is a thrown error naming
+/// every place looked in.
+@Test func bundledFileIsFoundOrNamedInAThrownError() throws {
+    let places = Digits.bundledFileCandidates()
+    #expect(places.contains { FileManager.default.isReadableFile(atPath: $0.path) })
+    #expect(places.contains { $0.path.hasSuffix("Apus_Apus.resources/digits.bin") })
+    let missing = [URL(fileURLWithPath: "/nonexistent/a/digits.bin"), URL(fileURLWithPath: "/nonexistent/b/digits.bin")]
+    do {
+        _ = try Digits.load(searching: missing)
+        Issue.record("expected an error")
+    } catch let error as ApusError {
+        guard case .datasetNotFound(let name, let searched, _) = error else {
+            Issue.record("unexpected error \(error)")
+            return
+        }
+        #expect(name == "digits")
+        #expect(searched == missing.map(\.path))
+        #expect(error.description.contains("/nonexistent/b/digits.bin"))
+        #expect(error.description.contains("Apus_Apus.resources"))
+    }
+}
