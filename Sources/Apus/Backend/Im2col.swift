@@ -282,13 +282,7 @@ enum ConvKernels {
             do {
                 for n0 in products(images, per: per) {
                     let count = Swift.min(per, images.upperBound - n0), ld = count * L
-                    let col: UnsafePointer<T>
-                    if g.isPointwise {
-                        col = UnsafePointer(io.x + n0 * g.inputPlane)
-                    } else {
-                        pool.parallelFor(count) { i in im2col(io.x + (n0 + i) * g.inputPlane, g, into: scratch + i * L, ld: ld) }
-                        col = UnsafePointer(scratch)
-                    }
+                    let col = columns(io.x, g, images: n0, count: count, scratch: scratch, pool: pool)
                     // One image: straight into y; several: into a [O, G·L] block, then spread.
                     let product = count == 1 ? io.y + n0 * g.outputPlane : scratch + colCount
                     for gi in 0..<g.groups {
@@ -312,6 +306,17 @@ enum ConvKernels {
                 }
             }
         }
+    }
+
+    /// The im2col matrix of images `first..<first + count` side by side (`[C·kH·kW, count·L]`):
+    /// the images themselves for a 1×1 kernel, else unfolded into `scratch`, an image per thread.
+    @inline(__always)
+    static func columns<T: FloatScalar>(_ x: UnsafeMutablePointer<T>, _ g: ConvGeometry, images first: Int, count: Int,
+                                        scratch: UnsafeMutablePointer<T>, pool: ThreadPool) -> UnsafePointer<T> {
+        if g.isPointwise { return UnsafePointer(x + first * g.inputPlane) }
+        let (L, ld) = (g.positions, count * g.positions)
+        pool.parallelFor(count) { i in im2col(x + (first + i) * g.inputPlane, g, into: scratch + i * L, ld: ld) }
+        return UnsafePointer(scratch)
     }
 
     /// Raw pointers handed to the worker threads.
@@ -362,13 +367,7 @@ enum ConvKernels {
                             dyBlock = UnsafePointer(gathered)
                         }
                         if dw != nil {
-                            var col: UnsafePointer<T>
-                            if g.isPointwise {
-                                col = UnsafePointer(io.x + n0 * g.inputPlane)
-                            } else {
-                                pool.parallelFor(count) { i in im2col(io.x + (n0 + i) * g.inputPlane, g, into: scratch + i * L, ld: ld) }
-                                col = UnsafePointer(scratch)
-                            }
+                            var col = columns(io.x, g, images: n0, count: count, scratch: scratch, pool: pool)
                             var (bRow, bCol, groupStride) = (1, ld, K * ld)
                             if transposeColumns {
                                 let t = scratch + colCount + gatherCount
