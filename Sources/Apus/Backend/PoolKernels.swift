@@ -316,38 +316,79 @@ extension Kernels {
 
     // MARK: Average pooling
 
+    /// One window of average pooling: output `output` of plane `plane` covers `rows` input rows
+    /// and `columns` input columns from element `origin` of the plane, and divides by `divisor`.
+    private struct AverageWindow<T: FloatScalar> {
+        let plane: Int, output: Int, origin: Int, rows: Int, columns: Int, divisor: T
+    }
+
+    /// What the forward or the backward pass does with one window. A type parameter rather than a
+    /// closure value, so that the loop over windows is specialised for it (no call per window).
+    private protocol AverageWindowStep {
+        associatedtype Element: FloatScalar
+        func visit(_ window: AverageWindow<Element>)
+    }
+
+    /// The forward pass: the mean of the window's taps (0 for an empty window).
+    private struct AverageForward<T: FloatScalar>: AverageWindowStep {
+        let x: UnsafePointer<T>, y: UnsafeMutablePointer<T>, width: Int, planeIn: Int, planeOut: Int
+        @inline(__always) func visit(_ window: AverageWindow<T>) {
+            let src = x + window.plane * planeIn + window.origin
+            var total = T.zero
+            for i in 0..<window.rows {
+                let row = src + i * width
+                for j in 0..<window.columns { total += row[j] }
+            }
+            y[window.plane * planeOut + window.output] = window.rows > 0 && window.columns > 0 ? total / window.divisor : 0
+        }
+    }
+
+    /// The backward pass: the output's gradient over the divisor added to every tap of the window.
+    private struct AverageBackward<T: FloatScalar>: AverageWindowStep {
+        let g: UnsafePointer<T>, dx: UnsafeMutablePointer<T>, width: Int, planeIn: Int, planeOut: Int
+        @inline(__always) func visit(_ window: AverageWindow<T>) {
+            guard window.rows > 0 && window.columns > 0 else { return }
+            let share = g[window.plane * planeOut + window.output] / window.divisor
+            let dst = dx + window.plane * planeIn + window.origin
+            for i in 0..<window.rows {
+                let row = dst + i * width
+                for j in 0..<window.columns { row[j] += share }
+            }
+        }
+    }
+
+    /// Runs `step` on every window of every plane, planes spread over the thread pool.
+    private static func forEachAverageWindow<S: AverageWindowStep>(_ step: S, planes: Int, rows: PoolAxis, cols: PoolAxis,
+                                                                   divisors: [Double]) {
+        let (w, outH, outW, planeOut) = (cols.input, rows.output, cols.output, rows.output * cols.output)
+        let div = divisors.map { S.Element($0) }
+        div.withUnsafeBufferPointer { dv in
+            rows.start.withUnsafeBufferPointer { rs in rows.count.withUnsafeBufferPointer { rc in
+            cols.start.withUnsafeBufferPointer { cs in cols.count.withUnsafeBufferPointer { cc in
+                forEachPlane(planes, work: planeOut * 4) { range in
+                    for plane in range {
+                        for oh in 0..<outH {
+                            for ow in 0..<outW {
+                                let o = oh * outW + ow
+                                step.visit(AverageWindow(plane: plane, output: o, origin: rs[oh] * w + cs[ow], rows: rc[oh],
+                                                         columns: cc[ow], divisor: dv[o]))
+                            }
+                        }
+                    }
+                }
+            } } } }
+        }
+    }
+
     /// Average pooling of a contiguous `[planes, H, W]` block: each output is its window's sum over
     /// the taps inside the input divided by `divisors[oh·outW + ow]` (0 for an empty window).
     static func averagePool(_ x: Tensor, planes: Int, rows: PoolAxis, cols: PoolAxis, divisors: [Double],
                             outShape: [Int]) -> Tensor {
         let out = Tensor(uninitialized: outShape, dtype: x.dtype)
         func run<T: FloatScalar>(_: T.Type) {
-            let px = UnsafePointer(x.storage.pointer(T.self) + x.offset), po = out.storage.pointer(T.self)
-            let (w, planeIn, outH, outW, planeOut) = (cols.input, rows.input * cols.input, rows.output, cols.output, rows.output * cols.output)
-            let div = divisors.map { T($0) }
-            div.withUnsafeBufferPointer { dv in
-                rows.start.withUnsafeBufferPointer { rs in rows.count.withUnsafeBufferPointer { rc in
-                cols.start.withUnsafeBufferPointer { cs in cols.count.withUnsafeBufferPointer { cc in
-                    forEachPlane(planes, work: planeOut * 4) { range in
-                        for plane in range {
-                            let src = px + plane * planeIn, dst = po + plane * planeOut
-                            for oh in 0..<outH {
-                                let (h0, nh) = (rs[oh], rc[oh])
-                                for ow in 0..<outW {
-                                    let (w0, nw) = (cs[ow], cc[ow])
-                                    var total = T.zero
-                                    for i in 0..<nh {
-                                        let row = src + (h0 + i) * w + w0
-                                        for j in 0..<nw { total += row[j] }
-                                    }
-                                    let o = oh * outW + ow
-                                    dst[o] = nh > 0 && nw > 0 ? total / dv[o] : 0
-                                }
-                            }
-                        }
-                    }
-                } } } }
-            }
+            let step = AverageForward(x: UnsafePointer(x.storage.pointer(T.self) + x.offset), y: out.storage.pointer(T.self),
+                                      width: cols.input, planeIn: rows.input * cols.input, planeOut: rows.output * cols.output)
+            forEachAverageWindow(step, planes: planes, rows: rows, cols: cols, divisors: divisors)
         }
         floating(x.dtype, op: "avgPool2d", { run(Float.self) }, { run(Double.self) })
         return out
@@ -358,32 +399,9 @@ extension Kernels {
                                     inShape: [Int]) -> Tensor {
         let out = Tensor(shape: inShape, dtype: g.dtype, zeroed: true)
         func run<T: FloatScalar>(_: T.Type) {
-            let pg = UnsafePointer(g.storage.pointer(T.self) + g.offset), po = out.storage.pointer(T.self)
-            let (w, planeIn, outH, outW, planeOut) = (cols.input, rows.input * cols.input, rows.output, cols.output, rows.output * cols.output)
-            let div = divisors.map { T($0) }
-            div.withUnsafeBufferPointer { dv in
-                rows.start.withUnsafeBufferPointer { rs in rows.count.withUnsafeBufferPointer { rc in
-                cols.start.withUnsafeBufferPointer { cs in cols.count.withUnsafeBufferPointer { cc in
-                    forEachPlane(planes, work: planeOut * 4) { range in
-                        for plane in range {
-                            let src = pg + plane * planeOut, dst = po + plane * planeIn
-                            for oh in 0..<outH {
-                                let (h0, nh) = (rs[oh], rc[oh])
-                                for ow in 0..<outW {
-                                    let (w0, nw) = (cs[ow], cc[ow])
-                                    let o = oh * outW + ow
-                                    guard nh > 0 && nw > 0 else { continue }
-                                    let share = src[o] / dv[o]
-                                    for i in 0..<nh {
-                                        let row = dst + (h0 + i) * w + w0
-                                        for j in 0..<nw { row[j] += share }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                } } } }
-            }
+            let step = AverageBackward(g: UnsafePointer(g.storage.pointer(T.self) + g.offset), dx: out.storage.pointer(T.self),
+                                       width: cols.input, planeIn: rows.input * cols.input, planeOut: rows.output * cols.output)
+            forEachAverageWindow(step, planes: planes, rows: rows, cols: cols, divisors: divisors)
         }
         floating(g.dtype, op: "avgPool2d backward", { run(Float.self) }, { run(Double.self) })
         return out
