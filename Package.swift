@@ -24,10 +24,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "CApusKernels"),
+        // zlib for every inflate and deflate (gzip data files, PNG); the toolchain needs it on Linux anyway.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .target(
             name: "Apus",
-            dependencies: ["CApusKernels", .target(name: "CMPI", condition: .when(traits: ["MPI"]))],
+            dependencies: ["CApusKernels", "CZlib", .target(name: "CMPI", condition: .when(traits: ["MPI"]))],
             resources: [.copy("Resources/digits.bin")],
             swiftSettings: [.define("APUS_MPI", .when(traits: ["MPI"]))]
         ),

@@ -28,6 +28,9 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
     case datasetNotFound(name: String, searched: [String], instructions: String)
     /// Distributed training was asked for in a build without the package trait `MPI`.
     case distributedUnavailable
+    /// A shared library loaded at run time is not installed: `purpose` says what needs it,
+    /// `install` how to get it.
+    case libraryUnavailable(library: String, purpose: String, install: String)
 
     public var description: String {
         switch self {
@@ -51,6 +54,8 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
         case .distributedUnavailable:
             "distributed training needs Open MPI: this build has no MPI support; install libopenmpi-dev and "
                 + "build with `swift build -c release --traits MPI`, then run `mpirun -np N apus train --distributed ...`"
+        case .libraryUnavailable(let library, let purpose, let install):
+            "\(purpose) needs \(library), which is not installed; \(install)"
         }
     }
 }
