@@ -10,8 +10,10 @@ public enum GradMode {
 ///
 /// Tensors computed inside have no graph and use no memory for backward.
 @discardableResult
-public func noGrad<R>(_ body: () throws -> R) rethrows -> R {
-    try GradMode.$enabledValue.withValue(false, operation: body)
+public func noGrad<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+    // The task-local's `withValue` only rethrows untyped errors: carry the typed one out in a Result.
+    let result = GradMode.$enabledValue.withValue(false) { Result { () throws(E) -> R in try body() } }
+    return try result.get()
 }
 
 /// Runs `body` with gradient recording switched on, even inside ``noGrad(_:)``.

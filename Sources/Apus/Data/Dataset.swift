@@ -1,9 +1,30 @@
-/// A collection of labelled examples that can be read in batches.
-public protocol Dataset {
+/// A collection of labelled examples that can be read in batches, as `torch.utils.data.Dataset`.
+///
+/// Datasets held in memory cannot fail to read (`Failure` is `Never`, and no `try` is needed);
+/// one that reads files when asked (ApusVision's `ImageFolder`) throws its `Failure` for a file
+/// it cannot decode. ``DataLoader`` then hands that error to the training loop.
+public protocol Dataset<Failure> {
+    /// What reading a batch can throw: `Never` for data in memory.
+    associatedtype Failure: Error = Never
     /// Number of examples.
     var count: Int { get }
     /// The examples at `indices`, stacked along a new first dimension.
-    func batch(at indices: [Int]) -> (inputs: Tensor, targets: Tensor)
+    func batch(at indices: [Int]) throws(Failure) -> (inputs: Tensor, targets: Tensor)
+    /// Whether examples are random (augmentations drawn per read): only then does ``DataLoader``
+    /// draw a seed for each pass and read batches with ``batch(at:seed:)``. False by default.
+    var isRandom: Bool { get }
+    /// The examples at `indices`, each example's random choices drawn from a stream derived from
+    /// `seed` and its index alone, so that the batch does not depend on the thread or the order
+    /// in which batches are read. By default ``batch(at:)``, for datasets that are not random.
+    func batch(at indices: [Int], seed: UInt64) throws(Failure) -> (inputs: Tensor, targets: Tensor)
+}
+
+extension Dataset {
+    public var isRandom: Bool { false }
+
+    public func batch(at indices: [Int], seed: UInt64) throws(Failure) -> (inputs: Tensor, targets: Tensor) {
+        try batch(at: indices)
+    }
 }
 
 /// Examples stored as two tensors whose first dimensions are the example index.

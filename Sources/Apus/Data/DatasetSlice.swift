@@ -25,9 +25,21 @@ public struct DatasetSlice<Base: Dataset>: Dataset {
     public var count: Int { range.count }
 
     /// The examples at `indices` (relative to the slice) from `base`.
-    public func batch(at indices: [Int]) -> (inputs: Tensor, targets: Tensor) {
+    public func batch(at indices: [Int]) throws(Base.Failure) -> (inputs: Tensor, targets: Tensor) {
+        try base.batch(at: baseIndices(indices))
+    }
+
+    /// Random as `base` is.
+    public var isRandom: Bool { base.isRandom }
+
+    /// The examples at `indices` from `base`, drawn with `seed` (examples keep their streams of `base`).
+    public func batch(at indices: [Int], seed: UInt64) throws(Base.Failure) -> (inputs: Tensor, targets: Tensor) {
+        try base.batch(at: baseIndices(indices), seed: seed)
+    }
+
+    private func baseIndices(_ indices: [Int]) -> [Int] {
         for i in indices { require(i >= 0 && i < count, "DatasetSlice.batch: index \(i) out of range for \(count) examples") }
-        return base.batch(at: indices.map { $0 + range.lowerBound })
+        return indices.map { $0 + range.lowerBound }
     }
 }
 

@@ -11,6 +11,16 @@ public final class RandomGenerator: @unchecked Sendable {
     /// A generator started from `seed`.
     public init(seed: UInt64) { reseed(seed) }
 
+    /// Generator number `stream` of `seed`: one independent sequence per example of a data pass,
+    /// so that an example's random augmentation depends on the pass's seed and its index alone.
+    public convenience init(seed: UInt64, stream: Int) {
+        // A SplitMix64 finaliser of the stream number keeps nearby streams' seeds far apart.
+        var z = UInt64(bitPattern: Int64(stream)) &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        self.init(seed: seed ^ (z ^ (z >> 31)))
+    }
+
     /// The process-wide generator used when no generator is passed.
     public static let `default` = RandomGenerator(seed: 0)
 

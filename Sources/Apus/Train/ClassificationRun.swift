@@ -419,7 +419,7 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
         (train, validation, test) = (digits.subset(parts[0]), digits.subset(parts[1]), digits.subset(parts[2]))
     }
     require(train.count > 0, "runClassification: the training set is empty")
-    let exampleShape = Array(train.batch(at: [0]).inputs.shape.dropFirst())
+    let exampleShape = Array(try train.batch(at: [0]).inputs.shape.dropFirst())
     let classes = data?.classes ?? Digits.classes
     // Dropout masks come from their own generator, reseeded every epoch from (seed, epoch), so that
     // the split/weights/shuffling stream is the same with and without dropout and a resumed run
@@ -461,8 +461,11 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
                                             + "--epochs \(config.epochs) leaves nothing to train")
         }
         if let scheduler { try SchedulerMetadata.restore(scheduler, from: saved, path: path) }
-        // Each epoch drew one permutation of the training set: draw them again.
-        for _ in 0..<initialEpoch { _ = generator.permutation(train.count) }
+        // Each epoch drew one permutation of the training set (and a seed for random augmentations): draw them again.
+        for _ in 0..<initialEpoch {
+            _ = generator.permutation(train.count)
+            if train.isRandom { _ = generator.next() }
+        }
     }
 
     var runCallbacks: [any Callback] = []
@@ -515,8 +518,8 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
                                callbacks: runCallbacks + callbacks)
     }
     let history = try fit(train)
-    let testEval = trainer.evaluate(test)
-    let top5 = classes > 5 ? topKAccuracy(trainer, test, k: 5) : nil
+    let testEval = try trainer.evaluate(test)
+    let top5 = classes > 5 ? try topKAccuracy(trainer, test, k: 5) : nil
     // With early stopping, report the epoch whose weights were kept (and tested).
     let keptEpoch = stopper.map(\.bestEpoch) ?? 0
     let last = history.epochs.firstIndex(of: keptEpoch).map { history.logs[$0] } ?? history.last!
@@ -532,18 +535,18 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
 }
 
 /// The first 90% and the last 10% of `data` (Keras's `validation_split`), as views.
-func splitOffLastTenth<D: Dataset>(_ data: D) -> (train: any Dataset, validation: any Dataset) {
+func splitOffLastTenth<D: Dataset>(_ data: D) -> (train: any Dataset<D.Failure>, validation: any Dataset<D.Failure>) {
     let n = data.count, cut = n - n / 10
     return (DatasetSlice(data, range: 0..<cut), DatasetSlice(data, range: cut..<n))
 }
 
 /// Fraction of `dataset`'s examples whose label is among the `k` largest outputs of `trainer`'s
 /// model (``topKAccuracy(_:_:k:)``), predicted 512 examples at a time.
-func topKAccuracy(_ trainer: Trainer, _ dataset: any Dataset, k: Int, batchSize: Int = 512) -> Double {
+func topKAccuracy(_ trainer: Trainer, _ dataset: any Dataset, k: Int, batchSize: Int = 512) throws -> Double {
     var correct = 0.0
     for start in stride(from: 0, to: dataset.count, by: batchSize) {
         let end = Swift.min(dataset.count, start + batchSize)
-        let (x, y) = dataset.batch(at: Array(start..<end))
+        let (x, y) = try dataset.batch(at: Array(start..<end))
         correct += (topKAccuracy(trainer.predict(x, batchSize: batchSize), y, k: k) * Double(end - start)).rounded()
     }
     return correct / Double(Swift.max(dataset.count, 1))

@@ -35,15 +35,16 @@ public struct ClassifierTrainer {
 
     /// Runs `epochs` passes over `train`, evaluating on `validation` after each.
     @discardableResult
-    public func fit<D: Dataset>(_ train: DataLoader<D>, validation: (any Dataset)? = nil, epochs: Int,
-                                onEpoch: (EpochReport) -> Void = { _ in }) -> [EpochReport] {
+    public func fit<D: Dataset>(_ train: DataLoader<D>, validation: (any Dataset<Never>)? = nil, epochs: Int,
+                                onEpoch: (EpochReport) -> Void = { _ in }) throws(D.Failure) -> [EpochReport] {
         require(epochs >= 0, "fit: epochs must be non-negative, got \(epochs)")
         var reports: [EpochReport] = []
         guard epochs > 0 else { return reports }
         for epoch in 1...epochs {
             model.train()
             var lossSum = 0.0, correct = 0.0, seen = 0
-            for (x, y) in train {
+            var batches = train.batches()
+            while let (x, y) = try batches.next().map({ ($0.inputs, $0.targets) }) {
                 optimizer.zeroGrad()
                 let logits = model(x)
                 let loss = crossEntropy(logits, y)
@@ -65,7 +66,7 @@ public struct ClassifierTrainer {
 
     /// Loss and accuracy on `dataset`, in evaluation mode and without recording gradients;
     /// the model's mode is restored afterwards.
-    public func evaluate(on dataset: any Dataset, batchSize: Int = 512) -> Evaluation {
+    public func evaluate(on dataset: any Dataset<Never>, batchSize: Int = 512) -> Evaluation {
         let wasTraining = model.training
         model.eval()
         defer { model.train(wasTraining) }

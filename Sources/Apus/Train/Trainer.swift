@@ -88,7 +88,8 @@ public final class Trainer {
                 for c in callbacks { try c.onEpochBegin(e, trainer: self) }
                 var lossSum = 0.0, seen = 0, batch = 0
                 var metricSums = [Double](repeating: 0, count: metrics.count)
-                for (x, y) in train {
+                var batches = train.batches()
+                while let (x, y) = try batches.next().map({ ($0.inputs, $0.targets) }) {
                     batch += 1
                     optimizer.zeroGrad()
                     dataParallel?.broadcastBuffers()
@@ -126,7 +127,7 @@ public final class Trainer {
                 }
                 var logs = Self.means(lossSum, metricSums, count: seen, names: metrics.map(\.name))
                 if let validation {
-                    for (key, value) in evaluate(validation) { logs["val_" + key] = value }
+                    for (key, value) in try evaluate(validation) { logs["val_" + key] = value }
                 }
                 logs["lr"] = optimizer.lr
                 epoch = e
@@ -152,7 +153,7 @@ public final class Trainer {
     ///
     /// With ``dataParallel``, rank `r` of `W` evaluates examples `⌊r·n/W⌋ ..< ⌊(r+1)·n/W⌋` and the
     /// sums are all-reduced: every rank returns the logs of the whole dataset.
-    public func evaluate(_ dataset: any Dataset, batchSize: Int = 512) -> Logs {
+    public func evaluate<D: Dataset>(_ dataset: D, batchSize: Int = 512) throws(D.Failure) -> Logs {
         require(batchSize >= 1, "Trainer.evaluate: batch size must be positive, got \(batchSize)")
         let wasTraining = model.training
         model.eval()
@@ -161,13 +162,13 @@ public final class Trainer {
         let communicator = dataParallel?.communicator
         let (rank, ranks) = (communicator?.rank ?? 0, communicator?.size ?? 1)
         let shard = (dataset.count * rank / ranks)..<(dataset.count * (rank + 1) / ranks)
-        return noGrad {
+        return try noGrad { () throws(D.Failure) -> Logs in
             var lossSum = 0.0
             var metricSums = [Double](repeating: 0, count: metrics.count)
             var start = shard.lowerBound
             while start < shard.upperBound {
                 let end = Swift.min(shard.upperBound, start + batchSize)
-                let (x, y) = dataset.batch(at: Array(start..<end))
+                let (x, y) = try dataset.batch(at: Array(start..<end))
                 let output = model(x)
                 let n = Double(end - start)
                 lossSum += loss(output, y).item() * n

@@ -51,8 +51,8 @@ public struct TransformedDataset<Base: Dataset>: Dataset {
     public var count: Int { base.count }
 
     /// The examples at `indices` from `base`, inputs transformed.
-    public func batch(at indices: [Int]) -> (inputs: Tensor, targets: Tensor) {
-        let (x, y) = base.batch(at: indices)
+    public func batch(at indices: [Int]) throws(Base.Failure) -> (inputs: Tensor, targets: Tensor) {
+        let (x, y) = try base.batch(at: indices)
         return (transform(x), y)
     }
 }
