@@ -18,7 +18,10 @@ What runs where:
   * PyTorch: a child process (torch.set_num_threads(N), OMP_NUM_THREADS=N) for GEMM,
     elementwise and autograd overhead; another child that runs only the MLP epoch and then reads
     its peak RSS (getrusage ru_maxrss), so the figure is not inflated by the other workloads;
-    a third child for the convolution layers (conv2d-*: forward + backward of float32 layers).
+    a third child for the convolution layers (conv2d-*: forward + backward of float32 layers);
+    one for the image pipeline (torchvision's ImageFolder and DataLoader(num_workers=2)) over
+    128 JPEGs this script writes with Pillow into a temporary folder, which Apus reads too
+    (APUS_BENCH_IMAGES; set it to use a folder of your own).
   * NumPy (GEMM only): a child whose environment has OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
     removed (this machine's environment sets OPENBLAS_CORETYPE=Haswell, which holds OpenBLAS to
     AVX2 kernels) and OPENBLAS_NUM_THREADS=N.
@@ -68,7 +71,12 @@ UNITS.update({g[0]: "GFLOP/s" for g in GEMMS})
 UNITS.update({e: "Melem/s" for e in ELEMENTWISE})
 UNITS.update({c: "ms" for c in CONVS})
 UNITS.update({"lenet5-epoch": "s/epoch", "resnet18-step": "images/s"})
-ORDER = ["mlp-epoch", "mlp-peak-rss"] + [g[0] for g in GEMMS] + ELEMENTWISE + list(CONVS) + ZOO + ["autograd-add-1elem"]
+# Reading a folder of photos, as ImagePipelineBenchmark.swift: decode ~500×375 JPEGs,
+# RandomResizedCrop(224), flip, ToTensor + Normalize(ImageNet), batches of 32 from 2 workers.
+PIPELINE = ["image-pipeline"]
+UNITS.update({"image-pipeline": "images/s"})
+ORDER = (["mlp-epoch", "mlp-peak-rss"] + [g[0] for g in GEMMS] + ELEMENTWISE + list(CONVS) + ZOO + PIPELINE
+         + ["autograd-add-1elem"])
 LOWER_IS_BETTER = {"s/epoch", "µs/op", "MB", "ms"}
 # Which child measures which workloads (the Apus binary measures them all).
 CHILD_WORKLOADS = {
@@ -76,6 +84,7 @@ CHILD_WORKLOADS = {
     "torch-mlp": ["mlp-epoch", "mlp-peak-rss"],
     "torch-conv": list(CONVS),
     "torch-zoo": ZOO,
+    "torch-pipeline": PIPELINE,
     "numpy": [g[0] for g in GEMMS],
 }
 
@@ -289,6 +298,42 @@ def worker_torch_zoo(threads, quick):
     return {"lenet5-epoch": lenet_epoch, "resnet18-step": 32 / best}
 
 
+def make_pipeline_images(directory, count=128):
+    """`count` photo-like 500×375 JPEGs (smooth colour fields, edges and noise, quality 90, Pillow's
+    default 4:2:0) in two class folders, the same files for both libraries."""
+    import numpy as np
+    from PIL import Image
+    rng = np.random.default_rng(0)
+    yy, xx = np.mgrid[0:375, 0:500].astype(np.float32)
+    for i in range(count):
+        folder = os.path.join(directory, f"class{i % 2}")
+        os.makedirs(folder, exist_ok=True)
+        a, b, c = rng.uniform(0.005, 0.03, 3)
+        base = np.stack([np.sin(xx * a + i), np.cos(yy * b - i), np.sin((xx + yy) * c)], axis=-1)
+        noise = rng.normal(0, 0.08, base.shape)
+        pixels = np.clip((base * 0.4 + 0.5 + noise) * 255, 0, 255).astype(np.uint8)
+        Image.fromarray(pixels).save(os.path.join(folder, f"{i:04d}.jpg"), quality=90)
+
+
+def worker_torch_pipeline(threads, quick):
+    """torchvision's ImageFolder + DataLoader(num_workers=2) over the folder in $APUS_BENCH_IMAGES."""
+    import torch
+    from torchvision import datasets, transforms
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    folder = datasets.ImageFolder(os.environ["APUS_BENCH_IMAGES"], transforms.Compose([
+        transforms.RandomResizedCrop(224), transforms.RandomHorizontalFlip(), transforms.ToTensor(),
+        transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])]))
+    loader = torch.utils.data.DataLoader(folder, batch_size=32, shuffle=True, num_workers=2,
+                                         persistent_workers=True)
+
+    def one_pass():
+        for _ in loader:
+            pass
+    best = measure(one_pass, warmup=1, repetitions=2 if quick else 5)
+    return {"image-pipeline": len(folder) / best}
+
+
 def resnet18():
     """torchvision's resnet18() (1000 classes), written out so that torchvision is not needed."""
     import torch.nn as nn
@@ -319,7 +364,7 @@ def resnet18():
 
 
 WORKERS = {"torch": worker_torch, "torch-mlp": worker_torch_mlp, "torch-conv": worker_torch_conv,
-           "torch-zoo": worker_torch_zoo, "numpy": worker_numpy}
+           "torch-zoo": worker_torch_zoo, "torch-pipeline": worker_torch_pipeline, "numpy": worker_numpy}
 
 
 # ---------------------------------------------------------------- driver
@@ -411,6 +456,11 @@ def main():
     def child_needed(kind):
         return any(wanted(name) for name in CHILD_WORKLOADS[kind])
 
+    if child_needed("torch-pipeline") and "APUS_BENCH_IMAGES" not in base:
+        import tempfile
+        base["APUS_BENCH_IMAGES"] = tempfile.mkdtemp(prefix="apus-bench-images-")
+        make_pipeline_images(base["APUS_BENCH_IMAGES"])
+        numpy_env["APUS_BENCH_IMAGES"] = base["APUS_BENCH_IMAGES"]
     loads = [load_average()]
     apus, torch_res, numpy_res = {}, {}, {}
     np_out = None
@@ -419,7 +469,7 @@ def main():
             print(f"[compare] round {r + 1} of {args.rounds}", file=sys.stderr, flush=True)
         keep_best(apus, run_apus(args, base))
         t = {}
-        for kind in ("torch", "torch-mlp", "torch-conv", "torch-zoo"):
+        for kind in ("torch", "torch-mlp", "torch-conv", "torch-zoo", "torch-pipeline"):
             if child_needed(kind):
                 t.update(run_child(kind, args.threads, args.quick, base))
         keep_best(torch_res, t)

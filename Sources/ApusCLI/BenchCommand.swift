@@ -11,7 +11,7 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure GEMM, MLP training, elementwise, convolution, pooling, zoo training and autograd-overhead workloads.",
+        abstract: "Measure GEMM, MLP training, elementwise, convolution, pooling, zoo training, image loading and autograd-overhead workloads.",
         discussion: """
             Prints a table (workload, figure, unit); every figure is the best of several timed runs \
             after warm-up. Threads: set APUS_NUM_THREADS in the environment, e.g. \
@@ -38,7 +38,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         if distributed { return try DistributedBench.run(quick: quick, json: json) }
         // The engine's workloads, then the zoo's training workloads (ApusVision).
-        let all = BenchmarkSuite.workloads + ZooBenchmark.workloads
+        let all = BenchmarkSuite.workloads + ZooBenchmark.workloads + [ImagePipelineBenchmark.workload]
         let workloads = only.map { filter in all.filter { $0.matches(filter) } } ?? all
         if let only, workloads.isEmpty {
             let known = all.flatMap(\.reports).joined(separator: ", ")

@@ -19,6 +19,21 @@ struct TrainCommand: ParsableCommand {
                                valueName: "dir"))
     var data: String?
 
+    @Option(name: .customLong("image-size"), parsing: .unconditional,
+            help: ArgumentHelp("image-folder: train on RandomResizedCrop(N) with flips, evaluate on Resize(N) + CenterCrop(N) "
+                               + "(default: the images' own size, which must then be one).", valueName: "n"))
+    var imageSize: Int?
+
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("image-folder: 3 (RGB, grey files repeated) or 1 (grey, colour files converted).",
+                               valueName: "n"))
+    var channels = 3
+
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Background threads that read and augment training batches while the model trains "
+                               + "(0: read on the training thread).", valueName: "n"))
+    var workers = ClassificationRunConfig().workers
+
     @Option(help: "Model: mlp (see --hidden) or a zoo model (\(VisionModels.names.joined(separator: ", "))).")
     var model = ClassificationRunConfig().model
 
@@ -154,7 +169,13 @@ struct TrainCommand: ParsableCommand {
         config.clipNorm = clipNorm
         config.logDirectory = logDir
         config.csvLog = csvLog
+        config.workers = workers
         try config.validate(knownDatasets: ImageDatasets.names)
+        if dataset != "image-folder" {
+            for (flag, given) in [("--image-size", imageSize != nil), ("--channels", channels != 3)] where given {
+                throw ApusError.invalidArgument("\(flag) applies to --dataset image-folder, not \(dataset)")
+            }
+        }
         guard model == "mlp" || VisionModels.names.contains(model) else {
             throw ApusError.invalidArgument("unknown --model '\(model)'; available: mlp, \(VisionModels.names.joined(separator: ", "))")
         }
@@ -169,9 +190,14 @@ struct TrainCommand: ParsableCommand {
         }
         let communicator = distributed ? try DistributedRuntime.worldCommunicator() : nil
         let isRoot = communicator?.isRoot ?? true
-        let images = try ImageDatasets.load(dataset, directory: data)
+        let images = try ImageDatasets.load(dataset, directory: data, imageSize: imageSize, channels: channels, seed: seed)
         let result = try runClassification(config, data: images, modelFactory: { name, shape, classes, generator in
-            try VisionModels.checkInput([1] + shape, for: name)
+            do {
+                try VisionModels.checkInput([1] + shape, for: name)
+            } catch let error as ApusError where dataset == "image-folder" && imageSize == nil {
+                // Photos come in any size: say how to bring them to one the model takes.
+                throw ApusError.invalidArgument("\(error); --image-size N resizes and crops the images to N×N")
+            }
             return try VisionModels.make(name, classes: classes, inputChannels: shape[0], generator: generator)
         }, callbacks: isRoot ? [ProgressBar()] + FailureInjection.callbacks(rank: communicator?.rank ?? 0)
                              : FailureInjection.callbacks(rank: communicator?.rank ?? 0),
@@ -184,6 +210,7 @@ struct TrainCommand: ParsableCommand {
         print(String(format: "test accuracy %.4f (%@, %d parameters, %.2f s)",
                      result.testAccuracy, result.model, result.parameters, result.seconds))
         if let top5 = result.testTop5Accuracy { print(String(format: "test top-5 accuracy %.4f", top5)) }
+        if let classes = result.classes { print("classes: \(classes.joined(separator: ", "))") }
         if json { print(result.json()) }
     }
 }

@@ -54,6 +54,8 @@ public struct ClassificationRunConfig: Sendable {
     public var logDirectory: String? = nil
     /// A CSV file with one row per epoch (``CSVLoggerCallback``); nil: none.
     public var csvLog: String? = nil
+    /// Background threads reading training batches ahead of the loop (``DataLoader/workers``).
+    public var workers = 0
 
     public init() {}
 
@@ -151,7 +153,13 @@ public struct ClassificationRunConfig: Sendable {
         if let clipNorm, !(clipNorm.isFinite && clipNorm > 0) {
             throw ApusError.invalidArgument("--clip-norm must be a positive number, got \(clipNorm)")
         }
+        guard (0...Self.maxWorkers).contains(workers) else {
+            throw ApusError.invalidArgument("--workers must be in 0...\(Self.maxWorkers), got \(workers)")
+        }
     }
+
+    /// The most data-loading threads a run may ask for.
+    public static let maxWorkers = 64
 
     /// The schedule as written into checkpoints and the JSON summary, e.g. `step(10, 0.1)+warmup(2)`.
     public var lrScheduleDescription: String {
@@ -316,10 +324,13 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
     public let lastLR: Double?
     /// Fraction of test examples whose label is among the five highest logits (nil below six classes).
     public var testTop5Accuracy: Double? = nil
+    /// The class names in index order, when the data names them (an image folder's subfolders).
+    public var classes: [String]? = nil
 
     public init(dataset: String, model: String, parameters: Int, epochs: Int, trainLoss: Double, trainAccuracy: Double,
                 validationAccuracy: Double, testAccuracy: Double, seconds: Double, stoppedEpoch: Int? = nil, bestEpoch: Int? = nil,
-                optimizer: String? = nil, lrSchedule: String? = nil, lastLR: Double? = nil, testTop5Accuracy: Double? = nil) {
+                optimizer: String? = nil, lrSchedule: String? = nil, lastLR: Double? = nil, testTop5Accuracy: Double? = nil,
+                classes: [String]? = nil) {
         self.dataset = dataset
         self.model = model
         self.parameters = parameters
@@ -335,6 +346,7 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
         self.lrSchedule = lrSchedule
         self.lastLR = lastLR
         self.testTop5Accuracy = testTop5Accuracy
+        self.classes = classes
     }
 
     enum CodingKeys: String, CodingKey {
@@ -343,6 +355,7 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
         case validationAccuracy = "validation_accuracy", testAccuracy = "test_accuracy"
         case stoppedEpoch = "stopped_epoch", bestEpoch = "best_epoch"
         case optimizer, lrSchedule = "lr_schedule", lastLR = "last_lr", testTop5Accuracy = "test_top5_accuracy"
+        case classes
     }
 
     /// One line of JSON with sorted keys.
@@ -408,7 +421,9 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
     let start = Date()
     let generator = RandomGenerator(seed: config.seed)
     let train: any Dataset, validation: any Dataset, test: any Dataset
-    if let data {
+    if let data, let given = data.validation {
+        (train, validation, test) = (data.train, given, data.test)
+    } else if let data {
         // A fixed test set; the last 10% of the training set validates (Keras's `validation_split`):
         // views, so the images are not copied.
         (train, validation) = splitOffLastTenth(data.train)
@@ -418,7 +433,9 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
         let parts = randomSplit(count: digits.count, fractions: [0.8, 0.1, 0.1], generator: generator)
         (train, validation, test) = (digits.subset(parts[0]), digits.subset(parts[1]), digits.subset(parts[2]))
     }
-    require(train.count > 0, "runClassification: the training set is empty")
+    for (part, set) in [("training", train), ("validation", validation), ("test", test)] where set.count == 0 {
+        throw ApusError.invalidArgument("the \(part) set of \(config.dataset) is empty: it needs at least one example")
+    }
     let exampleShape = Array(try train.batch(at: [0]).inputs.shape.dropFirst())
     let classes = data?.classes ?? Digits.classes
     // Dropout masks come from their own generator, reseeded every epoch from (seed, epoch), so that
@@ -439,6 +456,7 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
     let optimizer = ClassificationRunConfig.optimizer(named: config.optimizer)!.make(model.parameters(), config)
     let scheduler = config.makeScheduler(optimizer)
     let trainer = Trainer(model: model, optimizer: optimizer, loss: { crossEntropy($0, $1) }, metrics: [.accuracy])
+    trainer.evaluationWorkers = config.workers
     if config.l1 > 0 || config.l2 > 0 {
         // Linear and convolution weights only: biases and BatchNorm's weight are not penalised.
         let weights = model.namedModules().compactMap { ($0.module as? Linear)?.weight }
@@ -510,9 +528,10 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
             // Every rank draws the permutation a single process would, and takes its part of each global batch.
             trainer.dataParallel = DistributedDataParallel(model, communicator: communicator)
             let sampler = DistributedSampler(count: train.count, worldSize: ranks, rank: communicator.rank, generator: generator)
-            loader = DataLoader(train, batchSize: config.batchSize / ranks, sampler: sampler)
+            loader = DataLoader(train, batchSize: config.batchSize / ranks, sampler: sampler, workers: config.workers)
         } else {
-            loader = DataLoader(train, batchSize: config.batchSize, shuffle: true, generator: generator)
+            loader = DataLoader(train, batchSize: config.batchSize, shuffle: true, generator: generator,
+                                workers: config.workers)
         }
         return try trainer.fit(loader, validation: validation, epochs: config.epochs, initialEpoch: initialEpoch,
                                callbacks: runCallbacks + callbacks)
@@ -531,7 +550,7 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
         seconds: Date().timeIntervalSince(start),
         stoppedEpoch: stopper.map { $0.stoppedEpoch > 0 ? $0.stoppedEpoch : nil } ?? nil,
         bestEpoch: stopper?.bestEpoch, optimizer: config.optimizer, lrSchedule: config.lrScheduleDescription,
-        lastLR: history.last?["lr"], testTop5Accuracy: top5)
+        lastLR: history.last?["lr"], testTop5Accuracy: top5, classes: data?.classNames)
 }
 
 /// The first 90% and the last 10% of `data` (Keras's `validation_split`), as views.
@@ -566,12 +585,20 @@ public struct ClassificationData: Sendable {
     /// The held-out test set.
     public let test: any Dataset & Sendable
     public let classes: Int
+    /// The validation set, when the data comes with one (an image folder's `val/`, or one read
+    /// with other transforms than `train`); nil: the last 10% of `train` validates.
+    public let validation: (any Dataset & Sendable)?
+    /// The class names in index order, when the data names them (an image folder's subfolders).
+    public let classNames: [String]?
 
-    public init(name: String, train: any Dataset & Sendable, test: any Dataset & Sendable, classes: Int) {
+    public init(name: String, train: any Dataset & Sendable, validation: (any Dataset & Sendable)? = nil,
+                test: any Dataset & Sendable, classes: Int, classNames: [String]? = nil) {
         self.name = name
         self.train = train
+        self.validation = validation
         self.test = test
         self.classes = classes
+        self.classNames = classNames
     }
 }
 

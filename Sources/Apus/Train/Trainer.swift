@@ -53,6 +53,9 @@ public final class Trainer {
     /// ``DataLoader`` with a ``DistributedSampler``, whose epoch `fit` sets); batch logs (the progress
     /// bar's loss) are this rank's running means; ``examplesSeenInEpoch`` counts all ranks.
     public var dataParallel: DistributedDataParallel?
+    /// Background threads ``evaluate(_:batchSize:)`` reads batches with (``DataLoader/workers``):
+    /// worth it for datasets that decode files; 0 reads on the caller's thread.
+    public var evaluationWorkers = 0
 
     /// A trainer for `model`; the loss defaults to cross-entropy on logits and integer labels.
     public init(model: Module, optimizer: any Optimizer,
@@ -165,15 +168,15 @@ public final class Trainer {
         return try noGrad { () throws(D.Failure) -> Logs in
             var lossSum = 0.0
             var metricSums = [Double](repeating: 0, count: metrics.count)
-            var start = shard.lowerBound
-            while start < shard.upperBound {
-                let end = Swift.min(shard.upperBound, start + batchSize)
-                let (x, y) = try dataset.batch(at: Array(start..<end))
+            // A generator of its own: a random dataset reads the same streams at every evaluation,
+            // and the default generator is left alone.
+            var batches = DataLoader(DatasetSlice(dataset, range: shard), batchSize: batchSize,
+                                     generator: RandomGenerator(seed: 0), workers: evaluationWorkers).batches()
+            while let (x, y) = try batches.next().map({ ($0.inputs, $0.targets) }) {
                 let output = model(x)
-                let n = Double(end - start)
+                let n = Double(x.shape[0])
                 lossSum += loss(output, y).item() * n
                 for (i, m) in metrics.enumerated() { metricSums[i] += m.compute(output, y) * n }
-                start = end
             }
             if let communicator, ranks > 1 {
                 let sums = communicator.allReduce([lossSum] + metricSums)

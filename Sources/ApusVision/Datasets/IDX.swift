@@ -55,39 +55,84 @@ public enum IDX {
         }
     }
 
-    /// Reads and checks the header of the IDX file at `path`, decompressing gzip data.
+    /// Reads and checks the IDX file at `path`, decompressing gzip data.
+    ///
+    /// Gzip data is inflated in steps: the magic number, the dimensions, then the elements only up
+    /// to the size the dimensions announce, so that a small file cannot inflate to more than the
+    /// IDX file it claims to be (a "gzip bomb" throws "too long" once it passes that size).
     static func readContents(_ path: String) throws -> Contents {
         guard let data = FileManager.default.contents(atPath: path) else { throw ApusError.fileNotReadable(path: path) }
-        var bytes = [UInt8](data)
-        if Gzip.isGzip(bytes) { bytes = try Gzip.decompress(bytes, path: path) }
-        return try parse(bytes, path: path)
+        let bytes = [UInt8](data)
+        guard Gzip.isGzip(bytes) else { return try parse(bytes, path: path) }
+        let inflater = try Gzip.inflater(bytes, path: path)
+        var inflated: [UInt8] = []
+        if try !inflater.read(into: &inflated, upTo: 4) {
+            try inflater.read(into: &inflated, upTo: 4 + 4 * Int(inflated[3]))
+        }
+        let header = try Header(inflated, path: path)
+        if try !inflater.read(into: &inflated, upTo: header.fileSize), try inflater.hasMoreOutput() {
+            throw ApusError.corruptFile(path: path, reason: "too long: dimensions \(header.shape) of \(header.elementSize)-byte "
+                                        + "elements need \(header.fileSize) bytes, the gzip data inflates to more")
+        }
+        return try parse(inflated, path: path)
     }
 
-    /// Checks the header of IDX `bytes` (from `path`, named in errors).
+    /// The header of an IDX file: element type, dimensions, and the file size they imply.
+    struct Header {
+        var type: UInt8
+        var elementSize: Int
+        var shape: [Int]
+        /// Where the elements start: after the magic number and the dimensions.
+        var dataOffset: Int
+        /// The exact size of the whole file.
+        var fileSize: Int
+
+        /// Reads the header at the start of `bytes` (from `path`, named in errors), which may hold
+        /// only the header; checks that the size it implies is representable.
+        init(_ bytes: [UInt8], path: String) throws {
+            func corrupt(_ reason: String) -> ApusError { .corruptFile(path: path, reason: reason) }
+            guard bytes.count >= 4 else { throw corrupt("\(bytes.count) bytes is too short for an IDX file (4-byte magic number)") }
+            guard bytes[0] == 0, bytes[1] == 0 else {
+                throw corrupt(String(format: "not an IDX file: magic number %02x %02x %02x %02x does not start with 00 00",
+                                     bytes[0], bytes[1], bytes[2], bytes[3]))
+            }
+            type = bytes[2]
+            let rank = Int(bytes[3])
+            guard let size = elementSizes[type] else {
+                throw corrupt(String(format: "unsupported IDX element type 0x%02x (supported: 08 ubyte, 09 byte, 0B short, 0C int, 0D float, 0E double)", type))
+            }
+            elementSize = size
+            dataOffset = 4 + 4 * rank
+            guard bytes.count >= dataOffset else {
+                throw corrupt("truncated: the header announces \(rank) dimensions but the file has only \(bytes.count) bytes")
+            }
+            shape = (0..<rank).map { d in
+                (0..<4).reduce(0) { $0 << 8 | Int(bytes[4 + 4 * d + $1]) }
+            }
+            // Up to 255 dimensions of up to 2³²−1 each: the product can overflow Int.
+            var dataSize = shape.contains(0) ? 0 : size
+            var overflow = false
+            for d in shape where !overflow {
+                (dataSize, overflow) = dataSize.multipliedReportingOverflow(by: d)
+            }
+            let total = dataOffset.addingReportingOverflow(dataSize)
+            guard !overflow, !total.overflow else {
+                throw corrupt("dimensions \(shape) of \(size)-byte elements need more than \(Int.max) bytes")
+            }
+            fileSize = total.partialValue
+        }
+    }
+
+    /// Checks the header of IDX `bytes` (from `path`, named in errors) and that the file has
+    /// exactly the size its dimensions imply.
     static func parse(_ bytes: [UInt8], path: String) throws -> Contents {
-        func corrupt(_ reason: String) -> ApusError { .corruptFile(path: path, reason: reason) }
-        guard bytes.count >= 4 else { throw corrupt("\(bytes.count) bytes is too short for an IDX file (4-byte magic number)") }
-        guard bytes[0] == 0, bytes[1] == 0 else {
-            throw corrupt(String(format: "not an IDX file: magic number %02x %02x %02x %02x does not start with 00 00",
-                                 bytes[0], bytes[1], bytes[2], bytes[3]))
+        let header = try Header(bytes, path: path)
+        guard bytes.count == header.fileSize else {
+            let kind = bytes.count < header.fileSize ? "truncated" : "too long"
+            throw ApusError.corruptFile(path: path, reason: "\(kind): dimensions \(header.shape) of \(header.elementSize)-byte "
+                                        + "elements need \(header.fileSize) bytes, the file has \(bytes.count)")
         }
-        let type = bytes[2], rank = Int(bytes[3])
-        guard let size = elementSizes[type] else {
-            throw corrupt(String(format: "unsupported IDX element type 0x%02x (supported: 08 ubyte, 09 byte, 0B short, 0C int, 0D float, 0E double)", type))
-        }
-        let dataOffset = 4 + 4 * rank
-        guard bytes.count >= dataOffset else {
-            throw corrupt("truncated: the header announces \(rank) dimensions but the file has only \(bytes.count) bytes")
-        }
-        let shape = (0..<rank).map { d in
-            (0..<4).reduce(0) { $0 << 8 | Int(bytes[4 + 4 * d + $1]) }
-        }
-        let expected = dataOffset + shape.reduce(size, *)
-        guard bytes.count == expected else {
-            let kind = bytes.count < expected ? "truncated" : "too long"
-            throw corrupt("\(kind): dimensions \(shape) of \(size)-byte elements need \(expected) bytes, the file has \(bytes.count)")
-        }
-        return Contents(type: type, shape: shape, bytes: bytes, dataOffset: dataOffset)
+        return Contents(type: header.type, shape: header.shape, bytes: bytes, dataOffset: header.dataOffset)
     }
 
     /// The bytes of an IDX file holding unsigned bytes of `shape` (what MNIST's files hold).

@@ -2,21 +2,31 @@ import Apus
 
 /// The datasets `apus train --dataset NAME` knows, by name.
 public enum ImageDatasets {
-    /// `digits` (bundled with Apus), `fashion-mnist`, `mnist`, `cifar10`.
-    public static let names = ["digits", "fashion-mnist", "mnist", "cifar10"]
+    /// `digits` (bundled with Apus), `fashion-mnist`, `mnist`, `cifar10`, and `image-folder`
+    /// (your own photos, ``ImageFolder``).
+    public static let names = ["digits", "fashion-mnist", "mnist", "cifar10", "image-folder"]
 
     /// Training and test sets of an image dataset as ``ImageDataset``s (bytes, converted per
     /// batch), normalised per channel with the dataset's usual mean and standard deviation (as
     /// `transforms.Normalize` in torchvision's examples); nil for `digits`, which
     /// ``runClassification(_:data:modelFactory:callbacks:onEpoch:)`` loads itself.
-    /// `directory` overrides where the files are looked for.
-    public static func load(_ name: String, directory: String? = nil) throws -> ClassificationData? {
+    /// `directory` overrides where the files are looked for; `image-folder` needs it, and reads
+    /// it as ``ImageFolder/classificationData(directory:imageSize:channels:seed:)`` says.
+    public static func load(_ name: String, directory: String? = nil, imageSize: Int? = nil, channels: Int = 3,
+                            seed: UInt64 = 0) throws -> ClassificationData? {
         func trainAndTest(classes: Int, _ load: (_ train: Bool) throws -> ImageDataset) throws -> ClassificationData {
             ClassificationData(name: name, train: try load(true), test: try load(false), classes: classes)
         }
         switch name {
         case "digits":
             return nil
+        case "image-folder":
+            guard let directory else {
+                throw ApusError.invalidArgument("--dataset image-folder needs --data DIR: a folder of class folders "
+                                                + "(DIR/<class>/<image>), or DIR/train and DIR/val holding them")
+            }
+            return try ImageFolder.classificationData(directory: directory, imageSize: imageSize, channels: channels,
+                                                      seed: seed)
         case "fashion-mnist":
             return try trainAndTest(classes: FashionMNIST.classes.count) {
                 try FashionMNIST.loadImages(directory: directory, train: $0, normalized: true)

@@ -4,7 +4,7 @@ import Apus
 ///
 /// A flipped image has `out[c, y, x] = in[c, y, W-1-x]`; one uniform number is drawn per image
 /// and the image is flipped when it is below `p`.
-public struct RandomHorizontalFlip: Transform {
+public struct RandomHorizontalFlip: Transform, Sendable {
     /// Probability of flipping each image.
     public let p: Double
     /// The source of the flip decisions.
