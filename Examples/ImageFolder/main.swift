@@ -2,7 +2,7 @@
 // of any size, read in parallel while a small CNN trains on them.
 //
 // The folder is made here so that the example runs anywhere: 400 pictures of two classes,
-// circles and squares of random colours, sizes and places on noisy backgrounds, each 40–96 px,
+// warm circles and cool squares of random sizes and places on noisy backgrounds, each 40–96 px,
 // every other one a JPEG. Point `root` at a folder of your own (root/<class>/<image>) instead.
 import Apus
 import ApusVision
@@ -17,8 +17,10 @@ for i in 0..<400 {
     let (width, height) = (40 + draw.integer(below: 57), 40 + draw.integer(below: 57))
     var image = Image(width: width, height: height, channels: 3)
     let background = (0..<3).map { _ in 60 + draw.integer(below: 100) }
-    let colour = (0..<3).map { _ in draw.integer(below: 256) }
-    let radius = Double(min(width, height)) * (0.2 + 0.15 * draw.uniforms(1)[0])
+    // Circles are warm-coloured, squares cool-coloured, as a cat's fur differs from a dog's.
+    let warm = shape == "circles" ? 0.6 + 0.4 * draw.uniforms(1)[0] : 0.4 * draw.uniforms(1)[0]
+    let colour = [Int(255 * warm), 40 + draw.integer(below: 160), Int(255 * (1 - warm))]
+    let radius = Double(min(width, height)) * (0.3 + 0.15 * draw.uniforms(1)[0])
     let cx = radius + draw.uniforms(1)[0] * (Double(width) - 2 * radius)
     let cy = radius + draw.uniforms(1)[0] * (Double(height) - 2 * radius)
     for y in 0..<height {
