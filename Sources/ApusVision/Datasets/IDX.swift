@@ -109,15 +109,16 @@ public enum IDX {
             shape = (0..<rank).map { d in
                 (0..<4).reduce(0) { $0 << 8 | Int(bytes[4 + 4 * d + $1]) }
             }
-            // Up to 255 dimensions of up to 2³²−1 each: the product can overflow Int.
-            var dataSize = shape.contains(0) ? 0 : size
+            // Up to 255 dimensions of up to 2³²−1 each: the product can overflow Int. Zero dimensions
+            // are left out of the check, so that every partial product later code forms fits too.
+            var dataSize = size
             var overflow = false
-            for d in shape where !overflow {
+            for d in shape where d != 0 && !overflow {
                 (dataSize, overflow) = dataSize.multipliedReportingOverflow(by: d)
             }
-            let total = dataOffset.addingReportingOverflow(dataSize)
+            let total = dataOffset.addingReportingOverflow(shape.contains(0) ? 0 : dataSize)
             guard !overflow, !total.overflow else {
-                throw corrupt("dimensions \(shape) of \(size)-byte elements need more than \(Int.max) bytes")
+                throw corrupt("dimensions \(shape) of \(size)-byte elements are too large: their size does not fit in 64 bits")
             }
             fileSize = total.partialValue
         }

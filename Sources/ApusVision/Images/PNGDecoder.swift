@@ -191,7 +191,7 @@ enum PNGDecoder {
             case (0, ..<8):
                 let scale = UInt8(255 / ((1 << bitDepth) - 1))  // 1 bit ×255, 2 bits ×85, 4 bits ×17
                 for i in 0..<count { out[i * step] = sample(row, i) * scale }
-            case (_, 8) where stride == step:  // 8-bit grey or RGB in a non-interlaced row: as stored
+            case (_, 8) where stride == outputChannels && step == stride:  // 8-bit grey or RGB, pixels side by side: as stored
                 out.update(from: row, count: count * stride)
             case (0, _), (4, _):  // first sample (grey), high byte
                 for i in 0..<count { out[i * step] = row[i * stride] }
