@@ -34,11 +34,14 @@ let package = Package(
             swiftSettings: [.define("APUS_MPI", .when(traits: ["MPI"]))]
         ),
         .target(name: "ApusVision", dependencies: ["Apus"]),
+        // The workloads behind `apus bench`: the libraries ship no benchmark code.
+        .target(name: "ApusBenchmarks", dependencies: ["Apus", "ApusVision"]),
         .executableTarget(
             name: "ApusCLI",
             dependencies: [
                 "Apus",
                 "ApusVision",
+                "ApusBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,7 +52,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ApusTests",
-            dependencies: ["Apus", "ApusVision"],
+            dependencies: ["Apus", "ApusVision", "ApusBenchmarks"],
             exclude: ["Fixtures"]  // read through #filePath by the tests that need them
         ),
     ] + courseExamples.map { .executableTarget(name: $0, dependencies: ["Apus", "ApusVision"], path: "Examples/\($0)") }

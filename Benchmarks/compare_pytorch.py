@@ -26,10 +26,10 @@ What runs where:
     removed (this machine's environment sets OPENBLAS_CORETYPE=Haswell, which holds OpenBLAS to
     AVX2 kernels) and OPENBLAS_NUM_THREADS=N.
 
-Every workload uses the timing method of Apus's `Stopwatch` (Sources/Apus/Benchmark): untimed
+Every workload uses the timing method of Apus's `Stopwatch` (Sources/ApusBenchmarks): untimed
 warm-up runs, then as many timed runs as fit in a target time (within a minimum and maximum
 count, judged from the last warm-up run), reporting the best run, on a monotonic clock
-(time.perf_counter). The shapes, repetition counts and units are those of Sources/Apus/Benchmark.
+(time.perf_counter). The shapes, repetition counts and units are those of Sources/ApusBenchmarks.
 
 On a machine shared with other work, `--rounds R` repeats the whole comparison R times
 (alternating the libraries) and keeps each cell's best figure, the same best-of rule one level up.

@@ -61,12 +61,13 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
 }
 
 /// Stops the program with `message` when `condition` is false: for programmer errors
-/// (shape mismatches, axes out of range), in every build configuration.
+/// (shape mismatches, axes out of range), in every build configuration; shared by the package's
+/// targets.
 ///
 /// Unlike `precondition`, whose message optimised builds drop, the message is always printed,
 /// so a release build still names the op and the shapes.
 @inline(__always)
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
-             file: StaticString = #fileID, line: UInt = #line) {
+package func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+                     file: StaticString = #fileID, line: UInt = #line) {
     if !condition() { fatalError(message(), file: file, line: line) }
 }

@@ -1,4 +1,5 @@
 import Apus
+import ApusBenchmarks
 import ApusVision
 import Foundation
 

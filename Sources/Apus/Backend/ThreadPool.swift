@@ -95,3 +95,7 @@ final class ThreadPool: @unchecked Sendable {
         }
     }
 }
+
+/// The number of threads the parallel kernels use (`APUS_NUM_THREADS`, else the active cores), for
+/// the package's benchmarks and tools.
+package var kernelThreadCount: Int { ThreadPool.threadCount }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Apus
+@testable import ApusBenchmarks
 
 @Test func timingSamplesBestAndMedian() {
     #expect(TimingSamples([3, 1, 2]).best == 1)

@@ -1,5 +1,6 @@
 import Testing
 @testable import Apus
+@testable import ApusBenchmarks
 
 @Test func poolingWorkloadsAreInTheSuiteAndRun() {
     #expect(BenchmarkSuite.workloads(matching: "maxpool").map(\.name) == PoolingBenchmark.cases.map(\.name))

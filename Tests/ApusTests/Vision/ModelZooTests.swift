@@ -100,10 +100,3 @@ struct InceptionArithmeticTests {
         #expect(s.outputShape == [1, 480, 28, 28])
     }
 }
-
-struct ZooBenchmarkTests {
-    @Test func workloadsAreNamedAndSelectable() {
-        #expect(ZooBenchmark.workloads.map(\.name) == ["lenet5-epoch", "resnet18-step"])
-        #expect(ZooBenchmark.workloads.filter { $0.matches("resnet") }.map(\.reports) == [["resnet18-step"]])
-    }
-}

@@ -1,3 +1,5 @@
+import Apus
+
 /// How long a benchmark run may take.
 public enum BenchmarkScale: String, Sendable, CaseIterable {
     /// Enough repetitions for stable figures (a few minutes in all).

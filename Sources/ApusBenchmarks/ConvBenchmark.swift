@@ -1,3 +1,5 @@
+import Apus
+
 /// Time of one forward and backward pass of float32 convolution layers, in ms (best of many runs).
 ///
 /// - `conv2d-lenet-fwd-bwd`: LeNet-5's two convolutions on a batch of 64: `[64, 1, 28, 28]`

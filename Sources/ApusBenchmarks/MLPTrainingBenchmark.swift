@@ -1,3 +1,5 @@
+import Apus
+
 /// Seconds per training epoch of an MLP 784-256-128-10 on 60,000 synthetic 28×28 images,
 /// and the process's peak resident memory afterwards.
 ///

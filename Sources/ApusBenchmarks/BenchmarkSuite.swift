@@ -1,3 +1,5 @@
+import Apus
+
 /// The workloads `apus bench` runs, in order, and how to run a selection of them.
 ///
 /// GEMM names give the problem as `M×K×N` of `C[M×N] = A[M×K]·B[K×N]`; `AtB` and `ABt` mark a
@@ -30,5 +32,5 @@ public enum BenchmarkSuite {
 
     /// The number of threads the library's parallel kernels use: `APUS_NUM_THREADS` if it is a
     /// positive integer, else the number of active cores.
-    public static var threads: Int { ThreadPool.threadCount }
+    public static var threads: Int { kernelThreadCount }
 }

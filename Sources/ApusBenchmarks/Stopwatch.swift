@@ -1,3 +1,5 @@
+import Apus
+
 /// Wall-clock timing on a monotonic clock (`ContinuousClock`), for benchmarks.
 ///
 /// Every measurement runs the body a few times untimed first (warm-up: caches, page faults,

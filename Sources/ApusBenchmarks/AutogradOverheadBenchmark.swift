@@ -1,3 +1,5 @@
+import Apus
+
 /// Fixed cost of one small operation that records autograd history, in µs per op.
 ///
 /// Adds two 1-element float32 tensors, one of which requires grad, many times in a row

@@ -1,3 +1,5 @@
+import Apus
+
 /// Throughput of memory-bound float32 operations on a million elements, in Melem/s
 /// (millions of input elements processed per second, best of many runs).
 ///

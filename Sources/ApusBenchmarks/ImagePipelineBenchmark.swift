@@ -1,4 +1,5 @@
 import Apus
+import ApusVision
 import Foundation
 
 /// Reading a folder of photos for training, for `apus bench` and the comparison with

@@ -1,3 +1,5 @@
+import Apus
+
 /// Milliseconds for one forward pass (`NAME-forward`, nothing recorded) and for one forward and
 /// backward pass (`NAME`) of float32 max pooling on the shapes of
 /// LeNet's first pooling layer (`[64, 6, 28, 28]`, 2×2 stride 2) and ResNet's stem

@@ -1,4 +1,5 @@
 import Apus
+import ApusVision
 
 /// Training speed of zoo models on synthetic data, for `apus bench` and the comparison with
 /// PyTorch (`Benchmarks/compare_pytorch.py`).

@@ -1,3 +1,4 @@
+import Apus
 import Foundation
 
 /// The peak resident set size of this process so far, in bytes, or nil where it cannot be read.

@@ -1,3 +1,5 @@
+import Apus
+
 /// Throughput of float32 matrix products through the public ``matmul(_:_:)``.
 ///
 /// `C[M×N] = A[M×K]·B[K×N]` on contiguous random operands, or with `A` or `B` a transposed

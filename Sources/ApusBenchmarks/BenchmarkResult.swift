@@ -1,3 +1,4 @@
+import Apus
 import Foundation
 
 /// One figure measured by a benchmark workload, e.g. `gemm-1024: 85.2 GFLOP/s`.

@@ -1,0 +1,259 @@
+import Foundation
+
+/// Settings of a complete classification experiment: data, model, optimizer, schedule.
+///
+/// This is what `apus train` runs; ``validate()`` rejects out-of-range values with a message
+/// that names the setting.
+public struct ClassificationRunConfig: Sendable {
+    public var dataset = "digits"
+    /// `mlp` (built from ``hidden`` and the options below) or a name the caller's model factory knows.
+    public var model = "mlp"
+    public var epochs = 30
+    public var batchSize = 32
+    public var lr = 0.05
+    public var momentum = 0.9
+    public var seed: UInt64 = 0
+    public var hidden = [128, 64]
+    /// Name of an entry of ``optimizers``.
+    public var optimizer = "sgd"
+    /// Early stopping on validation loss after this many epochs without improvement (best weights restored).
+    public var patience: Int? = nil
+    /// Where to write a full training checkpoint after every epoch (atomically).
+    public var checkpoint: String? = nil
+    /// A training checkpoint to continue from (same seed, model and optimizer).
+    public var resume: String? = nil
+
+    /// Weight decay of the optimizer (≥ 0); nil: 0, or PyTorch's 0.01 for `adamw`. Coupled
+    /// (`g ← g + λw`) for sgd, adam, rmsprop and adagrad; decoupled (`w ← w − lr·λ·w`) for adamw.
+    public var weightDecay: Double? = nil
+    /// Learning-rate schedule, an entry of ``lrSchedules``, stepped once per epoch.
+    public var lrSchedule = "none"
+    /// `step`: epochs between decays; `plateau`: epochs without a `val_loss` improvement before a
+    /// reduction (PyTorch's `patience`). nil: 10.
+    public var lrStep: Int? = nil
+    /// Decay factor of `step`, `exponential` and `plateau`, in (0, 1). nil: 0.1 for step and
+    /// plateau, 0.95 for exponential.
+    public var lrGamma: Double? = nil
+    /// Epochs of linear warm-up before the schedule: epoch k ≤ warmup trains at `lr·k/(warmup+1)`.
+    public var warmup = 0
+    /// Drop probability of a ``Dropout`` after every hidden activation, in [0, 1); 0: no dropout layers.
+    public var dropout = 0.0
+    /// A ``BatchNorm1d`` after every hidden ``Linear``, before its activation.
+    public var batchNorm = false
+    /// Hidden activation, an entry of ``activations``.
+    public var activation = "relu"
+    /// Weight initialiser of every ``Linear``, an entry of ``initializers``.
+    public var initializer = "default"
+    /// Coefficient λ₁ of the penalty `λ₁·Σ|w|` over the Linear layers' weights (not biases) added to each training batch's loss.
+    public var l1 = 0.0
+    /// Coefficient λ₂ of the penalty `λ₂·Σw²` (no ½) over the Linear layers' weights added to each training batch's loss.
+    public var l2 = 0.0
+    /// Clip the gradients to this joint L2 norm before every step; nil: no clipping.
+    public var clipNorm: Double? = nil
+    /// A directory for TensorBoard event files (``TensorBoardCallback``); nil: none.
+    public var logDirectory: String? = nil
+    /// A CSV file with one row per epoch (``CSVLoggerCallback``); nil: none.
+    public var csvLog: String? = nil
+    /// Background threads reading training batches ahead of the loop (``DataLoader/workers``).
+    public var workers = 0
+
+    public init() {}
+
+    /// Learning-rate schedules `--lr-schedule` knows.
+    public static let lrSchedules = ["none", "step", "exponential", "cosine", "plateau"]
+    /// Hidden activations `--activation` knows.
+    public static let activations = ["relu", "leaky-relu", "elu", "selu", "tanh", "sigmoid", "gelu", "silu"]
+    /// Weight initialisers `--init` knows: `default` (PyTorch's Linear: U(−1/√in, 1/√in)), `xavier`
+    /// (Glorot uniform), `he` (Kaiming normal with the activation's gain; LeCun normal for selu),
+    /// `lecun` (LeCun normal). The non-default ones start biases at zero.
+    public static let initializers = ["default", "xavier", "he", "lecun"]
+
+    /// Datasets `apus train` knows.
+    public static let datasets = ["digits"]
+
+    /// An optimizer `apus train --optimizer NAME` can build.
+    public struct OptimizerChoice: Sendable {
+        public let name: String
+        /// The learning rate used when `--lr` is not given.
+        public let defaultLR: Double
+        public let make: @Sendable ([Parameter], ClassificationRunConfig) -> any Optimizer
+
+        public init(name: String, defaultLR: Double,
+                    make: @escaping @Sendable ([Parameter], ClassificationRunConfig) -> any Optimizer) {
+            self.name = name
+            self.defaultLR = defaultLR
+            self.make = make
+        }
+    }
+
+    /// Optimizers `apus train` knows; adding one is one entry here.
+    public static let optimizers: [OptimizerChoice] = [
+        OptimizerChoice(name: "sgd", defaultLR: 0.05) {
+            SGD($0, lr: $1.lr, momentum: $1.momentum, weightDecay: $1.weightDecay ?? 0)
+        },
+        OptimizerChoice(name: "adam", defaultLR: 0.001) { Adam($0, lr: $1.lr, weightDecay: $1.weightDecay ?? 0) },
+        OptimizerChoice(name: "adamw", defaultLR: 0.001) { AdamW($0, lr: $1.lr, weightDecay: $1.weightDecay ?? 0.01) },
+        OptimizerChoice(name: "rmsprop", defaultLR: 0.01) { RMSprop($0, lr: $1.lr, weightDecay: $1.weightDecay ?? 0) },
+        OptimizerChoice(name: "adagrad", defaultLR: 0.01) { Adagrad($0, lr: $1.lr, weightDecay: $1.weightDecay ?? 0) },
+    ]
+
+    /// The entry of ``optimizers`` named `name`.
+    public static func optimizer(named name: String) -> OptimizerChoice? { optimizers.first { $0.name == name } }
+
+    /// Throws ``ApusError/invalidArgument(_:)`` or ``ApusError/unknownDataset(_:known:)`` for bad
+    /// settings; `knownDatasets` are the dataset names the caller can provide.
+    public func validate(knownDatasets: [String] = datasets) throws {
+        guard knownDatasets.contains(dataset) else { throw ApusError.unknownDataset(dataset, known: knownDatasets) }
+        guard epochs >= 1 else { throw ApusError.invalidArgument("--epochs must be at least 1, got \(epochs)") }
+        guard batchSize >= 1 else { throw ApusError.invalidArgument("--batch-size must be at least 1, got \(batchSize)") }
+        guard lr.isFinite && lr > 0 else { throw ApusError.invalidArgument("--lr must be a positive number, got \(lr)") }
+        guard momentum.isFinite && momentum >= 0 && momentum < 1 else {
+            throw ApusError.invalidArgument("--momentum must be in [0, 1), got \(momentum)")
+        }
+        guard hidden.allSatisfy({ $0 >= 1 }) else {
+            throw ApusError.invalidArgument("--hidden sizes must be at least 1, got \(hidden)")
+        }
+        guard Self.optimizer(named: optimizer) != nil else {
+            throw ApusError.invalidArgument("unknown --optimizer '\(optimizer)'; available: "
+                                            + Self.optimizers.map(\.name).joined(separator: ", "))
+        }
+        if let patience, patience < 0 { throw ApusError.invalidArgument("--patience must be non-negative, got \(patience)") }
+        if let weightDecay, !(weightDecay.isFinite && weightDecay >= 0) {
+            throw ApusError.invalidArgument("--weight-decay must be a non-negative number, got \(weightDecay)")
+        }
+        guard Self.lrSchedules.contains(lrSchedule) else {
+            throw ApusError.invalidArgument("unknown --lr-schedule '\(lrSchedule)'; available: " + Self.lrSchedules.joined(separator: ", "))
+        }
+        if let lrStep {
+            guard ["step", "plateau"].contains(lrSchedule) else {
+                throw ApusError.invalidArgument("--lr-step is used by --lr-schedule step and plateau, not \(lrSchedule)")
+            }
+            guard lrStep >= 1 else { throw ApusError.invalidArgument("--lr-step must be at least 1, got \(lrStep)") }
+        }
+        if let lrGamma {
+            guard ["step", "exponential", "plateau"].contains(lrSchedule) else {
+                throw ApusError.invalidArgument("--lr-gamma is used by --lr-schedule step, exponential and plateau, not \(lrSchedule)")
+            }
+            guard lrGamma > 0 && lrGamma < 1 else { throw ApusError.invalidArgument("--lr-gamma must be in (0, 1), got \(lrGamma)") }
+        }
+        guard warmup >= 0 && warmup < epochs else {
+            throw ApusError.invalidArgument("--warmup must be at least 0 and less than --epochs (\(epochs)), got \(warmup)")
+        }
+        guard dropout.isFinite && dropout >= 0 && dropout < 1 else {
+            throw ApusError.invalidArgument("--dropout must be in [0, 1), got \(dropout)")
+        }
+        guard Self.activations.contains(activation) else {
+            throw ApusError.invalidArgument("unknown --activation '\(activation)'; available: " + Self.activations.joined(separator: ", "))
+        }
+        guard Self.initializers.contains(initializer) else {
+            throw ApusError.invalidArgument("unknown --init '\(initializer)'; available: " + Self.initializers.joined(separator: ", "))
+        }
+        guard l1.isFinite && l1 >= 0 else { throw ApusError.invalidArgument("--l1 must be a non-negative number, got \(l1)") }
+        guard l2.isFinite && l2 >= 0 else { throw ApusError.invalidArgument("--l2 must be a non-negative number, got \(l2)") }
+        if let clipNorm, !(clipNorm.isFinite && clipNorm > 0) {
+            throw ApusError.invalidArgument("--clip-norm must be a positive number, got \(clipNorm)")
+        }
+        guard (0...Self.maxWorkers).contains(workers) else {
+            throw ApusError.invalidArgument("--workers must be in 0...\(Self.maxWorkers), got \(workers)")
+        }
+    }
+
+    /// The most data-loading threads a run may ask for.
+    public static let maxWorkers = 64
+
+    /// The schedule as written into checkpoints and the JSON summary, e.g. `step(10, 0.1)+warmup(2)`.
+    public var lrScheduleDescription: String {
+        var d: String
+        switch lrSchedule {
+        case "step": d = "step(\(lrStep ?? 10), \(lrGamma ?? 0.1))"
+        case "exponential": d = "exponential(\(lrGamma ?? 0.95))"
+        case "cosine": d = "cosine(\(epochs - warmup))"
+        case "plateau": d = "plateau(\(lrStep ?? 10), \(lrGamma ?? 0.1))"
+        default: d = "none"
+        }
+        if warmup > 0 { d += "+warmup(\(warmup))" }
+        return d
+    }
+
+    /// The settings that change the model or its training, as recorded in checkpoints: resuming
+    /// with other values is an error.
+    var trainingOptions: [String: String] {
+        ["activation": activation, "batch_norm": String(batchNorm), "dropout": String(dropout), "init": initializer,
+         "weight_decay": String(weightDecay ?? (optimizer == "adamw" ? 0.01 : 0)), "lr_schedule": lrScheduleDescription,
+         "l1": String(l1), "l2": String(l2), "clip_norm": clipNorm.map { String($0) } ?? "none"]
+    }
+
+    /// The MLP this config trains: for each hidden width `Linear → [BatchNorm1d] → activation →
+    /// [Dropout]`, then a final `Linear`; weights drawn from `generator` in layer order, dropout
+    /// masks from `dropoutGenerator`.
+    public func makeModel(inputs: Int, outputs: Int, generator: RandomGenerator,
+                          dropoutGenerator: RandomGenerator = .default) -> Sequential {
+        let (hiddenInit, outputInit) = Self.initializers(initializer, activation: activation)
+        let biasInit: Initializer? = initializer == "default" ? nil : .zeros
+        var layers: [Module] = []
+        var width = inputs
+        for h in hidden {
+            layers.append(Linear(width, h, weightInitializer: hiddenInit, biasInitializer: biasInit, generator: generator))
+            if batchNorm { layers.append(BatchNorm1d(h)) }
+            layers.append(Self.activationLayer(activation))
+            if dropout > 0 { layers.append(Dropout(p: dropout, generator: dropoutGenerator)) }
+            width = h
+        }
+        layers.append(Linear(width, outputs, weightInitializer: outputInit, biasInitializer: biasInit, generator: generator))
+        return Sequential(layers)
+    }
+
+    static func activationLayer(_ name: String) -> Module {
+        switch name {
+        case "leaky-relu": LeakyReLU()
+        case "elu": ELU()
+        case "selu": SELU()
+        case "tanh": Tanh()
+        case "sigmoid": Sigmoid()
+        case "gelu": GELU()
+        case "silu": SiLU()
+        default: ReLU()
+        }
+    }
+
+    /// Initialisers of the hidden and output layers' weights (nil: PyTorch's default).
+    static func initializers(_ name: String, activation: String) -> (hidden: Initializer?, output: Initializer?) {
+        switch name {
+        case "xavier": return (.xavierUniform(), .xavierUniform())
+        case "lecun": return (.lecunNormal, .lecunNormal)
+        case "he":
+            let nonlinearity: Nonlinearity
+            switch activation {
+            case "selu": return (.lecunNormal, .lecunNormal)
+            case "leaky-relu": nonlinearity = .leakyRelu
+            case "tanh": nonlinearity = .tanh
+            case "sigmoid": nonlinearity = .sigmoid
+            default: nonlinearity = .relu
+            }
+            let a = activation == "leaky-relu" ? 0.01 : 0
+            return (.kaimingNormal(a: a, nonlinearity: nonlinearity), .kaimingNormal(nonlinearity: .linear))
+        default: return (nil, nil)
+        }
+    }
+
+    /// The learning-rate schedule for `optimizer` (nil for `none` without warm-up); creating it
+    /// sets the epoch-1 learning rate.
+    func makeScheduler(_ optimizer: any Optimizer) -> (any LRScheduler)? {
+        let warmupLR: LinearLR? = warmup > 0
+            ? LinearLR(optimizer, startFactor: 1 / Double(warmup + 1), endFactor: 1, totalIters: warmup) : nil
+        let main: (any ClosedFormLRScheduler)?
+        switch lrSchedule {
+        case "step": main = StepLR(optimizer, stepSize: lrStep ?? 10, gamma: lrGamma ?? 0.1)
+        case "exponential": main = ExponentialLR(optimizer, gamma: lrGamma ?? 0.95)
+        case "cosine": main = CosineAnnealingLR(optimizer, tMax: epochs - warmup)
+        case "plateau":
+            let plateau = ReduceLROnPlateau(optimizer, factor: lrGamma ?? 0.1, patience: lrStep ?? 10)
+            guard let warmupLR else { return plateau }
+            return WarmupThenPlateau(warmup: warmupLR, epochs: warmup, then: plateau)
+        default: main = nil
+        }
+        guard let warmupLR else { return main }
+        guard let main else { return warmupLR }
+        return SequentialLR(optimizer, schedulers: [warmupLR, main], milestones: [warmup])
+    }
+}

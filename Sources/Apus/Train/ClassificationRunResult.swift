@@ -1,0 +1,73 @@
+import Foundation
+
+/// The outcome of a run; encodes to the JSON object `apus train --json` prints.
+public struct ClassificationRunResult: Codable, Sendable, Equatable {
+    public let dataset: String
+    public let model: String
+    public let parameters: Int
+    public let epochs: Int
+    public let trainLoss: Double
+    public let trainAccuracy: Double
+    public let validationAccuracy: Double
+    public let testAccuracy: Double
+    public let seconds: Double
+    /// The epoch early stopping ended training at (`--patience`), nil when it ran to the end.
+    public let stoppedEpoch: Int?
+    /// The epoch whose weights were kept by early stopping (`--patience`), nil without it; the
+    /// train and validation figures are then this epoch's.
+    public let bestEpoch: Int?
+    /// The optimizer's name (`sgd`, `adamw`, …).
+    public let optimizer: String?
+    /// The learning-rate schedule (``ClassificationRunConfig/lrScheduleDescription``).
+    public let lrSchedule: String?
+    /// The learning rate of the last epoch trained.
+    public let lastLR: Double?
+    /// Fraction of test examples whose label is among the five highest logits (nil below six classes).
+    public var testTop5Accuracy: Double? = nil
+    /// The class names in index order, when the data names them (an image folder's subfolders).
+    public var classes: [String]? = nil
+
+    public init(dataset: String, model: String, parameters: Int, epochs: Int, trainLoss: Double, trainAccuracy: Double,
+                validationAccuracy: Double, testAccuracy: Double, seconds: Double, stoppedEpoch: Int? = nil, bestEpoch: Int? = nil,
+                optimizer: String? = nil, lrSchedule: String? = nil, lastLR: Double? = nil, testTop5Accuracy: Double? = nil,
+                classes: [String]? = nil) {
+        self.dataset = dataset
+        self.model = model
+        self.parameters = parameters
+        self.epochs = epochs
+        self.trainLoss = trainLoss
+        self.trainAccuracy = trainAccuracy
+        self.validationAccuracy = validationAccuracy
+        self.testAccuracy = testAccuracy
+        self.seconds = seconds
+        self.stoppedEpoch = stoppedEpoch
+        self.bestEpoch = bestEpoch
+        self.optimizer = optimizer
+        self.lrSchedule = lrSchedule
+        self.lastLR = lastLR
+        self.testTop5Accuracy = testTop5Accuracy
+        self.classes = classes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case dataset, model, parameters, epochs, seconds
+        case trainLoss = "train_loss", trainAccuracy = "train_accuracy"
+        case validationAccuracy = "validation_accuracy", testAccuracy = "test_accuracy"
+        case stoppedEpoch = "stopped_epoch", bestEpoch = "best_epoch"
+        case optimizer, lrSchedule = "lr_schedule", lastLR = "last_lr", testTop5Accuracy = "test_top5_accuracy"
+        case classes
+    }
+
+    /// One line of JSON with sorted keys.
+    ///
+    /// A diverged run's NaN or infinite loss, which JSON numbers cannot hold, is written as the
+    /// string "NaN", "Infinity" or "-Infinity".
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
+}
+
