@@ -110,7 +110,7 @@ enum PNGFixtures {
         #expect(image.pixels == [10, 30, 20, 40, 20, 40, 25, 47, 45, 67])
     }
 
-    @Test func decodingIsFastInRelease() throws {
+    @Test func photoSizedNoisyImageRoundTrips() throws {
         // 500×375 RGB (the size of a typical photo in an image folder), noisy so it compresses little.
         var image = RGBImage(width: 500, height: 375)
         var state: UInt64 = 1
@@ -118,13 +118,10 @@ enum PNGFixtures {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             image.pixels[i] = UInt8(state >> 60) &+ UInt8(truncatingIfNeeded: i / 1500)
         }
+        // Speed is the image-pipeline benchmark's business (apus bench), not a unit test's.
         let png = [UInt8](image.pngData())
-        let start = ContinuousClock.now
         let decoded = try PNGDecoder.decode(png, path: "photo.png", maxPixels: .max)
-        let elapsed = ContinuousClock.now - start
         #expect(decoded.pixels == image.pixels)
-        print("PNG decode of 500×375 RGB (\(png.count) bytes): \(elapsed)")
-        #expect(elapsed < .seconds(1))  // a few ms in release; the bound only catches pathologies in debug
     }
 
     @Test func truncatedFilesThrow() throws {
