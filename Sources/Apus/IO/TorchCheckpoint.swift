@@ -121,7 +121,7 @@ public enum TorchCheckpoint {
             }
         }
         let program = try Unpickler.load(try archive.data(of: pickle, in: bytes, path: path), path: path, entry: pickle.name)
-        let layout = try flatten(program, path: path)
+        let layout = try flatten(program, path: path, nameBudget: nameBudget(pickleBytes: pickle.size))
         var reader = StorageReader(archive: archive, bytes: bytes, path: path, prefix: prefix, bigEndian: bigEndian,
                                    program: program, budget: outputBudget(fileBytes: bytes.count))
         var tensors: [(name: String, tensor: Tensor)] = []
@@ -139,9 +139,18 @@ public enum TorchCheckpoint {
         var modelStateKey: String?
     }
 
+    /// Containers inside containers that ``flatten(_:path:nameBudget:)`` follows (the unpickler's
+    /// own limit, which nesting built through the memo can get around).
+    static let maximumNesting = Unpickler.Limits().nesting
+
+    /// Bytes allowed for all flattened names of a pickle of `pickleBytes` bytes: the names of a
+    /// state dict are in its pickle, and nesting repeats only short prefixes.
+    static func nameBudget(pickleBytes: Int) -> Int { 16 * pickleBytes + (1 << 20) }
+
     /// Walks the root dict without recursion, each container once (so shared or cyclic containers
-    /// cannot multiply the work), naming entries with dotted paths.
-    static func flatten(_ program: Unpickler.Result, path: String) throws -> Layout {
+    /// cannot multiply the work), naming entries with dotted paths; the nesting and the total
+    /// size of the names are bounded, so repeated long keys cannot blow up.
+    static func flatten(_ program: Unpickler.Result, path: String, nameBudget: Int = Int.max) throws -> Layout {
         func corrupt(_ reason: String) -> ApusError { .corruptFile(path: path, reason: reason) }
         guard case .dict(let rootIndex) = program.root else {
             throw corrupt("the pickle holds a \(program.root.typeName), not a state dict (a dict of tensors)")
@@ -158,10 +167,21 @@ public enum TorchCheckpoint {
         }
         var seenTuples = Set<Int>(), seenLists = Set<Int>(), seenDicts: Set<Int> = [rootIndex]
         var names = Set<String>()
-        // Pending (name, value) pairs, last first, so that entries come out in the pickle's order.
-        var pending: [(String, PickleValue)] = []
-        func children(_ items: [(String, PickleValue)], of prefix: String) {
-            for (key, value) in items.reversed() { pending.append((prefix.isEmpty ? key : prefix + "." + key, value)) }
+        var budget = nameBudget
+        // Pending (name, value, depth) triples, last first, so that entries come out in the pickle's order.
+        var pending: [(String, PickleValue, Int)] = []
+        func children(_ items: [(String, PickleValue)], of prefix: String, depth: Int) throws {
+            guard depth <= maximumNesting else {
+                throw corrupt("containers nested deeper than \(maximumNesting) levels (at '\(prefix.prefix(200))…')")
+            }
+            for (key, value) in items.reversed() {
+                let name = prefix.isEmpty ? key : prefix + "." + key
+                budget -= name.utf8.count
+                guard budget >= 0 else {
+                    throw corrupt("the names of the nested entries take more than \(nameBudget) bytes (long keys nested or repeated)")
+                }
+                pending.append((name, value, depth))
+            }
         }
         func keyName(_ key: PickleValue, in prefix: String) throws -> String {
             switch key {
@@ -170,21 +190,21 @@ public enum TorchCheckpoint {
             default: throw corrupt("dict '\(prefix)' has a key of type \(key.typeName); only str and int keys make tensor names")
             }
         }
-        children(try root.map { (try keyName($0.key, in: ""), $0.value) }, of: "")
-        while let (name, value) = pending.popLast() {
+        try children(try root.map { (try keyName($0.key, in: ""), $0.value) }, of: "", depth: 1)
+        while let (name, value, depth) = pending.popLast() {
             switch value {
             case .tensor(let i):
                 guard names.insert(name).inserted else { throw corrupt("two tensors are named '\(name)' (after joining nested keys with dots)") }
                 layout.tensors.append((name, i))
             case .dict(let d):
                 guard seenDicts.insert(d).inserted else { continue }
-                children(try program.dicts[d].entries.map { (try keyName($0.key, in: name), $0.value) }, of: name)
+                try children(try program.dicts[d].entries.map { (try keyName($0.key, in: name), $0.value) }, of: name, depth: depth + 1)
             case .list(let l):
                 guard seenLists.insert(l).inserted else { continue }
-                children(program.lists[l].enumerated().map { (String($0.offset), $0.element) }, of: name)
+                try children(program.lists[l].enumerated().map { (String($0.offset), $0.element) }, of: name, depth: depth + 1)
             case .tuple(let t):
                 guard seenTuples.insert(t).inserted else { continue }
-                children(program.tuples[t].enumerated().map { (String($0.offset), $0.element) }, of: name)
+                try children(program.tuples[t].enumerated().map { (String($0.offset), $0.element) }, of: name, depth: depth + 1)
             default:
                 layout.others.append(name)
             }

@@ -114,15 +114,25 @@ struct TorchCheckpointTests {
     @Test func hundredThousandNestedListsAreRefusedWithoutRecursion() throws {
         let pickle: [UInt8] = [0x80, 0x02] + [UInt8](repeating: 0x5D, count: 100_000) + [UInt8](repeating: 0x61, count: 99_999) + [0x2E]
         #expect(thrownMessage { _ = try Unpickler.load(pickle) }.contains("containers nested deeper than 1000 levels"))
-        // Nesting built through the memo (appending to lists already inside others) and a list that
-        // contains itself are walked without recursion, each container once.
+        // Nesting built through the memo (appending to lists already inside others) gets past the
+        // unpickler's count but not the walk that names the entries; a list that contains itself
+        // is walked once.
         var p: [UInt8] = [0x80, 0x02, 0x7D, 0x94, 0x8C, 0x01, 0x61, 0x5D, 0x94, 0x73]  // {'a': A0}
         for k in 1...5000 {
             p += [0x6A] + withUnsafeBytes(of: UInt32(k).littleEndian, Array.init) + [0x5D, 0x94, 0x61, 0x30]  // A(k-1).append(A(k))
         }
         p += [0x6A, 0x01, 0x00, 0x00, 0x00, 0x32, 0x61, 0x30, 0x2E]  // A0.append(A0)
-        let layout = try TorchCheckpoint.flatten(try Unpickler.load(p), path: "memo")
-        #expect(layout.tensors.isEmpty && layout.others.isEmpty)
+        let program = try Unpickler.load(p)
+        #expect(thrownMessage { _ = try TorchCheckpoint.flatten(program, path: "memo") }.contains("nested deeper than 1000 levels"))
+        let cyclic: [UInt8] = [0x80, 0x02, 0x7D, 0x8C, 0x01, 0x61, 0x5D, 0x94, 0x68, 0x00, 0x61, 0x4B, 0x05, 0x61, 0x73, 0x2E]
+        let layout = try TorchCheckpoint.flatten(try Unpickler.load(cyclic), path: "cycle")  // {'a': A} with A = [A, 5]
+        #expect(layout.tensors.isEmpty && layout.others == ["a.1"])
+        // Long keys repeated under many names run out of the name budget instead of memory.
+        var repeated: [UInt8] = [0x80, 0x02, 0x7D, 0x8C, 0x01, 0x61, 0x7D, 0x94, 0x58] + withUnsafeBytes(of: UInt32(60_000).littleEndian, Array.init)
+        repeated += [UInt8](repeating: 0x6B, count: 60_000) + [0x5D, 0x94, 0x28] + [UInt8](repeating: 0x4E, count: 10_000) + [0x65, 0x73, 0x73, 0x2E]
+        let wide = try Unpickler.load(repeated)  // {'a': {'kkk…': [None] * 10000}}
+        #expect(thrownMessage { _ = try TorchCheckpoint.flatten(wide, path: "wide", nameBudget: 16 * repeated.count) }
+            .contains("the names of the nested entries take more than"))
         var limits = Unpickler.Limits()
         limits.stackDepth = 10
         let deepStack: [UInt8] = [0x80, 0x02] + [UInt8](repeating: 0x4E, count: 20) + [0x2E]

@@ -43,7 +43,7 @@ package struct Unpickler {
         try bytes.withUnsafeBytes { try load($0, path: path, entry: entry, limits: limits) }
     }
 
-    /// Runs the pickle in `bytes` (see ``load(_:path:entry:limits:)-([UInt8],_,_,_)``).
+    /// Runs the pickle in `bytes` (see the `[UInt8]` form).
     package static func load(_ bytes: UnsafeRawBufferPointer, path: String, entry: String,
                              limits: Limits = Limits()) throws -> Result {
         var machine = Unpickler(bytes: bytes, path: path, entry: entry, limits: limits)
@@ -400,11 +400,10 @@ package struct Unpickler {
             case 0x52:  // REDUCE
                 let argument = try pop(), callable = try pop()
                 try push(try reduce(callable, argument))
-            case 0x62:  // BUILD: sets an object's state; only a dict's attributes (a state dict's `_metadata`) are accepted and dropped
-                let state = try pop()
+            case 0x62:  // BUILD: sets an object's state; only a dict's attributes (a state dict's `_metadata`) are accepted, and dropped
+                _ = try pop()
                 let target = try top()
                 guard case .dict = target else { throw corrupt("BUILD on a \(target.typeName) is not supported") }
-                _ = state
             case 0x51:  // BINPERSID
                 try push(try persistentLoad(try pop()))
 
@@ -436,42 +435,5 @@ package struct Unpickler {
         ]
         let hex = "0x" + (op < 0x10 ? "0" : "") + String(op, radix: 16)
         return names[op].map { "\($0) (\(hex))" } ?? hex
-    }
-}
-
-/// A Python dict built by the unpickler: entries in insertion order, keys of hashable scalar types.
-package struct PickleDictionary: Sendable {
-    /// Keys and values in insertion order (a key set twice keeps its first position, Python's rule).
-    package private(set) var entries: [(key: PickleValue, value: PickleValue)] = []
-    private var positions: [Key: Int] = [:]
-
-    /// A hashable form of the key types Python state dicts use; Python's `1 == 1.0 == True` included.
-    private enum Key: Hashable {
-        case none, int(Int), float(UInt64), string(String), bytes([UInt8])
-
-        init?(_ value: PickleValue) {
-            switch value {
-            case .none: self = .none
-            case .bool(let b): self = .int(b ? 1 : 0)
-            case .int(let n): self = .int(n)
-            case .float(let x):
-                if x == x.rounded(), let n = Int(exactly: x) { self = .int(n) } else { self = .float(x.isNaN ? 0x7FF8_0000_0000_0000 : (x + 0).bitPattern) }
-            case .string(let s): self = .string(s)
-            case .bytes(let b): self = .bytes(b)
-            default: return nil
-            }
-        }
-    }
-
-    /// Sets `key` to `value`; false when the key's type cannot be a key here.
-    mutating func set(_ key: PickleValue, _ value: PickleValue) -> Bool {
-        guard let k = Key(key) else { return false }
-        if let i = positions[k] {
-            entries[i].value = value
-        } else {
-            positions[k] = entries.count
-            entries.append((key, value))
-        }
-        return true
     }
 }
