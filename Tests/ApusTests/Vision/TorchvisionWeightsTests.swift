@@ -23,17 +23,28 @@ private enum Torchvision {
     /// smaller where the model allows (VGG's adaptive pooling takes 32×32).
     static let models = [("resnet18", 112), ("googlenet", 224), ("alexnet", 224), ("vgg11_bn", 32)]
 
-    /// The script's files, made once for all tests (one torch start-up).
+    /// The script's files, made once for all tests (one torch start-up); each test removes the
+    /// files it used, and the last one the directory.
     static let files: Result<URL, TorchvisionError> = {
         do {
             let dir = try makeTemporaryDirectory()
             let run = try SafetensorsTests.runPython([script, dir.path] + models.map { "\($0.0):\($0.1)" })
             guard run.status == 0 else { return .failure(TorchvisionError(message: "torchvision_logits.py failed: \(run.output)")) }
+            // A copy for the conversion test.
+            try FileManager.default.copyItem(at: dir.appendingPathComponent("resnet18.pth"),
+                                             to: dir.appendingPathComponent("convert-resnet18.pth"))
             return .success(dir)
         } catch {
             return .failure(TorchvisionError(message: "\(error)"))
         }
     }()
+
+    /// Removes `names` from the files' directory, and the directory once it is empty.
+    static func remove(_ names: [String], from dir: URL) {
+        let fm = FileManager.default
+        for name in names { try? fm.removeItem(at: dir.appendingPathComponent(name)) }
+        if (try? fm.contentsOfDirectory(atPath: dir.path))?.isEmpty == true { try? fm.removeItem(at: dir) }
+    }
 
     static var enabled: Bool { available || required }
 }
@@ -47,8 +58,9 @@ private struct TorchvisionError: Error, CustomStringConvertible {
 struct TorchvisionWeightsTests {
     @Test(arguments: Torchvision.models.map(\.0))
     func zooModelGivesTorchvisionsLogits(_ name: String) throws {
-        #expect(Torchvision.available, "APUS_REQUIRE_TORCH=1 but `python3 -c 'import torch, torchvision'` fails")
+        try #require(Torchvision.available, "APUS_REQUIRE_TORCH=1 but `python3 -c 'import torch, torchvision'` fails")
         let dir = try Torchvision.files.get()
+        defer { Torchvision.remove(["\(name).pth", "\(name).io.pth"], from: dir) }
         let model = try skippingInitialization { try VisionModels.make(name) }  // every value is loaded next
         let report = try model.loadWeights(from: dir.appendingPathComponent("\(name).pth").path)
         #expect(report.isEmpty)
@@ -62,9 +74,10 @@ struct TorchvisionWeightsTests {
     }
 
     @Test func convertedCheckpointHoldsTorchsTensorsBitForBit() throws {
-        #expect(Torchvision.available, "APUS_REQUIRE_TORCH=1 but `python3 -c 'import torch, torchvision'` fails")
+        try #require(Torchvision.available, "APUS_REQUIRE_TORCH=1 but `python3 -c 'import torch, torchvision'` fails")
         let dir = try Torchvision.files.get()
-        let pth = dir.appendingPathComponent("resnet18.pth").path
+        defer { Torchvision.remove(["convert-resnet18.pth", "resnet18.safetensors"], from: dir) }
+        let pth = dir.appendingPathComponent("convert-resnet18.pth").path
         let out = dir.appendingPathComponent("resnet18.safetensors").path
         let converted = try apus(["convert", pth, out])
         #expect(converted.status == 0, "\(converted.stderr)")
