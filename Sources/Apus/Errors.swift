@@ -12,6 +12,9 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
     case fileNotWritable(path: String, reason: String = "")
     /// A file's contents are not what its format requires.
     case corruptFile(path: String, reason: String)
+    /// A file is well formed but asks for something Apus refuses to do, such as a pickle naming a
+    /// global outside the allowlist (`os.system`); `reason` says what.
+    case disallowedContent(path: String, reason: String)
     /// Training produced a NaN or infinite loss; `epoch` and `step` (batch within the epoch) are 1-based.
     case nonFiniteLoss(epoch: Int, step: Int, loss: Double)
     /// A saved state (checkpoint, state dict) does not fit the model or optimizer it is loaded into.
@@ -40,6 +43,7 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
         case .fileNotReadable(let path): "cannot read file '\(path)'"
         case .fileNotWritable(let path, let reason): "cannot write '\(path)'" + (reason.isEmpty ? "" : ": \(reason)")
         case .corruptFile(let path, let reason): "file '\(path)' is corrupt: \(reason)"
+        case .disallowedContent(let path, let reason): "cannot load '\(path)': \(reason)"
         case .nonFiniteLoss(let epoch, let step, let loss):
             "loss is \(loss) at epoch \(epoch), step \(step): training diverged; lower the learning rate or check the data"
         case .stateMismatch(let mismatch): "saved state does not fit: \(mismatch)"

@@ -19,20 +19,41 @@ extension Module {
         try Safetensors.write(stateDict(), metadata: metadata, to: path)
     }
 
-    /// Loads parameters and buffers from a safetensors file written by ``saveWeights(to:metadata:)``,
-    /// by PyTorch (`safetensors.torch.save_file(model.state_dict(), path)`), or from the `model.`
-    /// part of a ``TrainingCheckpoint``.
+    /// Loads parameters and buffers from a weights file, matched by name, and returns what did not
+    /// fit (see ``loadStateDict(_:strict:)``).
     ///
-    /// Values are converted to each parameter's dtype. Throws for unreadable or corrupt files, and
-    /// ``ApusError/stateMismatch(_:)`` listing every missing, unexpected (with `strict`) and
-    /// mis-shaped tensor; nothing is changed then.
-    public func loadWeights(from path: String, strict: Bool = true) throws {
-        let contents = try Safetensors.read(path)
-        var state = contents.dictionary
-        if contents.metadata["format"] == TrainingCheckpoint.format {
-            state = TrainingCheckpoint.section(state, prefix: TrainingCheckpoint.modelPrefix)
+    /// The file is recognised by its content:
+    /// - a safetensors file written by ``saveWeights(to:metadata:)``, by PyTorch
+    ///   (`safetensors.torch.save_file(model.state_dict(), path)`), or the `model.` part of a
+    ///   ``TrainingCheckpoint``;
+    /// - a PyTorch `.pth` / `.pt` file written by `torch.save(model.state_dict(), path)` (read by
+    ///   ``TorchCheckpoint``, without running any code from it), or a checkpoint dict holding the
+    ///   state dict under `state_dict`, `model_state_dict` or `model`.
+    ///
+    /// Values are converted to each parameter's dtype. With `strict` (the default) a file that does
+    /// not fit exactly throws one ``ApusError/stateMismatch(_:)`` listing every missing, unexpected
+    /// and mis-shaped tensor, and nothing is changed. With `strict: false` the tensors that fit
+    /// are loaded and the returned ``StateMismatch`` lists what was skipped:
+    ///
+    ///     let model = ResNet(.resnet18, classes: 10)
+    ///     let skipped = try model.loadWeights(from: "resnet18.pth", strict: false)
+    ///     print(skipped.wrongShape.map(\.name))   // ["fc.bias", "fc.weight"]: 1000 classes in the file
+    @discardableResult
+    public func loadWeights(from path: String, strict: Bool = true) throws -> StateMismatch {
+        var state: [(name: String, tensor: Tensor)]
+        switch try WeightsFile.format(of: path) {
+        case .pytorch:
+            state = try TorchCheckpoint.read(path).modelState
+        case .safetensors:
+            let contents = try Safetensors.read(path)
+            state = contents.tensors
+            if contents.metadata["format"] == TrainingCheckpoint.format {
+                let prefix = TrainingCheckpoint.modelPrefix
+                state = state.compactMap { $0.name.hasPrefix(prefix) ? (String($0.name.dropFirst(prefix.count)), $0.tensor) : nil }
+            }
         }
-        try loadStateDict(state, strict: strict)
+        return try loadStateDict(Dictionary(state.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first }),
+                                 strict: strict)
     }
 }
 
@@ -115,7 +136,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
                 try optimizer.loadStateDict(section(state, prefix: optimizerPrefix))
             } catch {
                 // Leave the model as it was.
-                try? model.loadStateDict(Dictionary(uniqueKeysWithValues: before.map { ($0.name, $0.tensor) }))
+                _ = try? model.loadStateDict(Dictionary(uniqueKeysWithValues: before.map { ($0.name, $0.tensor) }))
                 if case ApusError.stateMismatch(let m) = error { throw ApusError.stateMismatch(m.prefixed(optimizerPrefix)) }
                 throw error
             }

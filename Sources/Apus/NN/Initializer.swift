@@ -67,8 +67,10 @@ public struct Initializer: Sendable, CustomStringConvertible {
         self.body = body
     }
 
-    /// A new tensor of `shape` and `dtype`, drawn from `generator`.
+    /// A new tensor of `shape` and `dtype`, drawn from `generator` (zeros, drawing nothing, inside
+    /// ``skippingInitialization(_:)``).
     public func callAsFunction(_ shape: [Int], dtype: DType = .float32, generator: RandomGenerator = .default) -> Tensor {
+        if InitializationMode.isSkipped { return .zeros(shape, dtype: dtype) }
         let t = body(shape, dtype, generator)
         require(t.shape == shape, "Initializer \(description): produced shape \(t.shape) instead of \(shape)")
         return t.cast(to: dtype)

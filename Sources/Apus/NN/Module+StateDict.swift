@@ -9,39 +9,63 @@ extension Module {
             + namedBuffers().map { ($0.name, $0.buffer.value) }
     }
 
-    /// Replaces parameter and buffer values with the tensors of `state`, matched by name.
+    /// Replaces parameter and buffer values with the tensors of `state`, matched by name, and
+    /// returns what did not fit.
     ///
-    /// Values are converted to each parameter's dtype. With `strict` (the default), every name of
-    /// ``stateDict()`` must be present and no other; shapes must always match. Nothing is changed
-    /// when anything is wrong, and the error lists every missing, unexpected and mis-shaped name.
-    public func loadStateDict(_ state: [String: Tensor], strict: Bool = true) throws {
+    /// Values are converted to each parameter's dtype.
+    ///
+    /// - With `strict` (the default) every name of ``stateDict()`` must be present with its shape
+    ///   and no other name may be; otherwise nothing is changed and ``ApusError/stateMismatch(_:)``
+    ///   lists every missing, unexpected and mis-shaped name in one error.
+    /// - Without `strict`, every tensor whose name and shape fit is loaded and the rest is skipped:
+    ///   the returned ``StateMismatch`` lists the names left at their old values (`missing`), the
+    ///   names the module does not have (`unexpected`) and the tensors skipped for their shape
+    ///   (`wrongShape`: a classifier head with another number of classes). PyTorch's
+    ///   `load_state_dict(strict=False)` still fails on shapes; Apus skips them so that a backbone
+    ///   loads into a model with a new head in one call.
+    @discardableResult
+    public func loadStateDict(_ state: [String: Tensor], strict: Bool = true) throws -> StateMismatch {
         let parameters = namedParameters(), buffers = namedBuffers()
         var known: [String: [Int]] = [:]
         for (name, p) in parameters { known[name] = p.shape }
         for (name, b) in buffers { known[name] = b.shape }
-        let missing = strict ? (parameters.map(\.name) + buffers.map(\.name)).filter { state[$0] == nil } : []
-        let unexpected = strict ? state.keys.filter { known[$0] == nil }.sorted() : []
+        let missing = (parameters.map(\.name) + buffers.map(\.name)).filter { state[$0] == nil }
+        let unexpected = state.keys.filter { known[$0] == nil }.sorted()
         let wrongShape = state.compactMap { name, tensor -> StateMismatch.WrongShape? in
             guard let expected = known[name], expected != tensor.shape else { return nil }
             return .init(name: name, expected: expected, found: tensor.shape)
         }.sorted { $0.name < $1.name }
         let mismatch = StateMismatch(missing: missing, unexpected: unexpected, wrongShape: wrongShape)
-        guard mismatch.isEmpty else { throw ApusError.stateMismatch(mismatch) }
+        if strict && !mismatch.isEmpty { throw ApusError.stateMismatch(mismatch) }
         for (name, p) in parameters {
-            if let t = state[name] { p.assign(t) }
+            if let t = state[name], t.shape == p.shape { p.assign(t) }
         }
         for (name, b) in buffers {
-            if let t = state[name] { b.value = t.cast(to: b.value.dtype).contiguous() }
+            if let t = state[name], t.shape == b.shape { b.value = t.cast(to: b.value.dtype).contiguous() }
         }
+        return mismatch
     }
 }
 
 /// What does not fit when a saved state is loaded into a model or optimizer.
+///
+/// ``Module/loadStateDict(_:strict:)`` and ``Module/loadWeights(from:strict:)`` throw it (strict)
+/// or return it as the report of what was skipped (non-strict).
 public struct StateMismatch: Sendable, Equatable, CustomStringConvertible {
+    /// A tensor whose shape differs from the model's.
     public struct WrongShape: Sendable, Equatable {
+        /// The tensor's name.
         public let name: String
+        /// The shape in the model.
         public let expected: [Int]
+        /// The shape in the saved state.
         public let found: [Int]
+
+        public init(name: String, expected: [Int], found: [Int]) {
+            self.name = name
+            self.expected = expected
+            self.found = found
+        }
     }
     /// Names the model needs that the state lacks.
     public let missing: [String]

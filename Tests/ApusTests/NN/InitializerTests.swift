@@ -198,3 +198,22 @@ struct TruncatedNormalTests {
         #expect(Swift.abs(variance - 0.29112) < 0.005)
     }
 }
+
+struct SkipInitializationTests {
+    @Test func initializersGiveZerosAndDrawNothingInsideTheScope() throws {
+        let generator = RandomGenerator(seed: 3)
+        let skipped = skippingInitialization { Linear(4, 3, weightInitializer: .kaimingNormal(), generator: generator) }
+        #expect(skipped.weight.value == .zeros([3, 4]) && skipped.bias!.value == .zeros([3]))
+        #expect(skipped.weight.value.dtype == .float32)
+        // Nothing was drawn: the generator continues where a fresh one starts.
+        #expect(generator.next() == RandomGenerator(seed: 3).next())
+        // Outside the scope (and after it) initialisers draw again; constants were never affected.
+        let drawn = Linear(4, 3, generator: RandomGenerator(seed: 3))
+        #expect(drawn.weight.value != .zeros([3, 4]))
+        #expect(!InitializationMode.isSkipped)
+        let bn = skippingInitialization { BatchNorm1d(2) }
+        #expect(bn.weight!.value == .ones([2]) && bn.runningVar!.value == .ones([2]))
+        // Errors pass through with their type.
+        #expect(throws: ApusError.self) { try skippingInitialization { throw ApusError.invalidArgument("x") } }
+    }
+}

@@ -42,11 +42,21 @@ struct StateDictTests {
         #expect(zip(before, m.stateDict()).allSatisfy { $0.tensor == $1.tensor })
     }
 
-    @Test func nonStrictLoadsWhatIsThere() throws {
+    @Test func nonStrictLoadsWhatIsThereAndReportsTheRest() throws {
         let m = WithBuffer()
-        try m.loadStateDict(["count": Tensor(shape: [], values: [7], dtype: .int64), "other": .zeros([1])], strict: false)
+        let report = try m.loadStateDict(["count": Tensor(shape: [], values: [7], dtype: .int64), "other": .zeros([1]),
+                                          "head.weight": .ones([3, 2]), "head.bias": Tensor([0.5])], strict: false)
         #expect(m.count.value.item() == 7)
         #expect(m.scale.value.toDoubles() == [1, 1])
+        #expect(m.head.bias!.value.toDoubles() == [0.5])
+        // A tensor of another shape is skipped, not an error, and reported with the names left alone.
+        #expect(m.head.weight.value.shape == [1, 2] && m.head.weight.value != .ones([1, 2]))
+        #expect(report == StateMismatch(missing: ["scale"], unexpected: ["other"],
+                                        wrongShape: [.init(name: "head.weight", expected: [1, 2], found: [3, 2])]))
+        // A state that fits reports nothing.
+        let full = Dictionary(uniqueKeysWithValues: WithBuffer().stateDict().map { ($0.name, $0.tensor) })
+        #expect(try m.loadStateDict(full, strict: false).isEmpty)
+        #expect(try m.loadStateDict(full).isEmpty)
     }
 
     @Test func adamStateRoundTripsAndResumesIdentically() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Apus
 @testable import ApusVision
@@ -40,5 +41,23 @@ struct VisionDocExamplesTests {
         let (logits, aux1, aux2) = googlenet.outputs(Tensor.randn([2, 3, 64, 64]))
         let loss = crossEntropy(logits, y) + 0.3 * (crossEntropy(aux1!, y) + crossEntropy(aux2!, y))
         #expect(loss.item().isFinite)
+    }
+
+    @Test func pretrainedWeightsWithANewHeadExample() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("resnet18.safetensors").path
+        let saved = skippingInitialization { ResNet(.resnet18) }  // stands in for torchvision's resnet18.pth
+        saved.conv1.weight.assign(.full([64, 3, 7, 7], value: 0.5))
+        try saved.saveWeights(to: path)
+        let model = skippingInitialization { ResNet(.resnet18) }
+        #expect(try model.loadWeights(from: path).isEmpty)
+        #expect(model.conv1.weight.value == .full([64, 3, 7, 7], value: 0.5))
+        let pets = skippingInitialization { ResNet(.resnet18, classes: 2) }
+        pets.fc.weight.assign(.ones([2, 512]))
+        let skipped = try pets.loadWeights(from: path, strict: false)
+        #expect("\(skipped)" == "wrong shape: fc.bias (expected [2], found [1000]), fc.weight (expected [2, 512], found [1000, 512])")
+        #expect(pets.fc.weight.value == .ones([2, 512]))  // the new head is kept
+        #expect(pets.conv1.weight.value == .full([64, 3, 7, 7], value: 0.5))  // the body came from the file
     }
 }
