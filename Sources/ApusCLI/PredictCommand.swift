@@ -10,7 +10,7 @@ struct PredictCommand: ParsableCommand {
         abstract: "Classify images (or predict the rows of a CSV table) with a checkpoint or pretrained weights.",
         discussion: """
             apus predict --checkpoint pets.safetensors cat.jpg dog.png
-            apus predict --model resnet18 --weights resnet18.safetensors --classes imagenet_classes.txt --top 5 cat.jpg
+            apus predict --model resnet18 --weights resnet18.pth --classes imagenet_classes.txt --top 5 cat.jpg
             apus predict --checkpoint houses.safetensors --csv new-houses.csv
             """
     )
@@ -23,7 +23,7 @@ struct PredictCommand: ParsableCommand {
                                valueName: "name"))
     var model: String?
 
-    @Option(help: ArgumentHelp("Raw weights for --model (e.g. torchvision's, as safetensors); images are prepared as "
+    @Option(help: ArgumentHelp("Raw weights for --model (e.g. torchvision's .pth, or safetensors); images are prepared as "
                                + "torchvision's evaluation transform: Resize(256), CenterCrop(224), ImageNet normalisation.",
                                valueName: "file"))
     var weights: String?

@@ -27,9 +27,9 @@ struct TrainCommand: ParsableCommand {
                                + "integers with few distinct values, otherwise regression).", valueName: "task"))
     var task: String?
 
-    @Option(help: ArgumentHelp("Start the zoo model from pretrained weights (safetensors, e.g. a torchvision state_dict "
-                               + "saved with safetensors.torch.save_file); the head is replaced when the file's classes "
-                               + "differ. The head trains at --lr, the body at --lr × --body-lr-factor.", valueName: "file"))
+    @Option(help: ArgumentHelp("Start the zoo model from pretrained weights (a PyTorch .pth state dict such as "
+                               + "torchvision's, safetensors, or an apus checkpoint); the head is replaced when the file's "
+                               + "classes differ. The head trains at --lr, the body at --lr × --body-lr-factor.", valueName: "file"))
     var weights: String?
 
     @Flag(name: .customLong("freeze-backbone"),

@@ -91,50 +91,60 @@ extension Trainer {
 /// Builds a classifier and loads pretrained weights into it, whatever number of classes the
 /// weights' head has, then gives it a new head for `classes` classes when that differs.
 ///
-/// `build(k)` makes the architecture with `k` classes. The weights are loaded first into
-/// `build(classes ?? 1000)`; when the file fits except for the head's shape (torchvision's 1000
-/// ImageNet classes, another fine-tuned model's classes), the model is built again with the
-/// file's class count and loaded with ``Module/loadWeights(from:strict:)`` (`strict: false`, so
-/// that files without batch norm's `num_batches_tracked`, as older torchvision checkpoints, load
-/// too), and then, when `classes` is given and differs, ``HasClassifierHead/replaceHead(classes:generator:)``
-/// draws a new head from `generator`. Any other difference (a missing or unexpected tensor, a
-/// body tensor of another shape) throws ``ApusError/invalidArgument(_:)`` listing it: the file
-/// is for another architecture.
+/// `build(k)` makes the architecture with `k` classes; it runs inside ``skippingInitialization(_:)``
+/// (no random draws: every value comes from the file). The file, any format
+/// ``Module/loadWeights(from:strict:)`` reads (safetensors, a training checkpoint, PyTorch's
+/// `.pth`), is loaded with `strict: false` into `build(classes ?? 1000)`:
 ///
-///     let model = try loadPretrainedClassifier(weights: "resnet18.safetensors", classes: 2) { k in ResNet(.resnet18, classes: k) }
+/// - a head of another shape (torchvision's 1000 ImageNet classes, another fine-tuned model's) is
+///   replaced by a new one for `classes` with ``HasClassifierHead/replaceHead(classes:generator:)``,
+///   drawn from `generator`; with `classes` nil the model is built again with the file's class
+///   count, so that the file's head is kept;
+/// - a head of the right shape is the file's (fine-tuning a fine-tuned model further);
+/// - a file without batch norm's `num_batches_tracked` (older torchvision checkpoints) loads;
+/// - anything else that does not fit (a missing or unexpected tensor, a body tensor of another
+///   shape: weights of another architecture) throws ``ApusError/invalidArgument(_:)`` listing it.
+///
+///     let model = try loadPretrainedClassifier(weights: "resnet18.pth", classes: 2) { k in ResNet(.resnet18, classes: k) }
 public func loadPretrainedClassifier(weights path: String, classes: Int? = nil, generator: RandomGenerator = .default,
                                      build: (_ classes: Int) throws -> Module) throws -> any HasClassifierHead {
     func make(_ k: Int) throws -> any HasClassifierHead {
-        let module = try build(k)
+        let module = try skippingInitialization { try build(k) }
         guard let classifier = module as? any HasClassifierHead else {
             throw ApusError.invalidArgument("\(type(of: module)) has no classifier head to fine-tune")
         }
         return classifier
     }
-    guard FileManager.default.isReadableFile(atPath: path) else { throw ApusError.fileNotReadable(path: path) }
-    var model = try make(classes ?? 1000)
-    do {
-        try model.loadWeights(from: path, strict: true)
-    } catch ApusError.stateMismatch(let mismatch) {
+    /// Loads the file into `model`; returns the head's tensors that were skipped or missing, and
+    /// throws for anything else.
+    func load(into model: any HasClassifierHead) throws -> (wrongShape: [StateMismatch.WrongShape], missing: [String]) {
+        let skipped = try model.loadWeights(from: path, strict: false)
         let head = Set(model.headParameterNames)
-        let body = StateMismatch(missing: mismatch.missing.filter { !$0.hasSuffix("num_batches_tracked") },
-                                 unexpected: mismatch.unexpected,
-                                 wrongShape: mismatch.wrongShape.filter { !head.contains($0.name) })
+        let body = StateMismatch(missing: skipped.missing.filter { !$0.hasSuffix("num_batches_tracked") && !head.contains($0) },
+                                 unexpected: skipped.unexpected,
+                                 wrongShape: skipped.wrongShape.filter { !head.contains($0.name) })
         guard body.isEmpty else {
             throw ApusError.invalidArgument("weights '\(path)' do not fit \(type(of: model)): \(body)")
         }
-        let headShapes = mismatch.wrongShape.filter { head.contains($0.name) }
-        if let weight = headShapes.first(where: { $0.found.count == 2 }) {
-            model = try make(weight.found[0])
-        }
-        do {
-            try model.loadWeights(from: path, strict: false)
-        } catch ApusError.stateMismatch(let again) {
-            throw ApusError.invalidArgument("weights '\(path)' do not fit \(type(of: model)): \(again)")
-        }
+        return (skipped.wrongShape.filter { head.contains($0.name) }, skipped.missing.filter { head.contains($0) })
     }
-    if let classes, model.classCount != classes {
-        model.replaceHead(classes: classes, generator: generator)
+    guard FileManager.default.isReadableFile(atPath: path) else { throw ApusError.fileNotReadable(path: path) }
+    var model = try make(classes ?? 1000)
+    let headMismatch = try load(into: model)
+    if let classes {
+        if !headMismatch.wrongShape.isEmpty || !headMismatch.missing.isEmpty {
+            model.replaceHead(classes: classes, generator: generator)
+        }
+    } else if !headMismatch.missing.isEmpty {
+        throw ApusError.invalidArgument("weights '\(path)' have no classifier head (missing: "
+                                        + headMismatch.missing.joined(separator: ", ") + ")")
+    } else if let weight = headMismatch.wrongShape.first(where: { $0.found.count == 2 }) {
+        model = try make(weight.found[0])
+        let again = try load(into: model)
+        guard again.wrongShape.isEmpty && again.missing.isEmpty else {
+            throw ApusError.invalidArgument("weights '\(path)' do not fit \(type(of: model)): "
+                                            + "\(StateMismatch(missing: again.missing, wrongShape: again.wrongShape))")
+        }
     }
     return model
 }

@@ -39,7 +39,7 @@ public final class TablePredictor {
                                             + "'\(TablePreprocessing.metadataKey)' metadata")
         }
         let preprocessing = try TablePreprocessing(json: text, path: path)
-        let model = try info.makeMLP()
+        let model = try skippingInitialization { try info.makeMLP() }
         try model.loadWeights(from: path)
         self.init(model: model, preprocessing: preprocessing)
     }

@@ -61,20 +61,22 @@ public final class ImageClassifier {
         let preprocessing = try ImagePreprocessing(json: text, path: path)
         let model: Module
         if info.isMLP {
-            model = try info.makeMLP()
+            model = try skippingInitialization { try info.makeMLP() }
         } else {
             guard let classes = info.classes, !classes.isEmpty else {
                 throw ApusError.corruptFile(path: path, reason: "metadata 'classes' is missing: the number of classes is unknown")
             }
-            model = try VisionModels.make(info.model, classes: classes.count, inputChannels: preprocessing.channels)
+            model = try skippingInitialization {
+                try VisionModels.make(info.model, classes: classes.count, inputChannels: preprocessing.channels)
+            }
         }
         try model.loadWeights(from: path)
         self.init(model: model, modelName: info.isMLP ? nil : info.model, classes: info.classes,
                   preprocessing: preprocessing, inputShape: info.inputShape)
     }
 
-    /// Loads raw weights (a torchvision model's `state_dict` as a file ``Module/loadWeights(from:strict:)``
-    /// reads) into the zoo model `name`, with as many classes as the file's head has
+    /// Loads raw weights (a torchvision model's `state_dict`, as `.pth` or safetensors: any file
+    /// ``Module/loadWeights(from:strict:)`` reads) into the zoo model `name`, with as many classes as the file's head has
     /// (``loadPretrainedClassifier(weights:classes:generator:build:)``).
     ///
     /// `classes` names them (one per class, in index order); nil labels predictions with their

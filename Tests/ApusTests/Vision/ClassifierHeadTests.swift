@@ -100,6 +100,12 @@ struct ClassifierHeadTests {
         } catch let error as ApusError {
             #expect("\(error)".contains("features.0.weight") && "\(error)".contains("do not fit LeNet5"), "\(error)")
         }
+        // A backbone without a head: a new head when classes are asked for, an error otherwise.
+        let headless = directory + "/headless.safetensors"
+        try Safetensors.write(source.stateDict().filter { !$0.name.hasPrefix("classifier.4") }, to: headless)
+        let fresh = try loadPretrainedClassifier(weights: headless, classes: 3, generator: RandomGenerator(seed: 5)) { LeNet5(classes: $0) }
+        #expect(fresh.classCount == 3 && fresh.classifierHeads[0].weight.value.toDoubles().contains { $0 != 0 })
+        #expect(throws: ApusError.self) { try loadPretrainedClassifier(weights: headless) { LeNet5(classes: $0) } }
         #expect(throws: ApusError.fileNotReadable(path: directory + "/nope.safetensors")) {
             try loadPretrainedClassifier(weights: directory + "/nope.safetensors") { LeNet5(classes: $0) }
         }
