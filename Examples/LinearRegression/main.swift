@@ -1,7 +1,10 @@
 // Linear regression by batch gradient descent, written out by hand:
 //   J(w, b) = mean((X·w + b − y)²);   w ← w − α·∂J/∂w;   b ← b − α·∂J/∂b
 // 1. one feature, three learning rates: too small (slow), right, too large (diverges);
-// 2. several features on very different scales, without and with standardisation.
+// 2. several features on very different scales, without and with standardisation;
+// 3. the same table through the library's path for tables (`apus train --csv FILE --target price`
+//    takes it too): a seeded 80/10/10 split, features standardised on the training rows, minibatch
+//    SGD, here with no hidden layer.
 import Apus
 import Foundation
 
@@ -59,3 +62,26 @@ print("  raw features, α = 5e-5 (larger diverges): \(describe(raw.losses))")
 let mean = features.mean(axis: 0), std = features.std(axis: 0)
 let standardized = gradientDescent((features - mean) / std, price, lr: 0.1, steps: 300)
 print("  standardised features, α = 0.1: \(describe(standardized.losses))")
+
+// 3. The library's path for a table of your own: a CSV file, a target column, no hidden layer
+//    (one Linear layer is linear regression). TableData splits the rows and standardises features
+//    and target with the training rows' statistics; runRegression reports R² on the test rows.
+let csv = FileManager.default.temporaryDirectory.appendingPathComponent("apus-flats.csv").path
+let rows = concat([features, price], axis: 1).toDoubles()
+let text = (["area,rooms,age,price"] + (0..<n).map { i in rows[(4 * i)..<(4 * i + 4)].map { String($0) }.joined(separator: ",") })
+try (text.joined(separator: "\n") + "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+let table = try TableData(try loadCSV(path: csv, target: .name("price")), task: .regression, seed: 0)
+var config = ClassificationRunConfig()
+(config.dataset, config.hidden, config.epochs, config.batchSize, config.lr) = ("csv", [], 100, 16, 0.05)
+config.checkpoint = csv + ".safetensors"
+let result = try runRegression(config, data: table)
+print(String(format: "\nThe library (80 training rows, 100 epochs of minibatch SGD): test R² = %.4f, test RMSE = %.2f",
+             result.test.r2, result.test.meanSquaredError.squareRoot()))
+// Back to the original units: price = b + Σ w_i·x_i, from the weights on standardised values.
+let fitted = try TablePredictor(checkpoint: config.checkpoint!)
+let p = fitted.preprocessing, linear = (fitted.model as! Sequential).layers[0] as! Linear
+let scaled = linear.weight.value.toDoubles(), intercept = linear.bias!.value.toDoubles()[0]
+let w = scaled.indices.map { scaled[$0] * p.targetStd! / p.std[$0] }
+let b = p.targetMean! + intercept * p.targetStd! - w.indices.map { w[$0] * p.mean[$0] }.reduce(0, +)
+func signed(_ v: Double) -> String { (v < 0 ? "− " : "+ ") + format(abs(v)) }
+print("  price ≈ \(format(b)) \(signed(w[0]))·area \(signed(w[1]))·rooms \(signed(w[2]))·age   (true: 50 + 3·area + 10·rooms − 0.5·age)")

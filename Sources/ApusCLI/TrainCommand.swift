@@ -9,11 +9,42 @@ import Foundation
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a classifier (an MLP or a zoo model) on a dataset and report its test accuracy."
+        abstract: "Train a classifier (an MLP or a zoo model) on a dataset, or an MLP on a CSV table, and report how well it does on test data."
     )
 
-    @Option(help: "Dataset to train on (\(ImageDatasets.names.joined(separator: ", "))).")
-    var dataset = ClassificationRunConfig().dataset
+    @Option(help: "Dataset to train on (\(ImageDatasets.names.joined(separator: ", ")); default: digits).")
+    var dataset: String?
+
+    @Option(help: ArgumentHelp("Train on your own table instead: a CSV file with a header, numeric feature columns and "
+                               + "the --target column (80/10/10 seeded split, features standardised on the training rows).",
+                               valueName: "file"))
+    var csv: String?
+
+    @Option(help: ArgumentHelp("--csv: the column to predict.", valueName: "column"))
+    var target: String?
+
+    @Option(help: ArgumentHelp("--csv: classification or regression (default: classification for a target of labels or of "
+                               + "integers with few distinct values, otherwise regression).", valueName: "task"))
+    var task: String?
+
+    @Option(help: ArgumentHelp("Start the zoo model from pretrained weights (a PyTorch .pth state dict such as "
+                               + "torchvision's, safetensors, or an apus checkpoint); the head is replaced when the file's "
+                               + "classes differ. The head trains at --lr, the body at --lr × --body-lr-factor.", valueName: "file"))
+    var weights: String?
+
+    @Flag(name: .customLong("freeze-backbone"),
+          help: "With --weights: train the new head only; the body's weights and batch-norm statistics stay as loaded.")
+    var freezeBackbone = false
+
+    @Option(name: .customLong("fine-tune-epochs"), parsing: .unconditional,
+            help: ArgumentHelp("With --weights: N head-only epochs (body frozen) first, then --epochs epochs of every layer "
+                               + "at half the learning rates (N + --epochs epochs in all).", valueName: "n"))
+    var fineTuneEpochs = 0
+
+    @Option(name: .customLong("body-lr-factor"), parsing: .unconditional,
+            help: ArgumentHelp("With --weights: the pretrained body's learning rate as a fraction of --lr (default 0.1).",
+                               valueName: "x"))
+    var bodyLRFactor: Double?
 
     @Option(help: ArgumentHelp("Folder holding the dataset's files (default: where the dataset is usually installed).",
                                valueName: "dir"))
@@ -141,7 +172,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         var config = ClassificationRunConfig()
-        config.dataset = dataset
+        config.dataset = dataset ?? (csv != nil ? "csv" : config.dataset)
         config.model = model
         config.epochs = epochs
         config.batchSize = batchSize ?? (model == "mlp" ? 32 : 64)
@@ -170,6 +201,18 @@ struct TrainCommand: ParsableCommand {
         config.logDirectory = logDir
         config.csvLog = csvLog
         config.workers = workers
+        config.weights = weights
+        config.freezeBackbone = freezeBackbone
+        config.fineTuneEpochs = fineTuneEpochs
+        config.bodyLRFactor = bodyLRFactor
+        if let csv {
+            try trainOnTable(csv, config: config)
+            return
+        }
+        for (flag, given) in [("--target", target != nil), ("--task", task != nil)] where given {
+            throw ApusError.invalidArgument("\(flag) applies to a table: give it with --csv FILE")
+        }
+        let dataset = config.dataset
         try config.validate(knownDatasets: ImageDatasets.names)
         if dataset != "image-folder" {
             for (flag, given) in [("--image-size", imageSize != nil), ("--channels", channels != 3)] where given {
@@ -212,6 +255,49 @@ struct TrainCommand: ParsableCommand {
         if let top5 = result.testTop5Accuracy { print(String(format: "test top-5 accuracy %.4f", top5)) }
         if let classes = result.classes { print("classes: \(classes.joined(separator: ", "))") }
         if json { print(result.json()) }
+    }
+
+    /// `--csv FILE --target COLUMN`: an MLP on a table, classification or regression.
+    private func trainOnTable(_ path: String, config: ClassificationRunConfig) throws {
+        var config = config
+        if let dataset { throw ApusError.invalidArgument("--csv trains on a table; it does not combine with --dataset \(dataset)") }
+        guard let target else { throw ApusError.invalidArgument("--csv needs --target COLUMN: the column to predict") }
+        for (flag, given) in [("--image-size", imageSize != nil), ("--channels", channels != 3), ("--weights", weights != nil),
+                              ("--distributed", distributed)] where given {
+            throw ApusError.invalidArgument("\(flag) does not apply to --csv tables")
+        }
+        guard model == "mlp" else {
+            throw ApusError.invalidArgument("--csv trains an MLP (--hidden); --model \(model) takes images")
+        }
+        let chosen = try task.map { name -> TableTask in
+            guard let t = TableTask(rawValue: name) else {
+                throw ApusError.invalidArgument("unknown --task '\(name)'; available: classification, regression")
+            }
+            return t
+        }
+        config.dataset = "csv"
+        try config.validate(knownDatasets: ["csv"])
+        let data = try TableData(try loadCSV(path: path, target: .name(target)), task: chosen, seed: seed)
+        switch data.task {
+        case .classification:
+            let result = try runClassification(config, data: data.classificationData(), callbacks: [ProgressBar()])
+            if let stopped = result.stoppedEpoch, let best = result.bestEpoch {
+                print("early stopping at epoch \(stopped); kept the weights of epoch \(best)")
+            }
+            print(String(format: "test accuracy %.4f (%@, %d parameters, %.2f s)",
+                         result.testAccuracy, result.model, result.parameters, result.seconds))
+            if let classes = result.classes { print("classes: \(classes.joined(separator: ", "))") }
+            if json { print(result.json()) }
+        case .regression:
+            let result = try runRegression(config, data: data, callbacks: [ProgressBar()])
+            if let stopped = result.stoppedEpoch, let best = result.bestEpoch {
+                print("early stopping at epoch \(stopped); kept the weights of epoch \(best)")
+            }
+            print(String(format: "test mse %.6g  mae %.6g  r2 %.4f (%@ predicting %@, %d parameters, %.2f s)",
+                         result.test.meanSquaredError, result.test.meanAbsoluteError, result.test.r2,
+                         result.model, result.target, result.parameters, result.seconds))
+            if json { print(result.json()) }
+        }
     }
 }
 

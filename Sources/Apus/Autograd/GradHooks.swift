@@ -24,9 +24,10 @@ extension Parameter {
     /// all contributions to this parameter into ``grad``, before backward has finished with the
     /// rest of the graph: ``DistributedDataParallel`` starts a bucket's all-reduce from it, so
     /// that communication overlaps the remaining backward computation. Hooks run in registration order.
+    /// A frozen parameter (``requiresGrad`` false) keeps its hooks; they run again once it is unfrozen.
     @discardableResult
     public func registerPostAccumulateGradHook(_ hook: @escaping (Parameter) -> Void) -> HookHandle {
-        guard let node = value.node else { fatalError("registerPostAccumulateGradHook: parameter has no autograd leaf") }
+        guard let node = leaf else { fatalError("registerPostAccumulateGradHook: parameter has no autograd leaf") }
         let id = nextHookID.add(1, ordering: .relaxed).newValue
         node.postAccumulateGradHooks.append((id, { [weak self] in if let self { hook(self) } }))
         return HookHandle { [weak node] in node?.postAccumulateGradHooks.removeAll { $0.id == id } }

@@ -19,7 +19,8 @@
 ///
 /// ``Trainer`` does this itself when its ``Trainer/dataParallel`` is set. Parameters that got no
 /// gradient in a pass count as zero gradients on that rank when ``synchronizeGradients()`` reduces
-/// their bucket.
+/// their bucket. Frozen parameters (``Module/freeze()``) stay in their buckets, so that freezing
+/// and unfreezing during training needs no new instance, but get no gradient written back.
 public final class DistributedDataParallel {
     /// The model being trained (not wrapped: its state-dict names are unchanged).
     public let module: Module
@@ -169,7 +170,7 @@ final class GradientBucket {
     func finish() {
         guard let request else { return }
         request.wait()
-        for (slot, p) in parameters.enumerated() {
+        for (slot, p) in parameters.enumerated() where p.requiresGrad {  // a frozen parameter takes no gradient
             let g = Tensor(uninitialized: p.shape, dtype: dtype)
             let source = storage.raw + offsets[slot] * dtype.byteSize
             if ranks == 1 {

@@ -9,7 +9,8 @@
 /// ones (`momentum` 0.1: `running ← 0.9·running + 0.1·batch`, unbiased variance; `momentum: nil`:
 /// the cumulative average over all batches so far, `1/num_batches_tracked` as the factor); in
 /// evaluation mode it normalises with the running statistics. Without `trackRunningStats` it
-/// always uses the batch's.
+/// always uses the batch's. A frozen layer (``Module/freeze()``) behaves as in evaluation mode
+/// even in training mode: it normalises with the running statistics and leaves them unchanged.
 open class BatchNorm: Module {
     /// Number of channels `C`.
     public let numFeatures: Int
@@ -59,9 +60,11 @@ open class BatchNorm: Module {
     public override func forward(_ x: Tensor) -> Tensor {
         checkInput(x)
         require(x.shape[1] == numFeatures, "\(type(of: self))(\(numFeatures)): input of shape \(x.shape) has \(x.shape[1]) channels")
-        let useBatchStats = training || runningMean == nil
+        // Frozen (fine-tuning a pretrained body): the running statistics stay as they are.
+        let updating = training && !isFrozen
+        let useBatchStats = updating || runningMean == nil
         var factor = momentum ?? 0
-        if training, let numBatchesTracked {
+        if updating, let numBatchesTracked {
             let count = numBatchesTracked.value.item() + 1
             numBatchesTracked.value = Tensor(shape: [], values: [count], dtype: .int64)
             if momentum == nil { factor = 1 / count }

@@ -7,6 +7,10 @@
 open class Module {
     /// Whether the module is in training mode (dropout active, batch statistics) or evaluation mode.
     public private(set) var training = true
+    /// Whether ``freeze()`` froze this module: its parameters take no gradients and layers with
+    /// running statistics (``BatchNorm``) keep them, normalising as in evaluation mode even while
+    /// the model trains. See ``freeze()``.
+    public internal(set) var isFrozen = false
 
     public init() {}
 

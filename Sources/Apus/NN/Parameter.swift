@@ -12,16 +12,49 @@ public final class Parameter: @unchecked Sendable {
         self.value = value.contiguous().requiringGrad()
     }
 
-    /// The gradient accumulated by backward passes since the last ``zeroGrad()``.
+    /// The autograd leaf while the parameter is frozen (``requiresGrad`` false): kept so that
+    /// unfreezing restores the same leaf with its hooks (``registerPostAccumulateGradHook(_:)``).
+    private var frozenLeaf: GradNode?
+
+    /// The parameter's autograd leaf, whether or not it is frozen (for hooks).
+    var leaf: GradNode? { value.node ?? frozenLeaf }
+
+    /// Whether gradients flow to this parameter (PyTorch's `requires_grad`); true for new parameters.
+    ///
+    /// Setting it to false freezes the parameter: ops on ``value`` no longer record it, so
+    /// `backward()` leaves ``grad`` nil, and every optimizer skips parameters without a gradient,
+    /// so the value stays bit-identical through `step()` (no weight decay, no momentum). The
+    /// gradient it held is cleared. ``Module/freeze()`` sets it for a whole module.
+    public var requiresGrad: Bool {
+        get { value.node != nil }
+        set {
+            guard newValue != requiresGrad else { return }
+            if newValue {
+                value.node = frozenLeaf ?? GradNode(leafOfShape: value.shape)
+                frozenLeaf = nil
+            } else {
+                frozenLeaf = value.node
+                frozenLeaf?.grad = nil
+                value.node = nil
+            }
+        }
+    }
+
+    /// The gradient accumulated by backward passes since the last ``zeroGrad()``; always nil
+    /// while the parameter is frozen.
     ///
     /// Settable, for code that rewrites gradients between `backward()` and `step()` (gradient
-    /// clipping, hand-made gradients in tests); a new gradient must have the parameter's shape.
+    /// clipping, hand-made gradients in tests); a new gradient must have the parameter's shape,
+    /// and a frozen parameter takes none.
     public var grad: Tensor? {
         get { value.grad }
         set {
             if let newValue {
                 require(newValue.shape == value.shape,
                         "Parameter.grad: gradient of shape \(newValue.shape) does not match parameter shape \(value.shape)")
+                require(requiresGrad, "Parameter.grad: the parameter is frozen (requiresGrad is false) and takes no gradient")
+            } else if !requiresGrad {
+                return
             }
             value.grad = newValue?.detached()
         }

@@ -1,9 +1,22 @@
 /// Modules applied one after another; children are named `0`, `1`, … as in PyTorch.
 public final class Sequential: Module {
-    public let layers: [Module]
+    public private(set) var layers: [Module]
 
     public init(_ layers: [Module]) { self.layers = layers }
     public convenience init(_ layers: Module...) { self.init(layers) }
+
+    /// The layer at `index` (named `"\(index)"`); setting it replaces the layer, as PyTorch's
+    /// `model.classifier[6] = nn.Linear(4096, 2)`.
+    public subscript(index: Int) -> Module {
+        get {
+            require(layers.indices.contains(index), "Sequential: index \(index) out of range for \(layers.count) layers")
+            return layers[index]
+        }
+        set {
+            require(layers.indices.contains(index), "Sequential: index \(index) out of range for \(layers.count) layers")
+            layers[index] = newValue
+        }
+    }
 
     public override var namedChildren: [(name: String, module: Module)] {
         layers.enumerated().map { (String($0.offset), $0.element) }

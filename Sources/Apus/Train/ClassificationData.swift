@@ -17,15 +17,20 @@ public struct ClassificationData: Sendable {
     public let validation: (any Dataset & Sendable)?
     /// The class names in index order, when the data names them (an image folder's subfolders).
     public let classNames: [String]?
+    /// How an example is made from raw data (an image's resizing and normalisation, a table's
+    /// columns and standardisation), as text: written into the run's checkpoint metadata so that
+    /// a predictor can prepare new inputs the same way.
+    public let metadata: [String: String]
 
     public init(name: String, train: any Dataset & Sendable, validation: (any Dataset & Sendable)? = nil,
-                test: any Dataset & Sendable, classes: Int, classNames: [String]? = nil) {
+                test: any Dataset & Sendable, classes: Int, classNames: [String]? = nil, metadata: [String: String] = [:]) {
         self.name = name
         self.train = train
         self.validation = validation
         self.test = test
         self.classes = classes
         self.classNames = classNames
+        self.metadata = metadata
     }
 }
 

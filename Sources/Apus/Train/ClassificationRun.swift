@@ -23,10 +23,73 @@ import Foundation
 /// when the training set size is a multiple of `W`; otherwise the sampler pads the last batch by
 /// repeating examples). Only rank 0 writes the checkpoint, TensorBoard and CSV files; every rank
 /// gets the global metrics.
+///
+/// With `config.weights` the zoo model starts from pretrained weights
+/// (``loadPretrainedClassifier(weights:classes:generator:build:)``: a new head for the data's
+/// classes when the file has others); the head trains at `config.lr`, the body at
+/// `config.lr × bodyLRFactor`. `freezeBackbone` trains the head alone (the body's weights and
+/// batch-norm statistics stay as loaded); `fineTuneEpochs` N trains the head alone for epochs
+/// 1…N, then every layer for `config.epochs` more epochs at half the rates (``FineTuneSchedule``).
+///
+/// The checkpoint's metadata holds what a predictor needs: `model`, `task`, `input_shape` (one
+/// example's shape, JSON), `classes` (JSON, when known), the training options, and `data.metadata`
+/// (an image dataset's `preprocessing`).
 public func runClassification(_ config: ClassificationRunConfig, data: ClassificationData? = nil,
                               modelFactory: ModelFactory? = nil, callbacks: [any Callback] = [],
                               communicator: (any Communicator)? = nil,
                               onEpoch: @escaping (EpochReport) -> Void = { _ in }) throws -> ClassificationRunResult {
+    let report = LambdaCallback(onEpochEnd: { epoch, logs, _ in
+        onEpoch(EpochReport(epoch: epoch, trainLoss: logs["loss"]!, trainAccuracy: logs["accuracy"]!,
+                            validation: Evaluation(loss: logs["val_loss"]!, accuracy: logs["val_accuracy"]!)))
+    })
+    let classes = data?.classes ?? Digits.classes
+    let task = RunTask(name: "classification", loss: { crossEntropy($0, $1) }, metrics: [.accuracy], outputs: classes)
+    let run = try trainRun(config, data: data, task: task, modelFactory: modelFactory, callbacks: [report] + callbacks,
+                           communicator: communicator)
+    let testEval = try run.trainer.evaluate(run.test)
+    let top5 = classes > 5 ? try topKAccuracy(run.trainer, run.test, k: 5) : nil
+    let last = run.keptLogs
+    return ClassificationRunResult(
+        dataset: config.dataset, model: run.modelName,
+        parameters: run.model.parameterCount, epochs: config.totalEpochs,
+        trainLoss: last["loss"]!, trainAccuracy: last["accuracy"]!,
+        validationAccuracy: last["val_accuracy"] ?? 0, testAccuracy: testEval["accuracy"]!,
+        seconds: Date().timeIntervalSince(run.start),
+        stoppedEpoch: run.stoppedEpoch, bestEpoch: run.bestEpoch, optimizer: config.optimizer,
+        lrSchedule: config.lrScheduleDescription, lastLR: run.history.last?["lr"], testTop5Accuracy: top5,
+        classes: data?.classNames, frozenEpochs: run.frozenEpochs)
+}
+
+/// What a run optimises: its loss and metrics, the width of the model's output, and the task's
+/// name as recorded in checkpoints (`task`).
+struct RunTask {
+    let name: String
+    let loss: Trainer.LossFunction
+    let metrics: [Metric]
+    let outputs: Int
+}
+
+/// A finished run's pieces, for the result of ``runClassification(_:data:modelFactory:callbacks:communicator:onEpoch:)``
+/// and ``runRegression(_:data:callbacks:)``.
+struct TrainedRun {
+    let trainer: Trainer
+    let model: Module
+    let modelName: String
+    let history: History
+    let train: any Dataset, validation: any Dataset, test: any Dataset
+    let start: Date
+    /// The logs of the epoch whose weights were kept (the best one with early stopping, else the last).
+    let keptLogs: Logs
+    let stoppedEpoch: Int?
+    let bestEpoch: Int?
+    /// Epochs trained with a frozen body (``ClassificationRunConfig/fineTuneEpochs``, or all of
+    /// them with ``ClassificationRunConfig/freezeBackbone``); nil without ``ClassificationRunConfig/weights``.
+    let frozenEpochs: Int?
+}
+
+/// The training part of a run, shared by classification and regression (see ``runClassification(_:data:modelFactory:callbacks:communicator:onEpoch:)``).
+func trainRun(_ config: ClassificationRunConfig, data: ClassificationData?, task: RunTask, modelFactory: ModelFactory?,
+              callbacks: [any Callback], communicator: (any Communicator)?) throws -> TrainedRun {
     try config.validate(knownDatasets: data.map { [$0.name] } ?? ClassificationRunConfig.datasets)
     guard config.model == "mlp" || modelFactory != nil else {
         throw ApusError.invalidArgument("unknown --model '\(config.model)'")
@@ -66,7 +129,7 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
         throw ApusError.invalidArgument("the \(part) set of \(config.dataset) is empty: it needs at least one example")
     }
     let exampleShape = Array(try train.batch(at: [0]).inputs.shape.dropFirst())
-    let classes = data?.classes ?? Digits.classes
+    let classes = task.outputs
     // Dropout masks come from their own generator, reseeded every epoch from (seed, epoch), so that
     // the split/weights/shuffling stream is the same with and without dropout and a resumed run
     // draws the masks an uninterrupted one would.
@@ -78,13 +141,31 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
         let mlp = config.makeModel(inputs: inputs, outputs: classes, generator: generator, dropoutGenerator: dropoutGenerator)
         model = exampleShape.count > 1 ? Sequential([Flatten()] + mlp.layers) : mlp  // images: flatten first
         modelName = "mlp-" + ([inputs] + config.hidden + [classes]).map(String.init).joined(separator: "-")
+    } else if let weights = config.weights {
+        guard FileManager.default.isReadableFile(atPath: weights) else {
+            throw ApusError.invalidArgument("--weights: cannot read file '\(weights)'")
+        }
+        model = try loadPretrainedClassifier(weights: weights, classes: classes, generator: generator) {
+            try modelFactory!(config.model, exampleShape, $0, generator)
+        }
+        modelName = config.model
     } else {
         model = try modelFactory!(config.model, exampleShape, classes, generator)
         modelName = config.model
     }
-    let optimizer = ClassificationRunConfig.optimizer(named: config.optimizer)!.make(model.parameters(), config)
+    let choice = ClassificationRunConfig.optimizer(named: config.optimizer)!
+    let pretrained = config.weights != nil ? model as? any HasClassifierHead : nil
+    let optimizer: any Optimizer
+    if let pretrained {
+        // Discriminative rates: the new head at --lr, the pretrained body slower (head first: the logged lr is the head's).
+        optimizer = choice.makeGroups([(pretrained.headParameters, config.lr),
+                                       (pretrained.bodyParameters, config.lr * (config.bodyLRFactor ?? 0.1))], config)
+        if config.freezeBackbone { pretrained.freezeBody() }
+    } else {
+        optimizer = choice.make(model.parameters(), config)
+    }
     let scheduler = config.makeScheduler(optimizer)
-    let trainer = Trainer(model: model, optimizer: optimizer, loss: { crossEntropy($0, $1) }, metrics: [.accuracy])
+    let trainer = Trainer(model: model, optimizer: optimizer, loss: task.loss, metrics: task.metrics)
     trainer.evaluationWorkers = config.workers
     if config.l1 > 0 || config.l2 > 0 {
         // Linear and convolution weights only: biases and BatchNorm's weight are not penalised.
@@ -93,6 +174,12 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
     }
     let runMetadata = ["model": modelName, "optimizer": config.optimizer, "seed": String(config.seed), "dataset": config.dataset]
         .merging(config.trainingOptions) { a, _ in a }
+    // What a checkpoint's reader (ImageClassifier, TablePredictor, apus predict) needs beyond the weights.
+    var describing = (data?.metadata ?? [:]).merging(["task": task.name, "input_shape": jsonText(exampleShape)]) { a, _ in a }
+    if let names = data?.classNames ?? (data == nil ? (0..<classes).map(String.init) : nil) {
+        describing["classes"] = jsonText(names)
+    }
+    let checkpointMetadata = runMetadata.merging(describing) { a, _ in a }
 
     var initialEpoch = 0
     if let path = config.resume {
@@ -103,7 +190,7 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
         }
         try trainer.resume(from: path)
         initialEpoch = trainer.epoch
-        guard initialEpoch < config.epochs else {
+        guard initialEpoch < config.totalEpochs else {
             throw ApusError.invalidArgument("--resume: checkpoint '\(path)' has finished epoch \(initialEpoch); "
                                             + "--epochs \(config.epochs) leaves nothing to train")
         }
@@ -116,6 +203,9 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
     }
 
     var runCallbacks: [any Callback] = []
+    if let pretrained, config.fineTuneEpochs > 0 {
+        runCallbacks.append(FineTuneSchedule(model: model, head: pretrained.classifierHeads, freezeEpochs: config.fineTuneEpochs))
+    }
     if config.dropout > 0 {
         // Each rank of a distributed run draws its own masks (rank 0 those of a single process).
         let rankOffset = UInt64(communicator?.rank ?? 0) << 32
@@ -137,7 +227,7 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
     if let path = config.checkpoint, isRoot {
         // After the scheduler's step, so that the file holds the next epoch's learning rate and schedule state.
         runCallbacks.append(LambdaCallback(onEpochEnd: { _, _, trainer in
-            try trainer.saveCheckpoint(to: path, metadata: runMetadata.merging(
+            try trainer.saveCheckpoint(to: path, metadata: checkpointMetadata.merging(
                 scheduler.map(SchedulerMetadata.encode) ?? [:]) { a, _ in a })
         }))
     }
@@ -147,10 +237,6 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
     if let path = config.csvLog, isRoot {
         runCallbacks.append(CSVLoggerCallback(try CSVLogger(path: path, append: config.resume != nil)))
     }
-    runCallbacks.append(LambdaCallback(onEpochEnd: { epoch, logs, _ in
-        onEpoch(EpochReport(epoch: epoch, trainLoss: logs["loss"]!, trainAccuracy: logs["accuracy"]!,
-                            validation: Evaluation(loss: logs["val_loss"]!, accuracy: logs["val_accuracy"]!)))
-    }))
     func fit<D: Dataset>(_ train: D) throws -> History {
         let loader: DataLoader<D>
         if let communicator {
@@ -162,26 +248,26 @@ public func runClassification(_ config: ClassificationRunConfig, data: Classific
             loader = DataLoader(train, batchSize: config.batchSize, shuffle: true, generator: generator,
                                 workers: config.workers)
         }
-        return try trainer.fit(loader, validation: validation, epochs: config.epochs, initialEpoch: initialEpoch,
+        return try trainer.fit(loader, validation: validation, epochs: config.totalEpochs, initialEpoch: initialEpoch,
                                callbacks: runCallbacks + callbacks)
     }
     let history = try fit(train)
-    let testEval = try trainer.evaluate(test)
-    let top5 = classes > 5 ? try topKAccuracy(trainer, test, k: 5) : nil
     // With early stopping, report the epoch whose weights were kept (and tested).
     let keptEpoch = stopper.map(\.bestEpoch) ?? 0
-    let last = history.epochs.firstIndex(of: keptEpoch).map { history.logs[$0] } ?? history.last!
-    return ClassificationRunResult(
-        dataset: config.dataset, model: modelName,
-        parameters: model.parameterCount, epochs: config.epochs,
-        trainLoss: last["loss"]!, trainAccuracy: last["accuracy"]!,
-        validationAccuracy: last["val_accuracy"] ?? 0, testAccuracy: testEval["accuracy"]!,
-        seconds: Date().timeIntervalSince(start),
-        stoppedEpoch: stopper.map { $0.stoppedEpoch > 0 ? $0.stoppedEpoch : nil } ?? nil,
-        bestEpoch: stopper?.bestEpoch, optimizer: config.optimizer, lrSchedule: config.lrScheduleDescription,
-        lastLR: history.last?["lr"], testTop5Accuracy: top5, classes: data?.classNames)
+    let kept = history.epochs.firstIndex(of: keptEpoch).map { history.logs[$0] } ?? history.last!
+    let frozenEpochs = config.weights == nil ? nil : config.freezeBackbone ? config.totalEpochs : config.fineTuneEpochs
+    return TrainedRun(trainer: trainer, model: model, modelName: modelName, history: history,
+                      train: train, validation: validation, test: test, start: start, keptLogs: kept,
+                      stoppedEpoch: stopper.map { $0.stoppedEpoch > 0 ? $0.stoppedEpoch : nil } ?? nil,
+                      bestEpoch: stopper?.bestEpoch, frozenEpochs: frozenEpochs)
 }
 
+/// `value` as compact JSON with sorted keys (checkpoint metadata values are strings).
+func jsonText<T: Encodable>(_ value: T) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try! encoder.encode(value), as: UTF8.self)
+}
 /// Fraction of `dataset`'s examples whose label is among the `k` largest outputs of `trainer`'s
 /// model (``topKAccuracy(_:_:k:)``), predicted 512 examples at a time.
 func topKAccuracy(_ trainer: Trainer, _ dataset: any Dataset, k: Int, batchSize: Int = 512) throws -> Double {

@@ -57,7 +57,25 @@ public struct ClassificationRunConfig: Sendable {
     /// Background threads reading training batches ahead of the loop (``DataLoader/workers``).
     public var workers = 0
 
+    /// Pretrained weights for the zoo model (a file ``Module/loadWeights(from:strict:)`` reads),
+    /// loaded by ``loadPretrainedClassifier(weights:classes:generator:build:)``: the head is
+    /// replaced when the file's classes differ from the data's. The head then trains at ``lr``
+    /// and the body at ``lr`` × ``bodyLRFactor``. nil: the model starts from random weights.
+    public var weights: String? = nil
+    /// With ``weights``: train the head only; the body's weights and batch-norm statistics stay
+    /// bit-identical to the file's (``HasClassifierHead/freezeBody()``).
+    public var freezeBackbone = false
+    /// With ``weights``: this many head-only epochs first (body frozen), then ``epochs`` epochs of
+    /// every layer with all learning rates halved (``FineTuneSchedule``); 0: no head-only stage.
+    public var fineTuneEpochs = 0
+    /// With ``weights``: the body's learning rate as a fraction of ``lr`` (discriminative rates);
+    /// nil: 0.1.
+    public var bodyLRFactor: Double? = nil
+
     public init() {}
+
+    /// Epochs trained in all: the head-only ``fineTuneEpochs`` and then ``epochs``.
+    public var totalEpochs: Int { fineTuneEpochs + epochs }
 
     /// Learning-rate schedules `--lr-schedule` knows.
     public static let lrSchedules = ["none", "step", "exponential", "cosine", "plateau"]
@@ -71,31 +89,45 @@ public struct ClassificationRunConfig: Sendable {
     /// Datasets `apus train` knows.
     public static let datasets = ["digits"]
 
+    /// Parameters that share a learning rate, for ``OptimizerChoice/makeGroups``.
+    public typealias ParameterSet = (parameters: [Parameter], lr: Double)
+
     /// An optimizer `apus train --optimizer NAME` can build.
     public struct OptimizerChoice: Sendable {
         public let name: String
         /// The learning rate used when `--lr` is not given.
         public let defaultLR: Double
-        public let make: @Sendable ([Parameter], ClassificationRunConfig) -> any Optimizer
+        /// Builds the optimizer over parameter groups, each with its own learning rate (the other
+        /// options come from the config).
+        public let makeGroups: @Sendable ([ParameterSet], ClassificationRunConfig) -> any Optimizer
 
         public init(name: String, defaultLR: Double,
-                    make: @escaping @Sendable ([Parameter], ClassificationRunConfig) -> any Optimizer) {
+                    makeGroups: @escaping @Sendable ([ParameterSet], ClassificationRunConfig) -> any Optimizer) {
             self.name = name
             self.defaultLR = defaultLR
-            self.make = make
+            self.makeGroups = makeGroups
+        }
+
+        /// The optimizer over `parameters`, one group at the config's learning rate.
+        public func make(_ parameters: [Parameter], _ config: ClassificationRunConfig) -> any Optimizer {
+            makeGroups([(parameters, config.lr)], config)
         }
     }
 
     /// Optimizers `apus train` knows; adding one is one entry here.
     public static let optimizers: [OptimizerChoice] = [
         OptimizerChoice(name: "sgd", defaultLR: 0.05) {
-            SGD($0, lr: $1.lr, momentum: $1.momentum, weightDecay: $1.weightDecay ?? 0)
+            SGD(groups($0), lr: $1.lr, momentum: $1.momentum, weightDecay: $1.weightDecay ?? 0)
         },
-        OptimizerChoice(name: "adam", defaultLR: 0.001) { Adam($0, lr: $1.lr, weightDecay: $1.weightDecay ?? 0) },
-        OptimizerChoice(name: "adamw", defaultLR: 0.001) { AdamW($0, lr: $1.lr, weightDecay: $1.weightDecay ?? 0.01) },
-        OptimizerChoice(name: "rmsprop", defaultLR: 0.01) { RMSprop($0, lr: $1.lr, weightDecay: $1.weightDecay ?? 0) },
-        OptimizerChoice(name: "adagrad", defaultLR: 0.01) { Adagrad($0, lr: $1.lr, weightDecay: $1.weightDecay ?? 0) },
+        OptimizerChoice(name: "adam", defaultLR: 0.001) { Adam(groups($0), lr: $1.lr, weightDecay: $1.weightDecay ?? 0) },
+        OptimizerChoice(name: "adamw", defaultLR: 0.001) { AdamW(groups($0), lr: $1.lr, weightDecay: $1.weightDecay ?? 0.01) },
+        OptimizerChoice(name: "rmsprop", defaultLR: 0.01) { RMSprop(groups($0), lr: $1.lr, weightDecay: $1.weightDecay ?? 0) },
+        OptimizerChoice(name: "adagrad", defaultLR: 0.01) { Adagrad(groups($0), lr: $1.lr, weightDecay: $1.weightDecay ?? 0) },
     ]
+
+    private static func groups<Options: OptimizerOptions>(_ sets: [ParameterSet]) -> [ParameterGroup<Options>] {
+        sets.map { ParameterGroup($0.parameters, lr: $0.lr) }
+    }
 
     /// The entry of ``optimizers`` named `name`.
     public static func optimizer(named name: String) -> OptimizerChoice? { optimizers.first { $0.name == name } }
@@ -156,6 +188,35 @@ public struct ClassificationRunConfig: Sendable {
         guard (0...Self.maxWorkers).contains(workers) else {
             throw ApusError.invalidArgument("--workers must be in 0...\(Self.maxWorkers), got \(workers)")
         }
+        try validateFineTuning()
+    }
+
+    /// The fine-tuning settings: they need ``weights`` and a zoo model, and exclude one another.
+    private func validateFineTuning() throws {
+        guard fineTuneEpochs >= 0 else {
+            throw ApusError.invalidArgument("--fine-tune-epochs must be at least 0, got \(fineTuneEpochs)")
+        }
+        if let bodyLRFactor, !(bodyLRFactor.isFinite && bodyLRFactor > 0) {
+            throw ApusError.invalidArgument("--body-lr-factor must be a positive number, got \(bodyLRFactor)")
+        }
+        guard weights == nil else {
+            guard model != "mlp" else {
+                throw ApusError.invalidArgument("--weights loads a pretrained zoo model: choose one with --model (e.g. resnet18)")
+            }
+            if freezeBackbone && fineTuneEpochs > 0 {
+                throw ApusError.invalidArgument("--freeze-backbone keeps the body frozen for the whole run, --fine-tune-epochs "
+                                                + "unfreezes it after N epochs: give one of them")
+            }
+            if fineTuneEpochs > 0 && (lrSchedule != "none" || warmup > 0) {
+                throw ApusError.invalidArgument("--fine-tune-epochs sets the learning rates itself (halved when the body is "
+                                                + "unfrozen); it does not combine with --lr-schedule or --warmup")
+            }
+            return
+        }
+        for (flag, given) in [("--freeze-backbone", freezeBackbone), ("--fine-tune-epochs", fineTuneEpochs > 0),
+                              ("--body-lr-factor", bodyLRFactor != nil)] where given {
+            throw ApusError.invalidArgument("\(flag) fine-tunes pretrained weights: it needs --weights FILE")
+        }
     }
 
     /// The most data-loading threads a run may ask for.
@@ -178,9 +239,15 @@ public struct ClassificationRunConfig: Sendable {
     /// The settings that change the model or its training, as recorded in checkpoints: resuming
     /// with other values is an error.
     var trainingOptions: [String: String] {
-        ["activation": activation, "batch_norm": String(batchNorm), "dropout": String(dropout), "init": initializer,
+        var options = ["activation": activation, "batch_norm": String(batchNorm), "dropout": String(dropout), "init": initializer,
          "weight_decay": String(weightDecay ?? (optimizer == "adamw" ? 0.01 : 0)), "lr_schedule": lrScheduleDescription,
          "l1": String(l1), "l2": String(l2), "clip_norm": clipNorm.map { String($0) } ?? "none"]
+        if weights != nil {
+            options["freeze_backbone"] = String(freezeBackbone)
+            options["fine_tune_epochs"] = String(fineTuneEpochs)
+            options["body_lr_factor"] = String(bodyLRFactor ?? 0.1)
+        }
+        return options
     }
 
     /// The MLP this config trains: for each hidden width `Linear → [BatchNorm1d] → activation →

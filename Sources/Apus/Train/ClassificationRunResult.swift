@@ -26,11 +26,14 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
     public var testTop5Accuracy: Double? = nil
     /// The class names in index order, when the data names them (an image folder's subfolders).
     public var classes: [String]? = nil
+    /// Epochs trained with the pretrained body frozen (`--fine-tune-epochs`, or every epoch with
+    /// `--freeze-backbone`); nil when the run did not start from `--weights`.
+    public var frozenEpochs: Int? = nil
 
     public init(dataset: String, model: String, parameters: Int, epochs: Int, trainLoss: Double, trainAccuracy: Double,
                 validationAccuracy: Double, testAccuracy: Double, seconds: Double, stoppedEpoch: Int? = nil, bestEpoch: Int? = nil,
                 optimizer: String? = nil, lrSchedule: String? = nil, lastLR: Double? = nil, testTop5Accuracy: Double? = nil,
-                classes: [String]? = nil) {
+                classes: [String]? = nil, frozenEpochs: Int? = nil) {
         self.dataset = dataset
         self.model = model
         self.parameters = parameters
@@ -47,6 +50,7 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
         self.lastLR = lastLR
         self.testTop5Accuracy = testTop5Accuracy
         self.classes = classes
+        self.frozenEpochs = frozenEpochs
     }
 
     enum CodingKeys: String, CodingKey {
@@ -55,7 +59,7 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
         case validationAccuracy = "validation_accuracy", testAccuracy = "test_accuracy"
         case stoppedEpoch = "stopped_epoch", bestEpoch = "best_epoch"
         case optimizer, lrSchedule = "lr_schedule", lastLR = "last_lr", testTop5Accuracy = "test_top5_accuracy"
-        case classes
+        case classes, frozenEpochs = "frozen_epochs"
     }
 
     /// One line of JSON with sorted keys.

@@ -11,11 +11,15 @@ public enum ImageDatasets {
     /// `transforms.Normalize` in torchvision's examples); nil for `digits`, which
     /// ``runClassification(_:data:modelFactory:callbacks:onEpoch:)`` loads itself.
     /// `directory` overrides where the files are looked for; `image-folder` needs it, and reads
-    /// it as ``ImageFolder/classificationData(directory:imageSize:channels:seed:)`` says.
+    /// it as ``ImageFolder/classificationData(directory:imageSize:channels:seed:)`` says. The data's
+    /// class names and ``ImagePreprocessing`` (in its `metadata`) go into a run's checkpoint.
     public static func load(_ name: String, directory: String? = nil, imageSize: Int? = nil, channels: Int = 3,
                             seed: UInt64 = 0) throws -> ClassificationData? {
-        func trainAndTest(classes: Int, _ load: (_ train: Bool) throws -> ImageDataset) throws -> ClassificationData {
-            ClassificationData(name: name, train: try load(true), test: try load(false), classes: classes)
+        func trainAndTest(classes: [String], _ load: (_ train: Bool) throws -> ImageDataset) throws -> ClassificationData {
+            let train = try load(true)
+            let preprocessing = ImagePreprocessing(channels: train.exampleShape[0], mean: train.mean, std: train.std)
+            return ClassificationData(name: name, train: train, test: try load(false), classes: classes.count, classNames: classes,
+                                      metadata: [ImagePreprocessing.metadataKey: preprocessing.json])
         }
         switch name {
         case "digits":
@@ -28,15 +32,15 @@ public enum ImageDatasets {
             return try ImageFolder.classificationData(directory: directory, imageSize: imageSize, channels: channels,
                                                       seed: seed)
         case "fashion-mnist":
-            return try trainAndTest(classes: FashionMNIST.classes.count) {
+            return try trainAndTest(classes: FashionMNIST.classes) {
                 try FashionMNIST.loadImages(directory: directory, train: $0, normalized: true)
             }
         case "mnist":
-            return try trainAndTest(classes: MNIST.classes.count) {
+            return try trainAndTest(classes: MNIST.classes) {
                 try MNIST.loadImages(directory: directory, train: $0, normalized: true)
             }
         case "cifar10":
-            return try trainAndTest(classes: CIFAR10.classes.count) {
+            return try trainAndTest(classes: CIFAR10.classes) {
                 try CIFAR10.loadImages(directory: directory, train: $0, normalized: true)
             }
         default:

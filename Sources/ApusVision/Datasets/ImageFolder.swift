@@ -149,7 +149,7 @@ public struct ImageFolder: Dataset, Sendable {
     }
 
     /// Writes an HWC image as CHW floats through a per-channel table of the 256 byte values.
-    private static func write(_ image: Image, levels: [Float], into out: UnsafeMutablePointer<Float>) {
+    static func write(_ image: Image, levels: [Float], into out: UnsafeMutablePointer<Float>) {
         let (c, plane) = (image.channels, image.width * image.height)
         image.pixels.withUnsafeBufferPointer { src in
             levels.withUnsafeBufferPointer { table in

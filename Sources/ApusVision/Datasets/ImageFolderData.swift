@@ -9,7 +9,10 @@ extension ImageFolder {
     /// shuffle seeded with `seed` splits it: the first 80% train, the next 10% test, the last 10%
     /// validate. With `imageSize` N, training images pass through `RandomResizedCrop(N)` and
     /// `RandomHorizontalFlip()`, the others through `Resize(N)` and `CenterCrop(N)`; without it
-    /// every image must already have one size. Floats are standardised with ImageNet's statistics.
+    /// every image must already have one size. Floats are standardised with ImageNet's statistics,
+    /// which torchvision's pretrained models expect, whether or not the run starts from pretrained
+    /// weights (`apus train --weights`), so a model trained here can be fine-tuned later and the
+    /// other way round. The evaluation transform is in the data's `metadata` (``ImagePreprocessing``).
     public static func classificationData(directory: String, imageSize: Int? = nil, channels: Int = 3,
                                           seed: UInt64 = 0) throws -> ClassificationData {
         if let imageSize, !(1...4096).contains(imageSize) {
@@ -20,6 +23,9 @@ extension ImageFolder {
         }
         let evaluation: (any ImageTransform)? = imageSize.map { ImageCompose([Resize($0), CenterCrop($0)]) }
         let name = "image-folder"
+        let preprocessing = ImagePreprocessing(channels: channels, resize: imageSize, crop: imageSize,
+                                               mean: ImageNormalization.imageNet.mean, std: ImageNormalization.imageNet.std)
+        let metadata = [ImagePreprocessing.metadataKey: preprocessing.json]
         func folder(_ path: String, _ transform: (any ImageTransform)?) throws -> ImageFolder {
             try ImageFolder(root: path, transform: transform, channels: channels, normalization: .imageNet)
         }
@@ -37,7 +43,7 @@ extension ImageFolder {
                                                 + "train/ has \(train.classes)")
             }
             return ClassificationData(name: name, train: train, validation: validation, test: test,
-                                      classes: train.classes.count, classNames: train.classes)
+                                      classes: train.classes.count, classNames: train.classes, metadata: metadata)
         }
         let all = try folder(directory, evaluation)
         let order = RandomGenerator(seed: seed).permutation(all.count)
@@ -47,6 +53,6 @@ extension ImageFolder {
             train: all.subset(Array(order[..<trainEnd])).withTransform(training),
             validation: all.subset(Array(order[testEnd...])),
             test: all.subset(Array(order[trainEnd..<testEnd])),
-            classes: all.classes.count, classNames: all.classes)
+            classes: all.classes.count, classNames: all.classes, metadata: metadata)
     }
 }

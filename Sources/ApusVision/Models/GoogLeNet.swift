@@ -31,7 +31,7 @@ public final class GoogLeNet: Module {
     public let aux2: InceptionAux?
     public let avgpool = AdaptiveAvgPool2d(1)
     public let dropout: Dropout
-    public let fc: Linear
+    public internal(set) var fc: Linear
 
     public init(classes: Int = 1000, inputChannels: Int = 3, auxiliaryClassifiers: Bool = true,
                 generator: RandomGenerator = .default) {
@@ -111,7 +111,7 @@ public final class GoogLeNet: Module {
         public let pool = AdaptiveAvgPool2d(4)
         public let conv: BasicConv2d
         public let fc1: Linear
-        public let fc2: Linear
+        public internal(set) var fc2: Linear
         public let dropout: Dropout
 
         init(_ i: Int, _ classes: Int, _ g: RandomGenerator) {

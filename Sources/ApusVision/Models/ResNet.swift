@@ -30,7 +30,7 @@ public final class ResNet: Module {
     public let layer3: Sequential
     public let layer4: Sequential
     public let avgpool = AdaptiveAvgPool2d(1)
-    public let fc: Linear
+    public internal(set) var fc: Linear
 
     public init(_ depth: Depth, classes: Int = 1000, inputChannels: Int = 3, generator: RandomGenerator = .default) {
         conv1 = resNetConv(inputChannels, 64, kernel: 7, stride: 2, generator)

@@ -60,4 +60,23 @@ struct VisionDocExamplesTests {
         #expect(pets.fc.weight.value == .ones([2, 512]))  // the new head is kept
         #expect(pets.conv1.weight.value == .full([64, 3, 7, 7], value: 0.5))  // the body came from the file
     }
+
+    /// The fine-tuning example, with LeNet-5 for ResNet-18 and a few random images for the photos.
+    @Test func fineTuningExample() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("apus-doc-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try LeNet5(classes: 10, generator: RandomGenerator(seed: 0)).saveWeights(to: path)
+        let g = RandomGenerator(seed: 1)
+        let images = TensorDataset(inputs: Tensor.randn([16, 1, 28, 28], generator: g), targets: Tensor.randint(0, 2, shape: [16], generator: g))
+        let (loader, validation) = (DataLoader(images, batchSize: 8), images)
+
+        let model = LeNet5(classes: 10)                                 // as the file
+        try model.loadWeights(from: path)
+        model.replaceHead(classes: 2)
+        let trainer = Trainer(model: model, optimizer: Adam(model.parameterGroups(body: 1e-4, head: 1e-3)),
+                              metrics: [.accuracy])
+        let history = try trainer.fineTune(loader, validation: validation, epochs: 3, freezeEpochs: 1)
+        #expect(history.epochs == [1, 2, 3, 4] && history["lr"] == [1e-3, 5e-4, 5e-4, 5e-4])
+        #expect(model.classCount == 2 && model.trainableParameters().count == 10)
+    }
 }
