@@ -163,6 +163,10 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("csv-log"), help: ArgumentHelp("Write one CSV row of metrics per epoch to PATH.", valueName: "path"))
     var csvLog: String?
 
+    @Option(help: ArgumentHelp("Draw loss and accuracy per epoch (training and validation) as a PNG line chart to PATH.",
+                               valueName: "path"))
+    var plot: String?
+
     @Flag(help: "End the output with one JSON object summarising the run.")
     var json = false
 
@@ -231,8 +235,11 @@ struct TrainCommand: ParsableCommand {
                 throw ApusError.invalidArgument("\(flag) shapes the MLP; --model \(model) has its own layers")
             }
         }
+        if let plot { try Self.checkPlotPath(plot) }
         let communicator = distributed ? try DistributedRuntime.worldCommunicator() : nil
         let isRoot = communicator?.isRoot ?? true
+        // The curves of the epochs this run trained, drawn when training ends (before the test).
+        let plotter = plot.flatMap { path in isRoot ? [LambdaCallback(onTrainEnd: { _, history in try history.plot(to: path) })] : nil } ?? []
         let images = try ImageDatasets.load(dataset, directory: data, imageSize: imageSize, channels: channels, seed: seed)
         let result = try runClassification(config, data: images, modelFactory: { name, shape, classes, generator in
             do {
@@ -242,7 +249,7 @@ struct TrainCommand: ParsableCommand {
                 throw ApusError.invalidArgument("\(error); --image-size N resizes and crops the images to N×N")
             }
             return try VisionModels.make(name, classes: classes, inputChannels: shape[0], generator: generator)
-        }, callbacks: isRoot ? [ProgressBar()] + FailureInjection.callbacks(rank: communicator?.rank ?? 0)
+        }, callbacks: isRoot ? [ProgressBar()] + plotter + FailureInjection.callbacks(rank: communicator?.rank ?? 0)
                              : FailureInjection.callbacks(rank: communicator?.rank ?? 0),
            communicator: communicator)
         if communicator != nil { DistributedRuntime.finalize() }
@@ -297,6 +304,20 @@ struct TrainCommand: ParsableCommand {
                          result.test.meanSquaredError, result.test.meanAbsoluteError, result.test.r2,
                          result.model, result.target, result.parameters, result.seconds))
             if json { print(result.json()) }
+        }
+    }
+}
+
+extension TrainCommand {
+    /// Fails before training when `--plot` cannot be written: not a `.png`, or in a missing directory.
+    static func checkPlotPath(_ path: String) throws {
+        guard URL(fileURLWithPath: path).pathExtension.lowercased() == "png" else {
+            throw ApusError.invalidArgument("--plot writes a PNG image: '\(path)' does not end in .png")
+        }
+        var isDirectory: ObjCBool = false
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ApusError.invalidArgument("--plot: directory '\(directory)' does not exist")
         }
     }
 }
