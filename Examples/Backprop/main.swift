@@ -17,16 +17,19 @@ func scalar(_ v: Double) -> Tensor { Tensor(scalar: v, dtype: .float64).requirin
 let x = scalar(0.5), w1 = scalar(0.8), b1 = scalar(0.1), w2 = scalar(-0.4), b2 = scalar(0.3)
 let y = Tensor(scalar: 1, dtype: .float64)  // the target: a constant, not part of the graph
 
-// Forward, recorded so that the drawing shows every intermediate value and gradient.
+// Forward, recorded so that the drawing shows every intermediate gradient.
 let trace = GraphTrace()
-let (z1, h, z2, yHat, error, loss) = trace.record {
-    let z1 = w1 * x + b1
+let (w1x, z1, h, w2h, z2, yHat, error, halfError, loss) = trace.record {
+    let w1x = w1 * x
+    let z1 = w1x + b1
     let h = sigmoid(z1)
-    let z2 = w2 * h + b2
+    let w2h = w2 * h
+    let z2 = w2h + b2
     let yHat = sigmoid(z2)
     let error = yHat - y
-    let loss = 0.5 * error * error
-    return (z1, h, z2, yHat, error, loss)
+    let halfError = 0.5 * error
+    let loss = halfError * error
+    return (w1x, z1, h, w2h, z2, yHat, error, halfError, loss)
 }
 loss.backward()
 
@@ -55,8 +58,10 @@ for (name, t, byHand) in [("∂L/∂ŷ", yHat, dYHat), ("∂L/∂z2", z2, dZ2), 
 print(String(format: "largest difference between autograd and the chain rule: %.1e", worst))
 
 // The picture: leaves on the left, the loss on the right, each node with its value and gradient.
-let dot = graph(of: loss, names: ["x": x, "w1": w1, "b1": b1, "w2": w2, "b2": b2,
-                                  "z1": z1, "h": h, "z2": z2, "ŷ": yHat, "e": error, "L": loss], trace: trace)
+// Named tensors show their values; the trace adds every intermediate gradient.
+let dot = graph(of: loss, names: ["x": x, "w1": w1, "b1": b1, "w2": w2, "b2": b2, "w1·x": w1x, "w2·h": w2h,
+                                  "z1": z1, "h": h, "z2": z2, "ŷ": yHat, "e": error, "½e": halfError, "L": loss],
+                trace: trace)
 try writeGraph(dot, to: "\(directory)/backprop.dot")
 if Graphviz.isAvailable {
     try writeGraph(dot, to: "\(directory)/backprop.svg")

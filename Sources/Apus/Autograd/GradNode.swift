@@ -132,8 +132,9 @@ func shouldRecord(_ inputs: Tensor...) -> Bool {
 @inline(__always)
 func record(_ op: String, _ inputs: [Tensor], _ output: Tensor, backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
     var out = output
-    out.node = GradNode(op: op, shape: output.shape, dtype: output.dtype, inputs: inputs.map { $0.node }, backward: backward)
-    if GraphObservation.isActive { GraphObservation.observer?.recorded(out, inputs: inputs) }
+    let node = GradNode(op: op, shape: output.shape, dtype: output.dtype, inputs: inputs.map { $0.node }, backward: backward)
+    out.node = node
+    if GraphObservation.isActive { GraphObservation.notify(node) }
     return out
 }
 

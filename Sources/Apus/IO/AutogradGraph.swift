@@ -38,14 +38,14 @@ public struct GraphOptions: Sendable {
 /// and is known) and its gradient in red (`grad`: the values of a small one, the L2 norm of a
 /// large one) once `backward()` has run. Leaves show their gradient (`.grad`); intermediate
 /// results show theirs when they were recorded by `trace` or marked with ``Tensor/retainGrad()``.
-/// Values are known for the output, for the tensors in `names` and for what `trace` recorded.
+/// Values are known for the output, for the tensors in `names` and for the module outputs `trace` kept.
 ///
 /// `backward()` frees what each op saved for its backward pass, but not the graph's structure (op
 /// names, shapes, edges), so the graph can be drawn before or after backward; after, it shows gradients.
 ///
 /// - Parameters:
 ///   - names: names for leaves (`["w1": w1, "x": x]`) or intermediate results (`["h": h]`).
-///   - trace: the recording of the forward pass, for intermediate values and gradients and for
+///   - trace: the recording of the forward pass, for intermediate gradients, module outputs and for
 ///     grouping ops by module (``GraphOptions/grouping``).
 public func graph(of tensor: Tensor, names: [String: Tensor] = [:], trace: GraphTrace? = nil,
                   options: GraphOptions = GraphOptions()) -> String {

@@ -26,7 +26,10 @@ final class ModuleTracer: @unchecked Sendable {
         let continues = lastLeafOutput == nil || lastLeafOutput == ObjectIdentifier(input.storage)
         if isLeaf { lastLeafOutput = ObjectIdentifier(output.storage) }
         var call = Call(module: module, inputShape: input.shape, outputShape: output.shape, continuesChain: continues)
-        if let start, let end = graphTrace?.nodeCount { call.recorded = (start..<end, output.node) }
+        if let start, let trace = graphTrace {
+            call.recorded = (start..<trace.nodeCount, output.node)
+            trace.keepValue(of: output)
+        }
         calls.append(call)
         return output
     }

@@ -63,7 +63,7 @@ struct AutogradGraphTests {
         #expect(dotNodes(after).filter { $0.contains(">grad ") }.count == 3)  // the three leaves
     }
 
-    /// With a trace, intermediate results show their values and gradients; a large gradient its norm.
+    /// With a trace, intermediate results show their gradients (a large one its norm).
     @Test func traceAddsIntermediateValuesAndGradients() {
         let a = Tensor.full([4, 5], value: 0.5, dtype: .float64).requiringGrad()
         let trace = GraphTrace()
@@ -77,8 +77,26 @@ struct AutogradGraphTests {
         #expect(try! #require(dotNode(dot, "h = multiply")).contains("grad ‖·‖ \(AutogradGraphDrawing.number((20 * 9.0).squareRoot()))"))
         #expect(try! #require(dotNode(dot, "a")).contains("grad ‖·‖ \(AutogradGraphDrawing.number((20 * 81.0).squareRoot()))"))
         #expect(h.grad != nil)  // the trace retained it
+        // Unnamed intermediate results have no value to show; named ones do.
         let small = graph(of: loss, names: ["a": a], trace: trace, options: GraphOptions(valueLimit: 20))
-        #expect(try! #require(dotNode(small, "multiply")).contains("data [[1.5, 1.5, 1.5, 1.5, 1.5], "))
+        #expect(!(try! #require(dotNode(small, "multiply")).contains(">data ")))
+        #expect(try! #require(dotNode(dot, "h = multiply")).contains(">data ") == false)  // 20 elements > 4
+        let named = graph(of: loss, names: ["h": h], options: GraphOptions(valueLimit: 20))
+        #expect(try! #require(dotNode(named, "h = multiply")).contains("data [[1.5, 1.5, 1.5, 1.5, 1.5], "))
+    }
+
+    /// A trace keeps the value of each module's output.
+    @Test func traceKeepsModuleOutputs() {
+        let layer = Linear(3, 2, dtype: .float64)
+        layer.weight.assign(Tensor(shape: [2, 3], values: [1, 0, 0, 0, 1, 0], dtype: .float64))
+        layer.bias!.assign(Tensor(shape: [2], values: [0.5, -0.5], dtype: .float64))
+        let trace = GraphTrace()
+        let loss = trace.record { layer(Tensor(shape: [1, 3], values: [1, 2, 3], dtype: .float64)).sum() }
+        loss.backward()
+        let dot = graph(of: loss, model: layer, trace: trace)
+        #expect(try! #require(dotNode(dot, "linear")).contains("data [[1.5, 1.5]]"))
+        #expect(try! #require(dotNode(dot, "linear")).contains("grad [[1, 1]]"))
+        #expect(try! #require(dotNode(dot, "weight")).contains("grad [[1, 2, 3], [1, 2, 3]]"))
     }
 
     /// A model's parameters are named as in its state dict; grouping draws one node per layer or module.
