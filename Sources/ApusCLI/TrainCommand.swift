@@ -235,11 +235,9 @@ struct TrainCommand: ParsableCommand {
                 throw ApusError.invalidArgument("\(flag) shapes the MLP; --model \(model) has its own layers")
             }
         }
-        if let plot { try Self.checkPlotPath(plot) }
+        let plotter = try plotCallbacks()
         let communicator = distributed ? try DistributedRuntime.worldCommunicator() : nil
         let isRoot = communicator?.isRoot ?? true
-        // The curves of the epochs this run trained, drawn when training ends (before the test).
-        let plotter = plot.flatMap { path in isRoot ? [LambdaCallback(onTrainEnd: { _, history in try history.plot(to: path) })] : nil } ?? []
         let images = try ImageDatasets.load(dataset, directory: data, imageSize: imageSize, channels: channels, seed: seed)
         let result = try runClassification(config, data: images, modelFactory: { name, shape, classes, generator in
             do {
@@ -287,7 +285,7 @@ struct TrainCommand: ParsableCommand {
         let data = try TableData(try loadCSV(path: path, target: .name(target)), task: chosen, seed: seed)
         switch data.task {
         case .classification:
-            let result = try runClassification(config, data: data.classificationData(), callbacks: [ProgressBar()])
+            let result = try runClassification(config, data: data.classificationData(), callbacks: [ProgressBar()] + plotCallbacks())
             if let stopped = result.stoppedEpoch, let best = result.bestEpoch {
                 print("early stopping at epoch \(stopped); kept the weights of epoch \(best)")
             }
@@ -296,7 +294,7 @@ struct TrainCommand: ParsableCommand {
             if let classes = result.classes { print("classes: \(classes.joined(separator: ", "))") }
             if json { print(result.json()) }
         case .regression:
-            let result = try runRegression(config, data: data, callbacks: [ProgressBar()])
+            let result = try runRegression(config, data: data, callbacks: [ProgressBar()] + plotCallbacks())
             if let stopped = result.stoppedEpoch, let best = result.bestEpoch {
                 print("early stopping at epoch \(stopped); kept the weights of epoch \(best)")
             }
@@ -309,6 +307,14 @@ struct TrainCommand: ParsableCommand {
 }
 
 extension TrainCommand {
+    /// With `--plot`: the callback that draws the curves of the epochs this run trained when
+    /// training ends (before the test), after checking the path. A distributed run gives it to rank 0 only.
+    func plotCallbacks() throws -> [any Callback] {
+        guard let plot else { return [] }
+        try Self.checkPlotPath(plot)
+        return [LambdaCallback(onTrainEnd: { _, history in try history.plot(to: plot) })]
+    }
+
     /// Fails before training when `--plot` cannot be written: not a `.png`, or in a missing directory.
     static func checkPlotPath(_ path: String) throws {
         guard URL(fileURLWithPath: path).pathExtension.lowercased() == "png" else {
