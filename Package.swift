@@ -4,7 +4,7 @@ import PackageDescription
 /// The course's examples, one executable each under Examples/ (`swift run -c release <Name>`).
 let courseExamples = [
     "LinearRegression", "LogisticRegression", "SoftmaxRegression", "Perceptron", "XOR", "DecisionBoundaries",
-    "PolynomialRegression", "MultiTask", "Ensemble", "SeeingInside", "ImageFolder", "FineTune",
+    "PolynomialRegression", "MultiTask", "Ensemble", "SeeingInside", "ImageFolder", "FineTune", "Backprop", "Autoencoder",
 ]
 
 let package = Package(

@@ -5,6 +5,8 @@ compares Apus against.
 
 Usage: python3 Scripts/make_activation_loss_fixture.py   (needs PyTorch; produced with torch 2.15.0)
 
+New cases are appended at the end, so that the random inputs of the earlier cases stay the same.
+
 Every case names the Apus call (the test maps the name to a closure), its inputs (float64 or
 int64, with shapes), which inputs are differentiated, an upstream gradient `up`, the output,
 and the gradient of sum(output · up) w.r.t. each differentiated input. Values are written with
@@ -154,6 +156,47 @@ for red in ("mean", "sum", "none"):
          {"lp": F.log_softmax(z, dim=1), "y": labels}, grad=("lp",))
     case(f"nllLoss weight ignoreIndex -100 {red}", lambda lp, y, w, red=red: F.nll_loss(lp, y, weight=w, reduction=red),
          {"lp": F.log_softmax(z, dim=1), "y": labels_ignored, "w": cw}, grad=("lp",))
+
+# ---------------------------------------------------------------- added later (appended, so the cases above keep their numbers)
+# hardtanh, with inputs exactly on the boundaries (gradient 0 there, as PyTorch's hardtanh_backward).
+xh = randn(4, 5, scale=1.5)
+xh[0, 0], xh[0, 1], xh[0, 2], xh[0, 3] = -1.0, 1.0, -0.5, 2.0
+case("hardtanh", lambda x: F.hardtanh(x), {"x": xh}, grad=("x",))
+case("hardtanh(-0.5, 2)", lambda x: F.hardtanh(x, min_val=-0.5, max_val=2.0), {"x": xh}, grad=("x",))
+
+# smooth L1 for several β (β = 0 is L1), with differences on both sides of β.
+ps, ts = randn(3, 5, scale=2.0), randn(3, 5)
+for red in ("mean", "sum", "none"):
+    case(f"smoothL1Loss {red}", lambda p, t, red=red: F.smooth_l1_loss(p, t, reduction=red), {"p": ps, "t": ts}, grad=("p", "t"))
+case("smoothL1Loss beta 0.5", lambda p, t: F.smooth_l1_loss(p, t, beta=0.5), {"p": ps, "t": ts}, grad=("p", "t"))
+case("smoothL1Loss beta 2 sum", lambda p, t: F.smooth_l1_loss(p, t, beta=2.0, reduction="sum"), {"p": ps, "t": ts}, grad=("p", "t"))
+case("smoothL1Loss beta 0 none", lambda p, t: F.smooth_l1_loss(p, t, beta=0.0, reduction="none"), {"p": ps, "t": ts}, grad=("p", "t"))
+
+# Cross-entropy and NLL on [N, C, d1, d2] logits with [N, d1, d2] labels (a class per pixel), and
+# on [N, C, d] with [N, d]; −100 labels are ignored by default.
+zs = randn(2, 3, 4, 5, scale=2.0)
+ys = torch.randint(0, 3, (2, 4, 5), generator=gen)
+ys_ignored = ys.clone()
+ys_ignored[0, 0, 0], ys_ignored[0, 1, 2], ys_ignored[1, 3, 4] = -100, -100, -100
+cw3 = torch.tensor([0.5, 2.0, 1.5])
+probs_s = torch.softmax(randn(2, 3, 4, 5), dim=1)
+z1 = randn(2, 3, 6)
+y1 = torch.randint(0, 3, (2, 6), generator=gen)
+for red in ("mean", "sum", "none"):
+    case(f"crossEntropy spatial {red}", lambda z, y, red=red: F.cross_entropy(z, y, reduction=red), {"z": zs, "y": ys}, grad=("z",))
+    case(f"crossEntropy spatial ignored {red}", lambda z, y, red=red: F.cross_entropy(z, y, reduction=red),
+         {"z": zs, "y": ys_ignored}, grad=("z",))
+    case(f"crossEntropy spatial weight labelSmoothing ignored {red}",
+         lambda z, y, w, red=red: F.cross_entropy(z, y, weight=w, reduction=red, label_smoothing=0.15),
+         {"z": zs, "y": ys_ignored, "w": cw3}, grad=("z",))
+    case(f"crossEntropy spatial probabilities weight labelSmoothing {red}",
+         lambda z, t, w, red=red: F.cross_entropy(z, t, weight=w, reduction=red, label_smoothing=0.15),
+         {"z": zs, "t": probs_s, "w": cw3}, grad=("z", "t"))
+    case(f"crossEntropy 1-d ignoreIndex 2 weight {red}",
+         lambda z, y, w, red=red: F.cross_entropy(z, y, weight=w, ignore_index=2, reduction=red),
+         {"z": z1, "y": y1, "w": cw3}, grad=("z",))
+    case(f"nllLoss spatial weight ignored {red}", lambda lp, y, w, red=red: F.nll_loss(lp, y, weight=w, reduction=red),
+         {"lp": F.log_softmax(zs, dim=1), "y": ys_ignored, "w": cw3}, grad=("lp",))
 
 out = pathlib.Path(__file__).resolve().parent.parent / "Tests/ApusTests/Fixtures/activations_losses.json"
 out.write_text(json.dumps({"torch": torch.__version__.split("+")[0], "cases": cases}, indent=None, separators=(",", ":")) + "\n")

@@ -29,12 +29,12 @@ public enum PoolingBenchmark {
         let shape = scale == .quick ? [2] + c.shape.dropFirst() : c.shape
         let generator = RandomGenerator(seed: 0)
         let x = Tensor.randn(shape, generator: generator)
-        let g = noGrad { Tensor.randn(maxPool2d(x, kernelSize: c.kernel, stride: c.stride, padding: c.padding).shape, generator: generator) }
+        let g = noGrad { Tensor.randn(maxPool2d(x, kernelSize: IntPair(c.kernel), stride: IntPair(c.stride), padding: IntPair(c.padding)).shape, generator: generator) }
         let body = backward ? {
             let leaf = x.requiringGrad()
-            maxPool2d(leaf, kernelSize: c.kernel, stride: c.stride, padding: c.padding).backward(g)
+            maxPool2d(leaf, kernelSize: IntPair(c.kernel), stride: IntPair(c.stride), padding: IntPair(c.padding)).backward(g)
             blackHole(leaf.grad)
-        } : { blackHole(maxPool2d(x, kernelSize: c.kernel, stride: c.stride, padding: c.padding)) }
+        } : { blackHole(maxPool2d(x, kernelSize: IntPair(c.kernel), stride: IntPair(c.stride), padding: IntPair(c.padding))) }
         let timing = switch scale {
         case .full: Stopwatch.measure(warmup: 2, targetSeconds: 1, minRepetitions: 5, maxRepetitions: 200, body)
         case .quick: Stopwatch.measure(warmup: 1, targetSeconds: 0.05, minRepetitions: 2, maxRepetitions: 20, body)

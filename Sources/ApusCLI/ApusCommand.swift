@@ -6,7 +6,7 @@ struct ApusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apus",
         abstract: "Apus: train and inspect neural networks from the command line.",
-        subcommands: [TrainCommand.self, PredictCommand.self, SummaryCommand.self, ConvertCommand.self, BenchCommand.self]
+        subcommands: [TrainCommand.self, PredictCommand.self, SummaryCommand.self, GraphCommand.self, ConvertCommand.self, BenchCommand.self]
     )
 
     /// Parses and runs; any error prints as one line on standard error with a non-zero exit status.

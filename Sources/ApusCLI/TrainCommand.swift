@@ -163,6 +163,10 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("csv-log"), help: ArgumentHelp("Write one CSV row of metrics per epoch to PATH.", valueName: "path"))
     var csvLog: String?
 
+    @Option(help: ArgumentHelp("Draw loss and accuracy per epoch (training and validation) as a PNG line chart to PATH.",
+                               valueName: "path"))
+    var plot: String?
+
     @Flag(help: "End the output with one JSON object summarising the run.")
     var json = false
 
@@ -231,6 +235,7 @@ struct TrainCommand: ParsableCommand {
                 throw ApusError.invalidArgument("\(flag) shapes the MLP; --model \(model) has its own layers")
             }
         }
+        let plotter = try plotCallbacks()
         let communicator = distributed ? try DistributedRuntime.worldCommunicator() : nil
         let isRoot = communicator?.isRoot ?? true
         let images = try ImageDatasets.load(dataset, directory: data, imageSize: imageSize, channels: channels, seed: seed)
@@ -242,7 +247,7 @@ struct TrainCommand: ParsableCommand {
                 throw ApusError.invalidArgument("\(error); --image-size N resizes and crops the images to N×N")
             }
             return try VisionModels.make(name, classes: classes, inputChannels: shape[0], generator: generator)
-        }, callbacks: isRoot ? [ProgressBar()] + FailureInjection.callbacks(rank: communicator?.rank ?? 0)
+        }, callbacks: isRoot ? [ProgressBar()] + plotter + FailureInjection.callbacks(rank: communicator?.rank ?? 0)
                              : FailureInjection.callbacks(rank: communicator?.rank ?? 0),
            communicator: communicator)
         if communicator != nil { DistributedRuntime.finalize() }
@@ -280,7 +285,7 @@ struct TrainCommand: ParsableCommand {
         let data = try TableData(try loadCSV(path: path, target: .name(target)), task: chosen, seed: seed)
         switch data.task {
         case .classification:
-            let result = try runClassification(config, data: data.classificationData(), callbacks: [ProgressBar()])
+            let result = try runClassification(config, data: data.classificationData(), callbacks: [ProgressBar()] + plotCallbacks())
             if let stopped = result.stoppedEpoch, let best = result.bestEpoch {
                 print("early stopping at epoch \(stopped); kept the weights of epoch \(best)")
             }
@@ -289,7 +294,7 @@ struct TrainCommand: ParsableCommand {
             if let classes = result.classes { print("classes: \(classes.joined(separator: ", "))") }
             if json { print(result.json()) }
         case .regression:
-            let result = try runRegression(config, data: data, callbacks: [ProgressBar()])
+            let result = try runRegression(config, data: data, callbacks: [ProgressBar()] + plotCallbacks())
             if let stopped = result.stoppedEpoch, let best = result.bestEpoch {
                 print("early stopping at epoch \(stopped); kept the weights of epoch \(best)")
             }
@@ -297,6 +302,28 @@ struct TrainCommand: ParsableCommand {
                          result.test.meanSquaredError, result.test.meanAbsoluteError, result.test.r2,
                          result.model, result.target, result.parameters, result.seconds))
             if json { print(result.json()) }
+        }
+    }
+}
+
+extension TrainCommand {
+    /// With `--plot`: the callback that draws the curves of the epochs this run trained when
+    /// training ends (before the test), after checking the path. A distributed run gives it to rank 0 only.
+    func plotCallbacks() throws -> [any Callback] {
+        guard let plot else { return [] }
+        try Self.checkPlotPath(plot)
+        return [LambdaCallback(onTrainEnd: { _, history in try history.plot(to: plot) })]
+    }
+
+    /// Fails before training when `--plot` cannot be written: not a `.png`, or in a missing directory.
+    static func checkPlotPath(_ path: String) throws {
+        guard URL(fileURLWithPath: path).pathExtension.lowercased() == "png" else {
+            throw ApusError.invalidArgument("--plot writes a PNG image: '\(path)' does not end in .png")
+        }
+        var isDirectory: ObjCBool = false
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ApusError.invalidArgument("--plot: directory '\(directory)' does not exist")
         }
     }
 }

@@ -43,6 +43,7 @@ enum Autograd {
                     its saved tensors were freed by the first backward. Pass retainGraph: true to the first call
                     """)
             }
+            if node.retainsGrad { node.grad = node.grad.map { $0 + g } ?? g.contiguous() }
             let inputGrads = fn(g)
             require(inputGrads.count == node.inputs.count, "backward of \(node.op): wrong number of gradients")
             if !retainGraph { node.backwardFn = nil }

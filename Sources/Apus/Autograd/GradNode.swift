@@ -4,7 +4,8 @@
 /// its ``grad``. An interior node belongs to the output of an op: it keeps the nodes of
 /// the op's inputs and a closure that maps the output's gradient to the inputs' gradients.
 /// The closure holds the tensors backward needs; it is dropped after the first backward
-/// (unless the graph is retained), which frees them.
+/// (unless the graph is retained), which frees them. The rest (op name, shape, dtype, edges)
+/// stays, so a graph can still be drawn after backward (``graph(of:names:trace:options:)``).
 @usableFromInline
 final class GradNode {
     /// The op that made the tensor, for messages ("mul", "matmul", …); "leaf" for leaves.
@@ -13,24 +14,30 @@ final class GradNode {
     private(set) var inputs: [GradNode?]
     /// Output gradient → input gradients (one per input, nil where not needed).
     var backwardFn: ((Tensor) -> [Tensor?])?
-    /// Accumulated gradient (leaves only).
+    /// Accumulated gradient (leaves, and interior nodes that ``retainsGrad``).
     var grad: Tensor?
+    /// Whether backward keeps this interior node's gradient in ``grad`` (PyTorch's `retain_grad()`).
+    var retainsGrad = false
     /// Run, in registration order, after backward has accumulated this leaf's gradient of the pass.
     var postAccumulateGradHooks: [(id: Int, body: () -> Void)] = []
     let isLeaf: Bool
     /// Shape of the tensor this node belongs to.
     let shape: [Int]
+    /// Element type of the tensor this node belongs to.
+    let dtype: DType
 
-    init(leafOfShape shape: [Int]) {
+    init(leafOfShape shape: [Int], dtype: DType) {
         op = "leaf"
         inputs = []
         isLeaf = true
         self.shape = shape
+        self.dtype = dtype
     }
 
-    init(op: String, shape: [Int], inputs: [GradNode?], backward: @escaping (Tensor) -> [Tensor?]) {
+    init(op: String, shape: [Int], dtype: DType, inputs: [GradNode?], backward: @escaping (Tensor) -> [Tensor?]) {
         self.op = op
         self.shape = shape
+        self.dtype = dtype
         self.inputs = inputs
         self.backwardFn = backward
         isLeaf = false
@@ -60,7 +67,7 @@ extension Tensor {
         set {
             if newValue {
                 require(dtype.isFloatingPoint, "requiresGrad: only floating-point tensors can require gradients, got \(dtype)")
-                if node == nil { node = GradNode(leafOfShape: shape) }
+                if node == nil { node = GradNode(leafOfShape: shape, dtype: dtype) }
             } else {
                 node = nil
             }
@@ -77,9 +84,10 @@ extension Tensor {
     /// Whether this tensor is a leaf of the graph (created by the user, not by an op).
     public var isLeaf: Bool { node?.isLeaf ?? true }
 
-    /// The gradient accumulated by ``backward(_:retainGraph:)`` (leaves only).
+    /// The gradient accumulated by ``backward(_:retainGraph:)``: for leaves, and for interior
+    /// tensors after ``retainGrad()``.
     public var grad: Tensor? {
-        get { node?.isLeaf == true ? node?.grad : nil }
+        get { node?.isLeaf == true || node?.retainsGrad == true ? node?.grad : nil }
         nonmutating set {
             require(node?.isLeaf == true, "grad: only leaf tensors that require grad hold a gradient")
             node?.grad = newValue
@@ -88,7 +96,14 @@ extension Tensor {
 
     /// Clears the accumulated gradient.
     public func zeroGrad() {
-        if node?.isLeaf == true { node?.grad = nil }
+        if node?.isLeaf == true || node?.retainsGrad == true { node?.grad = nil }
+    }
+
+    /// Makes backward keep this interior tensor's gradient in ``grad``, as PyTorch's
+    /// `retain_grad()`: for looking at the gradient of an intermediate result (`∂L/∂h`). Leaves
+    /// keep theirs anyway; a tensor without a graph has none to keep.
+    public func retainGrad() {
+        if let node, !node.isLeaf { node.retainsGrad = true }
     }
 
     /// The same values, cut off from the graph (shares storage).
@@ -117,7 +132,9 @@ func shouldRecord(_ inputs: Tensor...) -> Bool {
 @inline(__always)
 func record(_ op: String, _ inputs: [Tensor], _ output: Tensor, backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
     var out = output
-    out.node = GradNode(op: op, shape: output.shape, inputs: inputs.map { $0.node }, backward: backward)
+    let node = GradNode(op: op, shape: output.shape, dtype: output.dtype, inputs: inputs.map { $0.node }, backward: backward)
+    out.node = node
+    if GraphObservation.isActive { GraphObservation.notify(node) }
     return out
 }
 

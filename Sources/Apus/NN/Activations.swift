@@ -78,6 +78,20 @@ public final class GELU: Module {
     public override func forward(_ x: Tensor) -> Tensor { gelu(x, approximate: approximate) }
 }
 
+/// Hardtanh as a layer, as `torch.nn.Hardtanh`: the input clipped to `[min, max]`.
+public final class Hardtanh: Module {
+    /// The lower bound (PyTorch's `min_val`).
+    public let min: Double
+    /// The upper bound (PyTorch's `max_val`).
+    public let max: Double
+    /// Clips to `[min, max]` (PyTorch's defaults −1 and 1).
+    public init(min: Double = -1, max: Double = 1) {
+        require(min <= max, "Hardtanh: min \(min) must not exceed max \(max)")
+        (self.min, self.max) = (min, max)
+    }
+    public override func forward(_ x: Tensor) -> Tensor { hardtanh(x, min: min, max: max) }
+}
+
 /// SiLU (swish) as a layer, as `torch.nn.SiLU`.
 public final class SiLU: Module {
     public override init() {}

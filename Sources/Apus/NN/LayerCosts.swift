@@ -27,13 +27,13 @@ extension ConvTranspose2d: MultiplyAccumulateCounting {
 
 extension MaxPool2d: SlidingWindowLayer {
     public var windowGeometry: [(kernel: Int, stride: Int, dilation: Int)] {
-        [(kernelSize.0, stride.0, dilation.0), (kernelSize.1, stride.1, dilation.1)]
+        [(kernelSize.height, stride.height, dilation.height), (kernelSize.width, stride.width, dilation.width)]
     }
 }
 
 extension AvgPool2d: SlidingWindowLayer {
     public var windowGeometry: [(kernel: Int, stride: Int, dilation: Int)] {
-        [(kernelSize.0, stride.0, 1), (kernelSize.1, stride.1, 1)]
+        [(kernelSize.height, stride.height, 1), (kernelSize.width, stride.width, 1)]
     }
 }
 

@@ -32,6 +32,22 @@ public final class HuberLoss: Module {
     }
 }
 
+/// Smooth L1 loss as a module, as `torch.nn.SmoothL1Loss`. See ``smoothL1Loss(_:_:beta:reduction:)``.
+public final class SmoothL1Loss: Module {
+    /// β: where the loss turns from quadratic to linear (0: plain L1).
+    public let beta: Double
+    /// How per-element losses are combined.
+    public let reduction: Reduction
+    public init(beta: Double = 1, reduction: Reduction = .mean) {
+        require(beta >= 0 && beta.isFinite, "SmoothL1Loss: beta must be non-negative, got \(beta)")
+        self.beta = beta
+        self.reduction = reduction
+    }
+    public func callAsFunction(_ prediction: Tensor, _ target: Tensor) -> Tensor {
+        smoothL1Loss(prediction, target, beta: beta, reduction: reduction)
+    }
+}
+
 /// Binary cross-entropy on probabilities as a module, as `torch.nn.BCELoss`.
 /// See ``binaryCrossEntropy(_:_:weight:reduction:)``.
 public final class BCELoss: Module {
@@ -72,11 +88,11 @@ public final class BCEWithLogitsLoss: Module {
 public final class NLLLoss: Module {
     /// Weight per class `[C]`; nil for none.
     public let weight: Tensor?
-    /// A label whose samples are left out; nil for none.
-    public let ignoreIndex: Int?
+    /// A label whose elements are left out (PyTorch's default −100).
+    public let ignoreIndex: Int
     /// How per-element losses are combined.
     public let reduction: Reduction
-    public init(weight: Tensor? = nil, ignoreIndex: Int? = nil, reduction: Reduction = .mean) {
+    public init(weight: Tensor? = nil, ignoreIndex: Int = -100, reduction: Reduction = .mean) {
         self.weight = weight
         self.ignoreIndex = ignoreIndex
         self.reduction = reduction
@@ -87,18 +103,18 @@ public final class NLLLoss: Module {
 }
 
 /// Cross-entropy on logits as a module, as `torch.nn.CrossEntropyLoss`: integer labels or
-/// probability targets, class weights, an ignored label and label smoothing.
+/// probability targets, `[N, C]` or `[N, C, d1, …]` inputs, class weights, an ignored label and label smoothing.
 /// See ``crossEntropy(_:_:weight:ignoreIndex:reduction:labelSmoothing:)``.
 public final class CrossEntropyLoss: Module {
     /// Weight per class `[C]`; nil for none.
     public let weight: Tensor?
-    /// A label whose samples are left out; nil for none.
-    public let ignoreIndex: Int?
+    /// A label whose elements are left out (PyTorch's default −100).
+    public let ignoreIndex: Int
     /// How per-element losses are combined.
     public let reduction: Reduction
     /// ε: the target becomes (1 − ε)·onehot + ε/C.
     public let labelSmoothing: Double
-    public init(weight: Tensor? = nil, ignoreIndex: Int? = nil, reduction: Reduction = .mean, labelSmoothing: Double = 0) {
+    public init(weight: Tensor? = nil, ignoreIndex: Int = -100, reduction: Reduction = .mean, labelSmoothing: Double = 0) {
         require((0...1).contains(labelSmoothing), "CrossEntropyLoss: labelSmoothing must be in [0, 1], got \(labelSmoothing)")
         self.weight = weight
         self.ignoreIndex = ignoreIndex

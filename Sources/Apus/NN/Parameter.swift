@@ -30,7 +30,7 @@ public final class Parameter: @unchecked Sendable {
         set {
             guard newValue != requiresGrad else { return }
             if newValue {
-                value.node = frozenLeaf ?? GradNode(leafOfShape: value.shape)
+                value.node = frozenLeaf ?? GradNode(leafOfShape: value.shape, dtype: value.dtype)
                 frozenLeaf = nil
             } else {
                 frozenLeaf = value.node

@@ -1,32 +1,36 @@
 // Pooling layers, as `torch.nn.MaxPool2d`, `AvgPool2d`, `AdaptiveAvgPool2d`, …: each stores its
-// hyper-parameters and calls the functional op (Ops/Pooling.swift). Sizes are one `Int` for both
-// axes or a `(height, width)` pair. They hold no parameters.
+// hyper-parameters and calls the functional op (Ops/Pooling.swift). Sizes of the 2-d layers are
+// `IntPair`s (one integer for both axes or `[height, width]`), of the 1-d layers `Int`s. They hold
+// no parameters.
 
 /// 2-d max pooling, as `torch.nn.MaxPool2d`: see `maxPool2d(_:kernelSize:stride:padding:dilation:ceilMode:)`.
 /// `[N, C, H, W]` (or `[C, H, W]`) → `[N, C, H_out, W_out]`.
 public final class MaxPool2d: Module {
     /// Window height and width.
-    public let kernelSize: (Int, Int)
+    public let kernelSize: IntPair
     /// Step between windows (PyTorch's default: the kernel size).
-    public let stride: (Int, Int)
+    public let stride: IntPair
     /// −∞ padding on each side.
-    public let padding: (Int, Int)
+    public let padding: IntPair
     /// Spacing between the taps of a window.
-    public let dilation: (Int, Int)
+    public let dilation: IntPair
     /// Whether the output size rounds up (windows may run past the input).
     public let ceilMode: Bool
 
-    /// Max pooling over `kernelSize` windows every `stride` (nil: `kernelSize`).
-    public init(_ kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
-                dilation: (Int, Int) = (1, 1), ceilMode: Bool = false) {
+    /// Max pooling over `kernelSize` windows every `stride` (nil: `kernelSize`): `MaxPool2d(2)`,
+    /// `MaxPool2d([3, 2], stride: [1, 2])`.
+    public init(_ kernelSize: IntPair, stride: IntPair? = nil, padding: IntPair = 0, dilation: IntPair = 1,
+                ceilMode: Bool = false) {
         (self.kernelSize, self.stride, self.padding, self.dilation, self.ceilMode) =
             (kernelSize, stride ?? kernelSize, padding, dilation, ceilMode)
     }
 
-    /// Max pooling over square `kernelSize × kernelSize` windows every `stride` (nil: `kernelSize`).
-    public convenience init(_ kernelSize: Int, stride: Int? = nil, padding: Int = 0, dilation: Int = 1, ceilMode: Bool = false) {
-        self.init((kernelSize, kernelSize), stride: stride.map { ($0, $0) }, padding: (padding, padding),
-                  dilation: (dilation, dilation), ceilMode: ceilMode)
+    /// Max pooling with `(height, width)` tuples.
+    @available(*, deprecated, message: "pass IntPairs: MaxPool2d([3, 2], stride: [1, 2])")
+    public convenience init(_ kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
+                            dilation: (Int, Int) = (1, 1), ceilMode: Bool = false) {
+        self.init(IntPair(kernelSize), stride: stride.map(IntPair.init), padding: IntPair(padding),
+                  dilation: IntPair(dilation), ceilMode: ceilMode)
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
@@ -63,11 +67,11 @@ public final class MaxPool1d: Module {
 /// `avgPool2d(_:kernelSize:stride:padding:ceilMode:countIncludePad:divisorOverride:)`.
 public final class AvgPool2d: Module {
     /// Window height and width.
-    public let kernelSize: (Int, Int)
+    public let kernelSize: IntPair
     /// Step between windows (PyTorch's default: the kernel size).
-    public let stride: (Int, Int)
+    public let stride: IntPair
     /// Zero padding on each side.
-    public let padding: (Int, Int)
+    public let padding: IntPair
     /// Whether the output size rounds up (the last window may run past the input).
     public let ceilMode: Bool
     /// Whether padded positions count in the divisor.
@@ -75,17 +79,19 @@ public final class AvgPool2d: Module {
     /// A fixed divisor instead of the window size.
     public let divisorOverride: Int?
 
-    /// Average pooling over `kernelSize` windows every `stride` (nil: `kernelSize`).
-    public init(_ kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0), ceilMode: Bool = false,
+    /// Average pooling over `kernelSize` windows every `stride` (nil: `kernelSize`): `AvgPool2d(2)`,
+    /// `AvgPool2d([2, 3], stride: [2, 1], padding: [1, 0])`.
+    public init(_ kernelSize: IntPair, stride: IntPair? = nil, padding: IntPair = 0, ceilMode: Bool = false,
                 countIncludePad: Bool = true, divisorOverride: Int? = nil) {
         (self.kernelSize, self.stride, self.padding) = (kernelSize, stride ?? kernelSize, padding)
         (self.ceilMode, self.countIncludePad, self.divisorOverride) = (ceilMode, countIncludePad, divisorOverride)
     }
 
-    /// Average pooling over square windows every `stride` (nil: `kernelSize`).
-    public convenience init(_ kernelSize: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false,
-                            countIncludePad: Bool = true, divisorOverride: Int? = nil) {
-        self.init((kernelSize, kernelSize), stride: stride.map { ($0, $0) }, padding: (padding, padding), ceilMode: ceilMode,
+    /// Average pooling with `(height, width)` tuples.
+    @available(*, deprecated, message: "pass IntPairs: AvgPool2d([2, 3], stride: [2, 1])")
+    public convenience init(_ kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
+                            ceilMode: Bool = false, countIncludePad: Bool = true, divisorOverride: Int? = nil) {
+        self.init(IntPair(kernelSize), stride: stride.map(IntPair.init), padding: IntPair(padding), ceilMode: ceilMode,
                   countIncludePad: countIncludePad, divisorOverride: divisorOverride)
     }
 
@@ -121,25 +127,27 @@ public final class AvgPool1d: Module {
 }
 
 /// Adaptive average pooling to a fixed output size, as `torch.nn.AdaptiveAvgPool2d`:
-/// `[N, C, H, W]` → `[N, C, outputSize.0, outputSize.1]` for any `H, W`; see `adaptiveAvgPool2d(_:outputSize:)`.
+/// `[N, C, H, W]` → `[N, C, outputSize.height, outputSize.width]` for any `H, W`; see `adaptiveAvgPool2d(_:outputSize:)`.
 public final class AdaptiveAvgPool2d: Module {
     /// Output height and width.
-    public let outputSize: (Int, Int)
-    /// Pools to `outputSize` (height, width).
-    public init(_ outputSize: (Int, Int)) { self.outputSize = outputSize }
-    /// Pools to `outputSize × outputSize`.
-    public convenience init(_ outputSize: Int) { self.init((outputSize, outputSize)) }
+    public let outputSize: IntPair
+    /// Pools to `outputSize`: one integer for a square output, or `[height, width]`.
+    public init(_ outputSize: IntPair) { self.outputSize = outputSize }
+    /// Pools to a `(height, width)` tuple.
+    @available(*, deprecated, message: "pass an IntPair: AdaptiveAvgPool2d([3, 4])")
+    public convenience init(_ outputSize: (Int, Int)) { self.init(IntPair(outputSize)) }
     public override func forward(_ x: Tensor) -> Tensor { adaptiveAvgPool2d(x, outputSize: outputSize) }
 }
 
 /// Adaptive max pooling to a fixed output size, as `torch.nn.AdaptiveMaxPool2d`; see `adaptiveMaxPool2d(_:outputSize:)`.
 public final class AdaptiveMaxPool2d: Module {
     /// Output height and width.
-    public let outputSize: (Int, Int)
-    /// Pools to `outputSize` (height, width).
-    public init(_ outputSize: (Int, Int)) { self.outputSize = outputSize }
-    /// Pools to `outputSize × outputSize`.
-    public convenience init(_ outputSize: Int) { self.init((outputSize, outputSize)) }
+    public let outputSize: IntPair
+    /// Pools to `outputSize`: one integer for a square output, or `[height, width]`.
+    public init(_ outputSize: IntPair) { self.outputSize = outputSize }
+    /// Pools to a `(height, width)` tuple.
+    @available(*, deprecated, message: "pass an IntPair: AdaptiveMaxPool2d([3, 4])")
+    public convenience init(_ outputSize: (Int, Int)) { self.init(IntPair(outputSize)) }
     public override func forward(_ x: Tensor) -> Tensor { adaptiveMaxPool2d(x, outputSize: outputSize) }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 // Activation functions beyond relu/sigmoid/tanh (those are in Unary.swift): step, leakyRelu,
-// prelu, elu, selu, gelu, silu. Each is a value and a derivative per element, run by one
+// prelu, elu, selu, gelu, silu, hardtanh. Each is a value and a derivative per element, run by one
 // specialised loop per dtype (forward: f(x); backward: g·f′(x) in one fused pass).
 
 /// An elementwise activation with its derivative; parameters (a slope, an α) are stored properties.
@@ -67,6 +67,14 @@ struct LeakyReluActivation: ActivationFunction {
     let slope: Double
     @inline(__always) func value<T: FloatScalar>(_ x: T) -> T { x > 0 ? x : x * T(slope) }
     @inline(__always) func derivative<T: FloatScalar>(_ x: T) -> T { x > 0 ? 1 : T(slope) }
+}
+
+struct HardtanhActivation: ActivationFunction {
+    let low: Double
+    let high: Double
+    @inline(__always) func value<T: FloatScalar>(_ x: T) -> T { Swift.min(Swift.max(x, T(low)), T(high)) }
+    /// 1 strictly inside (low, high), 0 elsewhere, the boundaries included (PyTorch's `hardtanh_backward`).
+    @inline(__always) func derivative<T: FloatScalar>(_ x: T) -> T { x > T(low) && x < T(high) ? 1 : 0 }
 }
 
 struct EluActivation: ActivationFunction {
@@ -149,6 +157,16 @@ public func leakyRelu(_ x: Tensor, negativeSlope: Double = 0.01) -> Tensor {
     LeakyReluActivation(slope: negativeSlope)(x, op: "leakyRelu")
 }
 
+/// `x` clipped to `[min, max]` (`torch.nn.functional.hardtanh`, default [−1, 1]): a piecewise
+/// linear tanh, cheap to compute; `hardtanh(x, min: 0, max: 6)` is ReLU6.
+///
+/// Backward: g strictly inside (min, max), 0 outside and on the boundaries, as PyTorch (``clamp(_:min:max:)``
+/// passes the gradient on the boundaries).
+public func hardtanh(_ x: Tensor, min: Double = -1, max: Double = 1) -> Tensor {
+    require(min <= max, "hardtanh: min \(min) must not exceed max \(max)")
+    return HardtanhActivation(low: min, high: max)(x, op: "hardtanh")
+}
+
 /// Exponential linear unit: `x` where x > 0, else `α(eˣ − 1)` (`torch.nn.functional.elu`).
 ///
 /// Backward: g where x > 0, else `g·α·eˣ`.
@@ -221,4 +239,6 @@ extension Tensor {
     public func gelu(approximate: GELUApproximation = .none) -> Tensor { Apus.gelu(self, approximate: approximate) }
     /// SiLU (swish) x·σ(x).
     public func silu() -> Tensor { Apus.silu(self) }
+    /// The values clipped to `[min, max]`, with gradient 1 strictly inside.
+    public func hardtanh(min: Double = -1, max: Double = 1) -> Tensor { Apus.hardtanh(self, min: min, max: max) }
 }

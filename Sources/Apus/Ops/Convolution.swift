@@ -1,66 +1,6 @@
 // Convolutions computed as matrix products: conv2d, conv1d (conv2d with height 1) and
 // convTranspose2d (conv2d's input gradient as a forward op). Kernels: Backend/Im2col.swift.
 
-/// Two integers (height, width) for a stride, dilation or kernel size: an integer literal means
-/// the same value for both (`stride: 2`), an array literal gives them apart (`stride: [2, 1]`).
-public struct IntPair: Sendable, Equatable, Hashable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral,
-    CustomStringConvertible {
-    /// Value along the height (first spatial axis).
-    public var height: Int
-    /// Value along the width (second spatial axis).
-    public var width: Int
-
-    /// `(height, width)`.
-    public init(_ height: Int, _ width: Int) { (self.height, self.width) = (height, width) }
-    /// The same value along both axes.
-    public init(_ value: Int) { self.init(value, value) }
-    public init(integerLiteral value: Int) { self.init(value) }
-    /// `[h, w]`, or `[v]` for both.
-    public init(arrayLiteral elements: Int...) {
-        require(elements.count == 1 || elements.count == 2, "IntPair: expected 1 or 2 values, got \(elements)")
-        self.init(elements[0], elements.last!)
-    }
-
-    public var description: String { height == width ? "\(height)" : "(\(height), \(width))" }
-}
-
-/// Zero-padding of a convolution's input, as PyTorch's `padding` argument.
-///
-/// - `.explicit(p)`: `p.height` rows above and below, `p.width` columns left and right
-///   (an integer literal `1` or an array literal `[1, 2]` make one);
-/// - `.valid`: no padding;
-/// - `.same`: enough padding that the output has the input's size (stride 1 only): `d·(k−1)` in
-///   all per axis, half (rounded down) before and the rest after, as PyTorch does.
-public enum ConvPadding: Sendable, Equatable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, CustomStringConvertible {
-    case explicit(IntPair)
-    case valid
-    case same
-
-    public init(integerLiteral value: Int) { self = .explicit(IntPair(value)) }
-    public init(arrayLiteral elements: Int...) {
-        require(elements.count == 1 || elements.count == 2, "ConvPadding: expected 1 or 2 values, got \(elements)")
-        self = .explicit(IntPair(elements[0], elements.last!))
-    }
-
-    public var description: String {
-        switch self {
-        case .explicit(let p): "\(p)"
-        case .valid: "valid"
-        case .same: "same"
-        }
-    }
-
-    /// Padding (before, after) along one axis of size `size` for kernel `kernel`, dilation `dilation`.
-    func sides(axis: KeyPath<IntPair, Int>, kernel: Int, dilation: Int) -> (Int, Int) {
-        switch self {
-        case .explicit(let p): (p[keyPath: axis], p[keyPath: axis])
-        case .valid: (0, 0)
-        case .same:
-            { let total = dilation * (kernel - 1); return (total / 2, total - total / 2) }()
-        }
-    }
-}
-
 /// Output size of a convolution along one axis:
 /// `⌊(n + 2p − d·(k − 1) − 1) / s⌋ + 1` for input size `n`, padding `p` on each side, kernel size `k`,
 /// dilation `d` and stride `s` (with `d = 1`, the familiar `⌊(n + 2p − k) / s⌋ + 1`).

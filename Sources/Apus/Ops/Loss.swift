@@ -1,4 +1,4 @@
-// Loss functions, as torch.nn.functional: regression (MSE, L1, Huber), binary classification
+// Loss functions, as torch.nn.functional: regression (MSE, L1, Huber, smooth L1), binary classification
 // (BCE on probabilities or logits) and multi-class classification (cross-entropy, NLL).
 // Each takes a `reduction`; the module forms are in NN/Losses.swift.
 
@@ -64,6 +64,24 @@ public func huberLoss(_ prediction: Tensor, _ target: Tensor, delta: Double = 1,
     return reduction.apply(`where`(a.detached() .< delta, quadratic, linear))
 }
 
+/// Smooth L1 loss (`torch.nn.functional.smooth_l1_loss`): with d = prediction − target,
+/// `½d²/β` where |d| < β, else `|d| − ½β`. Quadratic near 0 and linear beyond β like
+/// ``huberLoss(_:_:delta:reduction:)``, but scaled so that the linear part has slope 1 for every β
+/// (Huber with δ = β equals β times this loss); `beta: 0` is ``l1Loss(_:_:reduction:)``.
+///
+/// Backward: d/β where |d| < β, else sign(d). Shapes broadcast.
+public func smoothL1Loss(_ prediction: Tensor, _ target: Tensor, beta: Double = 1, reduction: Reduction = .mean) -> Tensor {
+    require(beta >= 0 && beta.isFinite, "smoothL1Loss: beta must be non-negative, got \(beta)")
+    requireBroadcastable(prediction, target, op: "smoothL1Loss", ("prediction", "target"))
+    guard beta > 0 else { return l1Loss(prediction, target, reduction: reduction) }
+    let d = prediction - target
+    let a = abs(d)
+    // Plain Double arithmetic first (see huberLoss).
+    let (halfOverBeta, halfBeta): (Double, Double) = (0.5 / beta, 0.5 * beta)
+    let quadratic = halfOverBeta * d * d, linear = a - halfBeta
+    return reduction.apply(`where`(a.detached() .< beta, quadratic, linear))
+}
+
 // MARK: - Binary classification
 
 /// Binary cross-entropy on probabilities (`torch.nn.functional.binary_cross_entropy`):
@@ -125,95 +143,128 @@ public func binaryCrossEntropyWithLogits(_ logits: Tensor, _ targets: Tensor, we
 
 // MARK: - Multi-class classification
 
-/// Negative log-likelihood (`torch.nn.functional.nll_loss`) of `logProbabilities` `[N, C]`
-/// (e.g. from ``logSoftmax(_:axis:)``) against int64 class `labels` `[N]`: `−w[yᵢ]·logp[i, yᵢ]`.
-///
-/// - `weight` `[C]`: a weight per class; `.mean` is then the weighted mean
-///   `Σᵢ w[yᵢ]·lᵢ / Σᵢ w[yᵢ]`, as PyTorch.
-/// - `ignoreIndex`: samples with this label contribute 0 and are left out of the mean's
-///   denominator (PyTorch's default is −100; here none unless given).
-public func nllLoss(_ logProbabilities: Tensor, _ labels: Tensor, weight: Tensor? = nil, ignoreIndex: Int? = nil,
-                    reduction: Reduction = .mean) -> Tensor {
-    classLoss(logProbabilities, labels, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction, op: "nllLoss").loss
+/// Stops unless `input` is `[N, C]` or `[N, C, d1, …]` and `labels` are int64 class indices of shape
+/// `[N]` or `[N, d1, …]` (PyTorch's "K-dimensional" case, e.g. a class per pixel for segmentation).
+private func checkClassShapes(_ input: Tensor, _ labels: Tensor, op: String, name: String) {
+    require(input.rank >= 2, "\(op): \(name) must be [N, C] or [N, C, d1, …], got shape \(input.shape)")
+    require(labels.dtype == .int64, "\(op): labels must be int64 class indices, got \(labels.dtype)")
+    let expected = [input.shape[0]] + Array(input.shape.dropFirst(2))
+    require(labels.shape == expected,
+            "\(op): labels of shape \(labels.shape) do not match \(name) of shape \(input.shape) (expected labels \(expected))")
 }
 
-/// Checks the shapes and labels and returns the NLL loss with the per-sample weights (w[yᵢ],
-/// 0 for ignored samples; nil when there is no class weight and nothing is ignored).
-private func classLoss(_ logp: Tensor, _ labels: Tensor, weight: Tensor?, ignoreIndex: Int?, reduction: Reduction, op: String)
+/// `[N, C, d1, …]` with the class axis moved last and the rest flattened: `[N·d1·…, C]`, rows in
+/// the order of the labels' elements; `[N, C]` is returned as it is.
+private func classesLast(_ x: Tensor) -> Tensor {
+    guard x.rank > 2 else { return x }
+    return x.permute([0] + Array(2..<x.rank) + [1]).reshape([-1, x.shape[1]])
+}
+
+/// A class weight `[C]` shaped to broadcast along axis 1 of a rank-`rank` input: `[1, C, 1, …]`.
+private func classAxisShaped(_ weight: Tensor, rank: Int, dtype: DType) -> Tensor {
+    weight.cast(to: dtype).reshape([1, weight.shape[0]] + Array(repeating: 1, count: rank - 2))
+}
+
+/// Negative log-likelihood (`torch.nn.functional.nll_loss`) of `logProbabilities` `[N, C]` or
+/// `[N, C, d1, …]` (e.g. from ``logSoftmax(_:axis:)`` along axis 1) against int64 class `labels`
+/// `[N]` or `[N, d1, …]`: the loss of element `i` is `−w[yᵢ]·logp[i, yᵢ]`.
+///
+/// - `weight` `[C]`: a weight per class; `.mean` is then the weighted mean
+///   `Σᵢ w[yᵢ]·lᵢ / Σᵢ w[yᵢ]` over the elements not ignored, as PyTorch.
+/// - `ignoreIndex` (PyTorch's default −100): elements with this label contribute 0 and are left
+///   out of the mean's denominator.
+/// - `.none` gives one loss per label, shaped like `labels`.
+public func nllLoss(_ logProbabilities: Tensor, _ labels: Tensor, weight: Tensor? = nil, ignoreIndex: Int = -100,
+                    reduction: Reduction = .mean) -> Tensor {
+    checkClassShapes(logProbabilities, labels, op: "nllLoss", name: "input")
+    return classLoss(logProbabilities, labels, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction, op: "nllLoss").loss
+}
+
+/// Checks the labels and returns the NLL loss with the per-element weights, flattened to
+/// `[N·d1·…]` (w[yᵢ], 0 for ignored elements; nil when there is no class weight and nothing is
+/// ignored). Shapes are checked by the caller (``checkClassShapes(_:_:op:name:)``).
+private func classLoss(_ logp: Tensor, _ labels: Tensor, weight: Tensor?, ignoreIndex: Int, reduction: Reduction, op: String)
     -> (loss: Tensor, sampleWeights: Tensor?)
 {
-    require(logp.rank == 2, "\(op): input must be [N, C], got shape \(logp.shape)")
-    require(labels.dtype == .int64, "\(op): labels must be int64 class indices, got \(labels.dtype)")
-    require(labels.shape == [logp.shape[0]],
-            "\(op): labels of shape \(labels.shape) do not match input of shape \(logp.shape)")
     let classes = logp.shape[1]
     if let weight {
         require(weight.shape == [classes], "\(op): weight must have shape [\(classes)] (one per class), got \(weight.shape)")
     }
+    let flat = classesLast(logp)
     let values = labels.toArray(as: Int64.self)
     for v in values where Int(v) != ignoreIndex {
-        require(v >= 0 && v < classes, "\(op): label \(v) is out of range for \(classes) classes (input shape \(logp.shape))")
+        require(v >= 0 && v < classes, """
+            \(op): label \(v) is out of range for \(classes) classes (input shape \(logp.shape)); \
+            only ignoreIndex \(ignoreIndex) may lie outside
+            """)
     }
-    guard weight != nil || (ignoreIndex != nil && values.contains(Int64(ignoreIndex!))) else {
-        let picked = logp.gather(axis: 1, index: labels.reshape([-1, 1])).reshape([-1])
+    let shape = labels.shape
+    guard weight != nil || values.contains(Int64(ignoreIndex)) else {
+        let picked = flat.gather(axis: 1, index: labels.reshape([-1, 1])).reshape(shape)
         return (reduction.apply(-picked), nil)
     }
-    let safe = Tensor(shape: labels.shape, values: values.map { Int($0) == ignoreIndex ? 0 : Double($0) }, dtype: .int64)
-    let kept = Tensor(shape: labels.shape, values: values.map { Int($0) == ignoreIndex ? 0 : 1 }, dtype: logp.dtype)
+    let safe = Tensor(shape: [values.count], values: values.map { Int($0) == ignoreIndex ? 0 : Double($0) }, dtype: .int64)
+    let kept = Tensor(shape: [values.count], values: values.map { Int($0) == ignoreIndex ? 0 : 1 }, dtype: logp.dtype)
     let sampleWeights = weight.map { $0.cast(to: logp.dtype).indexSelect(axis: 0, indices: safe) * kept } ?? kept
-    let losses = -logp.gather(axis: 1, index: safe.reshape([-1, 1])).reshape([-1]) * sampleWeights
+    let losses = -flat.gather(axis: 1, index: safe.reshape([-1, 1])).reshape([-1]) * sampleWeights
     switch reduction {
     case .mean: return (losses.sum() / sampleWeights.sum(), sampleWeights)
     case .sum: return (losses.sum(), sampleWeights)
-    case .none: return (losses, sampleWeights)
+    case .none: return (losses.reshape(shape), sampleWeights)
     }
 }
 
-/// Cross-entropy of `logits` `[N, C]` (`torch.nn.functional.cross_entropy`): `nllLoss(logSoftmax(logits))`,
-/// stable for any logits (±1000 included).
+/// Cross-entropy of `logits` `[N, C]` or `[N, C, d1, …]` (`torch.nn.functional.cross_entropy`):
+/// `nllLoss(logSoftmax(logits, axis: 1))`, stable for any logits (±1000 included).
 ///
-/// `targets` are either int64 class indices `[N]`, or class probabilities shaped like the logits
-/// (floating point, rows summing to 1): then the loss of sample i is `−Σ_c w[c]·t[i,c]·logp[i,c]`
-/// and `.mean` divides by N.
-/// - `weight` `[C]`: a weight per class; with indices `.mean` is the weighted mean `Σ w[yᵢ]lᵢ / Σ w[yᵢ]`.
-/// - `ignoreIndex`: samples with this label contribute 0 and are left out of the mean (indices only).
+/// `targets` are either int64 class indices `[N]` (or `[N, d1, …]`: a class per pixel, for
+/// segmentation), or class probabilities shaped like the logits (floating point, summing to 1
+/// along axis 1): then the loss of element i is `−Σ_c w[c]·t[i,c]·logp[i,c]` and `.mean` divides
+/// by the number of elements `N·d1·…`.
+/// - `weight` `[C]`: a weight per class; with indices `.mean` is the weighted mean `Σ w[yᵢ]lᵢ / Σ w[yᵢ]`
+///   over the elements not ignored.
+/// - `ignoreIndex` (PyTorch's default −100): elements with this label contribute 0 and are left out
+///   of the mean (indices only; with probability targets it must stay negative, as in PyTorch).
 /// - `labelSmoothing` ε ∈ [0, 1]: the target becomes `(1 − ε)·onehot + ε/C`; with indices the loss is
 ///   `(1 − ε)·nll + (ε/C)·Σ_c −w[c]·logp[i,c]`, reduced like the nll term, as PyTorch.
-public func crossEntropy(_ logits: Tensor, _ targets: Tensor, weight: Tensor? = nil, ignoreIndex: Int? = nil,
+/// - `.none` gives one loss per element, shaped `[N, d1, …]`.
+public func crossEntropy(_ logits: Tensor, _ targets: Tensor, weight: Tensor? = nil, ignoreIndex: Int = -100,
                          reduction: Reduction = .mean, labelSmoothing: Double = 0) -> Tensor {
-    require(logits.rank == 2, "crossEntropy: logits must be [N, C], got \(logits.shape)")
+    require(logits.rank >= 2, "crossEntropy: logits must be [N, C] or [N, C, d1, …], got shape \(logits.shape)")
     require((0...1).contains(labelSmoothing), "crossEntropy: labelSmoothing must be in [0, 1], got \(labelSmoothing)")
     let classes = logits.shape[1]
     if let weight {
         require(weight.shape == [classes], "crossEntropy: weight must have shape [\(classes)] (one per class), got \(weight.shape)")
     }
     let logp = logSoftmax(logits, axis: 1)
-    let classWeight = weight.map { $0.cast(to: logp.dtype).reshape([1, classes]) }
+    let classWeight = weight.map { classAxisShaped($0, rank: logits.rank, dtype: logp.dtype) }
+    let (keep, spread): (Double, Double) = (1 - labelSmoothing, labelSmoothing / Double(classes))
 
     if targets.dtype.isFloatingPoint {
         require(targets.shape == logits.shape,
                 "crossEntropy: probability targets of shape \(targets.shape) must have the shape of the logits \(logits.shape)")
-        require(ignoreIndex == nil, "crossEntropy: ignoreIndex applies to class-index targets only, not to probability targets")
+        require(ignoreIndex < 0, "crossEntropy: ignoreIndex \(ignoreIndex) applies to class-index targets only, not to probability targets")
         var t = targets.cast(to: logp.dtype)
-        let (keep, spread): (Double, Double) = (1 - labelSmoothing, labelSmoothing / Double(classes))
         if labelSmoothing > 0 { t = t * keep + spread }
         var product = logp * t
         if let classWeight { product = product * classWeight }
-        let perSample = -product.sum(axis: 1)
+        let perElement = -product.sum(axis: 1)
         switch reduction {
-        case .mean: return perSample.sum() / Double(logits.shape[0])
-        case .sum: return perSample.sum()
-        case .none: return perSample
+        case .mean: return perElement.sum() / Double(perElement.count)
+        case .sum: return perElement.sum()
+        case .none: return perElement
         }
     }
 
     require(targets.dtype == .int64, "crossEntropy: labels must be int64 class indices or floating-point probabilities, got \(targets.dtype)")
+    checkClassShapes(logits, targets, op: "crossEntropy", name: "logits")
     let (nll, sampleWeights) = classLoss(logp, targets, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction,
                                          op: "crossEntropy")
     guard labelSmoothing > 0 else { return nll }
-    var smooth = -(classWeight.map { logp * $0 } ?? logp).sum(axis: 1)
-    if let ignoreIndex {
-        let kept = Tensor(shape: targets.shape, values: targets.toArray(as: Int64.self).map { Int($0) == ignoreIndex ? 0 : 1 },
+    var smooth = -(classWeight.map { logp * $0 } ?? logp).sum(axis: 1).reshape([-1])
+    if sampleWeights != nil {
+        // Ignored elements contribute nothing to the smoothing term either.
+        let kept = Tensor(shape: [targets.count], values: targets.toArray(as: Int64.self).map { Int($0) == ignoreIndex ? 0 : 1 },
                           dtype: logp.dtype)
         smooth = smooth * kept
     }
@@ -221,8 +272,7 @@ public func crossEntropy(_ logits: Tensor, _ targets: Tensor, weight: Tensor? = 
     switch reduction {
     case .mean: reduced = sampleWeights.map { smooth.sum() / $0.sum() } ?? smooth.mean()
     case .sum: reduced = smooth.sum()
-    case .none: reduced = smooth
+    case .none: reduced = smooth.reshape(targets.shape)
     }
-    let (keep, spread): (Double, Double) = (1 - labelSmoothing, labelSmoothing / Double(classes))
     return keep * nll + spread * reduced
 }

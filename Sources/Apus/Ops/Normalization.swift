@@ -145,7 +145,7 @@ public func localResponseNorm(_ x: Tensor, size: Int, alpha: Double = 1e-4, beta
     if x.count == 0 { return x }
     // Channels as the rows of an [N, 1, C, S] image; a (size × 1) window padded by ⌊size/2⌋ on
     // both sides gives PyTorch's windows in its first C rows (one extra row when size is even).
-    let windows = avgPool2d((x * x).reshape([n, 1, c, s]), kernelSize: (size, 1), stride: (1, 1), padding: (size / 2, 0))
+    let windows = avgPool2d((x * x).reshape([n, 1, c, s]), kernelSize: IntPair(size, 1), stride: 1, padding: IntPair(size / 2, 0))
     let mean = (size % 2 == 0 ? windows.slice(axis: 2, end: c) : windows).reshape(x.shape)
     return x / pow(mean * alpha + k, beta)
 }

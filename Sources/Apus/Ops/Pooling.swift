@@ -4,8 +4,8 @@
 // `[C, L]`); every (sample, channel) plane is pooled on its own, planes in parallel
 // (Backend/PoolKernels.swift).
 //
-// Window sizes, strides, paddings and dilations are given as one `Int` for both axes or as
-// `(height, width)` pairs; the two spellings are separate overloads, so one call uses one of them.
+// Window sizes, strides, paddings, dilations and output sizes of the 2-d ops are `IntPair`s (an
+// integer for both axes or `[height, width]`, Ops/SpatialArguments.swift); the 1-d ops take `Int`s.
 
 // MARK: Checks and geometry
 
@@ -58,18 +58,18 @@ private func slidingOutputSize(op: String, shownShape: [Int], h: Int, w: Int, ke
 ///
 /// Backward: each output's gradient goes to the input that was its maximum (the first one on
 /// ties, as PyTorch; the forward pass keeps that index as an `Int32` per output).
-public func maxPool2d(_ x: Tensor, kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
-                      dilation: (Int, Int) = (1, 1), ceilMode: Bool = false) -> Tensor {
-    maxPool(x, op: "maxPool2d", shownShape: x.shape, kernel: kernelSize, stride: stride ?? kernelSize,
-            padding: padding, dilation: dilation, ceilMode: ceilMode, oneD: false)
+public func maxPool2d(_ x: Tensor, kernelSize: IntPair, stride: IntPair? = nil, padding: IntPair = 0,
+                      dilation: IntPair = 1, ceilMode: Bool = false) -> Tensor {
+    maxPool(x, op: "maxPool2d", shownShape: x.shape, kernel: kernelSize.pair, stride: (stride ?? kernelSize).pair,
+            padding: padding.pair, dilation: dilation.pair, ceilMode: ceilMode, oneD: false)
 }
 
-/// 2-d max pooling with the same size, stride, padding and dilation along both axes:
-/// see `maxPool2d(_:kernelSize:stride:padding:dilation:ceilMode:)`.
-public func maxPool2d(_ x: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0, dilation: Int = 1,
-                      ceilMode: Bool = false) -> Tensor {
-    maxPool2d(x, kernelSize: (kernelSize, kernelSize), stride: stride.map { ($0, $0) }, padding: (padding, padding),
-              dilation: (dilation, dilation), ceilMode: ceilMode)
+/// 2-d max pooling with `(height, width)` tuples.
+@available(*, deprecated, message: "pass IntPairs: maxPool2d(x, kernelSize: [2, 3], stride: [2, 1])")
+public func maxPool2d(_ x: Tensor, kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
+                      dilation: (Int, Int) = (1, 1), ceilMode: Bool = false) -> Tensor {
+    maxPool2d(x, kernelSize: IntPair(kernelSize), stride: stride.map(IntPair.init), padding: IntPair(padding),
+              dilation: IntPair(dilation), ceilMode: ceilMode)
 }
 
 /// 1-d max pooling over the last axis, as `torch.nn.functional.max_pool1d`: input `[N, C, L]` or
@@ -117,17 +117,18 @@ private func windowMax(_ x: Tensor, op: String, planes: Int, rows: PoolAxis, col
 /// size counting padding, but not the part of a ceil-mode window beyond the padding; else only the
 /// number of inputs in the window. Input `[N, C, H, W]` or `[C, H, W]`.
 /// Backward: each output's gradient divided by its divisor, added to every input of its window.
-public func avgPool2d(_ x: Tensor, kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
+public func avgPool2d(_ x: Tensor, kernelSize: IntPair, stride: IntPair? = nil, padding: IntPair = 0,
                       ceilMode: Bool = false, countIncludePad: Bool = true, divisorOverride: Int? = nil) -> Tensor {
-    avgPool(x, op: "avgPool2d", shownShape: x.shape, kernel: kernelSize, stride: stride ?? kernelSize, padding: padding,
-            ceilMode: ceilMode, countIncludePad: countIncludePad, divisorOverride: divisorOverride, oneD: false)
+    avgPool(x, op: "avgPool2d", shownShape: x.shape, kernel: kernelSize.pair, stride: (stride ?? kernelSize).pair,
+            padding: padding.pair, ceilMode: ceilMode, countIncludePad: countIncludePad, divisorOverride: divisorOverride,
+            oneD: false)
 }
 
-/// 2-d average pooling with the same size, stride and padding along both axes: see
-/// `avgPool2d(_:kernelSize:stride:padding:ceilMode:countIncludePad:divisorOverride:)`.
-public func avgPool2d(_ x: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false,
-                      countIncludePad: Bool = true, divisorOverride: Int? = nil) -> Tensor {
-    avgPool2d(x, kernelSize: (kernelSize, kernelSize), stride: stride.map { ($0, $0) }, padding: (padding, padding),
+/// 2-d average pooling with `(height, width)` tuples.
+@available(*, deprecated, message: "pass IntPairs: avgPool2d(x, kernelSize: [2, 3], stride: [2, 1])")
+public func avgPool2d(_ x: Tensor, kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
+                      ceilMode: Bool = false, countIncludePad: Bool = true, divisorOverride: Int? = nil) -> Tensor {
+    avgPool2d(x, kernelSize: IntPair(kernelSize), stride: stride.map(IntPair.init), padding: IntPair(padding),
               ceilMode: ceilMode, countIncludePad: countIncludePad, divisorOverride: divisorOverride)
 }
 
@@ -177,11 +178,12 @@ private func windowAverage(_ x: Tensor, op: String, planes: Int, rows: PoolAxis,
 // MARK: Adaptive and global pooling
 
 /// Checks an adaptive pooling's output size.
-private func adaptiveAxes(_ x: Tensor, op: String, outputSize: (Int, Int)) -> (leading: [Int], planes: Int, rows: PoolAxis, cols: PoolAxis) {
+private func adaptiveAxes(_ x: Tensor, op: String, outputSize: IntPair) -> (leading: [Int], planes: Int, rows: PoolAxis, cols: PoolAxis) {
     let (leading, planes, h, w) = spatialLayout(x, op: op)
-    require(outputSize.0 > 0 && outputSize.1 > 0,
-            "\(op): output size must be positive, got \(outputSize.0)×\(outputSize.1) for input shape \(x.shape)")
-    return (leading, planes, PoolAxis.adaptive(input: h, output: outputSize.0), PoolAxis.adaptive(input: w, output: outputSize.1))
+    require(outputSize.height > 0 && outputSize.width > 0,
+            "\(op): output size must be positive, got \(outputSize.height)×\(outputSize.width) for input shape \(x.shape)")
+    return (leading, planes, PoolAxis.adaptive(input: h, output: outputSize.height),
+            PoolAxis.adaptive(input: w, output: outputSize.width))
 }
 
 /// Adaptive average pooling, as `torch.nn.functional.adaptive_avg_pool2d`: input `[N, C, H, W]`
@@ -189,31 +191,33 @@ private func adaptiveAxes(_ x: Tensor, op: String, outputSize: (Int, Int)) -> (l
 /// `⌊i·H/outH⌋ ..< ⌈(i+1)·H/outH⌉` (likewise columns); windows may overlap when `H` is not a
 /// multiple of `outH`. Output size 1×1 (global average pooling) takes one pass per plane.
 /// Backward: each output's gradient divided by its window size, added to every input of the window.
-public func adaptiveAvgPool2d(_ x: Tensor, outputSize: (Int, Int)) -> Tensor {
+public func adaptiveAvgPool2d(_ x: Tensor, outputSize: IntPair) -> Tensor {
     let (leading, planes, rows, cols) = adaptiveAxes(x, op: "adaptiveAvgPool2d", outputSize: outputSize)
-    if outputSize == (1, 1) { return planeMeans(x, op: "adaptiveAvgPool2d", planes: planes, outShape: leading + [1, 1]) }
+    if outputSize == 1 { return planeMeans(x, op: "adaptiveAvgPool2d", planes: planes, outShape: leading + [1, 1]) }
     let divisors = rows.count.flatMap { r in cols.count.map { c in Double(r * c) } }
     return windowAverage(x, op: "adaptiveAvgPool2d", planes: planes, rows: rows, cols: cols, divisors: divisors,
-                         outShape: leading + [outputSize.0, outputSize.1])
+                         outShape: leading + [outputSize.height, outputSize.width])
 }
 
-/// Adaptive average pooling to a square `outputSize × outputSize`: see
-/// `adaptiveAvgPool2d(_:outputSize:)`.
-public func adaptiveAvgPool2d(_ x: Tensor, outputSize: Int) -> Tensor {
-    adaptiveAvgPool2d(x, outputSize: (outputSize, outputSize))
+/// Adaptive average pooling to a `(height, width)` tuple.
+@available(*, deprecated, message: "pass an IntPair: adaptiveAvgPool2d(x, outputSize: [3, 4])")
+public func adaptiveAvgPool2d(_ x: Tensor, outputSize: (Int, Int)) -> Tensor {
+    adaptiveAvgPool2d(x, outputSize: IntPair(outputSize))
 }
 
 /// Adaptive max pooling, as `torch.nn.functional.adaptive_max_pool2d`: the windows of
 /// `adaptiveAvgPool2d(_:outputSize:)`, each reduced to its largest input
 /// (gradient to the first maximum, as PyTorch).
-public func adaptiveMaxPool2d(_ x: Tensor, outputSize: (Int, Int)) -> Tensor {
+public func adaptiveMaxPool2d(_ x: Tensor, outputSize: IntPair) -> Tensor {
     let (leading, planes, rows, cols) = adaptiveAxes(x, op: "adaptiveMaxPool2d", outputSize: outputSize)
-    return windowMax(x, op: "adaptiveMaxPool2d", planes: planes, rows: rows, cols: cols, outShape: leading + [outputSize.0, outputSize.1])
+    return windowMax(x, op: "adaptiveMaxPool2d", planes: planes, rows: rows, cols: cols,
+                     outShape: leading + [outputSize.height, outputSize.width])
 }
 
-/// Adaptive max pooling to a square `outputSize × outputSize`: see `adaptiveMaxPool2d(_:outputSize:)`.
-public func adaptiveMaxPool2d(_ x: Tensor, outputSize: Int) -> Tensor {
-    adaptiveMaxPool2d(x, outputSize: (outputSize, outputSize))
+/// Adaptive max pooling to a `(height, width)` tuple.
+@available(*, deprecated, message: "pass an IntPair: adaptiveMaxPool2d(x, outputSize: [3, 4])")
+public func adaptiveMaxPool2d(_ x: Tensor, outputSize: (Int, Int)) -> Tensor {
+    adaptiveMaxPool2d(x, outputSize: IntPair(outputSize))
 }
 
 /// Global average pooling: the mean of each channel's plane, `[N, C, H, W]` → `[N, C]`

@@ -35,14 +35,36 @@ private func fusedRows(_ x: Tensor, axis: Int, log: Bool) -> Tensor? {
     return Kernels.softmaxRows(x, rows: x.count / n, length: n, log: log)
 }
 
-/// `log Σ exp(x)` along `axis`, stable for large inputs.
-public func logSumExp(_ x: Tensor, axis: Int = -1, keepDims: Bool = false) -> Tensor {
-    let m = x.detached().max(axis: axis, keepDims: true)
-    let r = log(exp(x - m).sum(axis: axis, keepDims: true)) + m
-    return keepDims ? r : r.squeezed(axis: axis)
+/// `log Σ exp(x)` over `axes` (all when nil), as `torch.logsumexp`, stable for large inputs: the
+/// maximum `m` is factored out, `m + log Σ exp(x − m)` (an infinite `m` is replaced by 0, so a
+/// slice of −∞ gives −∞, not NaN). Like the other reductions, `keepDims` keeps the reduced axes with size 1.
+///
+/// Backward: `∂x = g · softmax(x)` over the reduced axes.
+public func logSumExp(_ x: Tensor, axes: [Int]?, keepDims: Bool = false) -> Tensor {
+    let xf = x.dtype.isFloatingPoint ? x : x.cast(to: .float32)
+    let reduced = Set((axes ?? Array(0..<xf.rank)).map { xf.normalizedAxis($0, op: "logSumExp") })
+    let m = noGrad { () -> Tensor in
+        let max = xf.detached().max(axes: axes, keepDims: true)
+        return `where`(abs(max) .< Double.infinity, max, Tensor(scalar: 0, dtype: max.dtype))
+    }
+    let r = log(exp(xf - m).sum(axes: axes, keepDims: true)) + m
+    return keepDims ? r : r.reshape(xf.shape.indices.filter { !reduced.contains($0) }.map { xf.shape[$0] })
 }
 
+/// `log Σ exp(x)` along one axis: ``logSumExp(_:axes:keepDims:)`` with `axes: [axis]`.
+public func logSumExp(_ x: Tensor, axis: Int, keepDims: Bool = false) -> Tensor {
+    logSumExp(x, axes: [axis], keepDims: keepDims)
+}
+
+/// `log Σ exp(x)` along the last axis, the old default.
+@available(*, deprecated, message: "name the axes, as torch.logsumexp does: logSumExp(x, axis: -1)")
+public func logSumExp(_ x: Tensor, keepDims: Bool = false) -> Tensor { logSumExp(x, axes: [-1], keepDims: keepDims) }
+
 extension Tensor {
+    /// `log Σ exp` over `axes` (all when nil): see ``logSumExp(_:axes:keepDims:)``.
+    public func logSumExp(axes: [Int]?, keepDims: Bool = false) -> Tensor { Apus.logSumExp(self, axes: axes, keepDims: keepDims) }
+    /// `log Σ exp` along one axis.
+    public func logSumExp(axis: Int, keepDims: Bool = false) -> Tensor { Apus.logSumExp(self, axes: [axis], keepDims: keepDims) }
     /// Softmax along `axis`.
     public func softmax(axis: Int = -1) -> Tensor { Apus.softmax(self, axis: axis) }
     /// Log-softmax along `axis`.

@@ -11,7 +11,8 @@ public enum UpsampleMode: String, Sendable, CaseIterable {
     case bilinear
 }
 
-/// Resizes `[N, C, H, W]` to `[N, C, size.0, size.1]`, as `torch.nn.functional.interpolate(x, size=…)`.
+/// Resizes `[N, C, H, W]` to `[N, C, size.height, size.width]`, as `torch.nn.functional.interpolate(x, size=…)`;
+/// `size` is one integer for a square output or `[height, width]`.
 ///
 /// - `.nearest`: output `(i, j)` copies input `(⌊i·H/H_out⌋, ⌊j·W/W_out⌋)`.
 /// - `.bilinear`: output `(i, j)` interpolates at the source position `(i + ½)·H/H_out − ½`
@@ -19,34 +20,37 @@ public enum UpsampleMode: String, Sendable, CaseIterable {
 ///
 /// `alignCorners` applies to `.bilinear` only. Backward: each output's gradient goes back to the
 /// input pixels it was read from, with the same weights.
-public func upsample(_ x: Tensor, size: (Int, Int), mode: UpsampleMode = .nearest, alignCorners: Bool = false) -> Tensor {
+public func upsample(_ x: Tensor, size: IntPair, mode: UpsampleMode = .nearest, alignCorners: Bool = false) -> Tensor {
     checkUpsampleInput(x, mode: mode, alignCorners: alignCorners)
-    require(size.0 > 0 && size.1 > 0, "upsample: output size must be positive, got \(size.0)×\(size.1) for input shape \(x.shape)")
-    return resize(x, to: size, scales: (nil, nil), mode: mode, alignCorners: alignCorners)
+    require(size.height > 0 && size.width > 0,
+            "upsample: output size must be positive, got \(size.height)×\(size.width) for input shape \(x.shape)")
+    return resize(x, to: size.pair, scales: (nil, nil), mode: mode, alignCorners: alignCorners)
 }
 
-/// Resizes `[N, C, H, W]` to a square `size × size`: see `upsample(_:size:mode:alignCorners:)`.
-public func upsample(_ x: Tensor, size: Int, mode: UpsampleMode = .nearest, alignCorners: Bool = false) -> Tensor {
-    upsample(x, size: (size, size), mode: mode, alignCorners: alignCorners)
+/// Resizes `[N, C, H, W]` to a `(height, width)` tuple.
+@available(*, deprecated, message: "pass an IntPair: upsample(x, size: [48, 40])")
+public func upsample(_ x: Tensor, size: (Int, Int), mode: UpsampleMode = .nearest, alignCorners: Bool = false) -> Tensor {
+    upsample(x, size: IntPair(size), mode: mode, alignCorners: alignCorners)
 }
 
-/// Scales `[N, C, H, W]` by `scaleFactor` (height, width), as
+/// Scales `[N, C, H, W]` by `scaleFactor` (one number for both axes, or `[height, width]`), as
 /// `torch.nn.functional.interpolate(x, scale_factor=…)`: the output is `[N, C, ⌊H·s_h⌋, ⌊W·s_w⌋]`,
 /// and, as in PyTorch, source positions use `1/s` as the step (not `H/H_out`; the two differ
 /// when `H·s` is not a whole number). Modes and gradient as `upsample(_:size:mode:alignCorners:)`.
-public func upsample(_ x: Tensor, scaleFactor: (Double, Double), mode: UpsampleMode = .nearest, alignCorners: Bool = false) -> Tensor {
+public func upsample(_ x: Tensor, scaleFactor: ScaleFactor, mode: UpsampleMode = .nearest, alignCorners: Bool = false) -> Tensor {
     checkUpsampleInput(x, mode: mode, alignCorners: alignCorners)
-    require(scaleFactor.0 > 0 && scaleFactor.1 > 0 && scaleFactor.0.isFinite && scaleFactor.1.isFinite,
-            "upsample: scale factor must be positive, got \(scaleFactor.0)×\(scaleFactor.1)")
-    let size = (Int((Double(x.shape[2]) * scaleFactor.0).rounded(.down)), Int((Double(x.shape[3]) * scaleFactor.1).rounded(.down)))
+    let (sh, sw) = (scaleFactor.height, scaleFactor.width)
+    require(sh > 0 && sw > 0 && sh.isFinite && sw.isFinite, "upsample: scale factor must be positive, got \(sh)×\(sw)")
+    let size = (Int((Double(x.shape[2]) * sh).rounded(.down)), Int((Double(x.shape[3]) * sw).rounded(.down)))
     require(size.0 > 0 && size.1 > 0,
-            "upsample: scale factor \(scaleFactor.0)×\(scaleFactor.1) gives an empty output \(size.0)×\(size.1) for input shape \(x.shape)")
-    return resize(x, to: size, scales: (scaleFactor.0, scaleFactor.1), mode: mode, alignCorners: alignCorners)
+            "upsample: scale factor \(sh)×\(sw) gives an empty output \(size.0)×\(size.1) for input shape \(x.shape)")
+    return resize(x, to: size, scales: (sh, sw), mode: mode, alignCorners: alignCorners)
 }
 
-/// Scales `[N, C, H, W]` by the same `scaleFactor` along both axes: see `upsample(_:scaleFactor:mode:alignCorners:)`.
-public func upsample(_ x: Tensor, scaleFactor: Double, mode: UpsampleMode = .nearest, alignCorners: Bool = false) -> Tensor {
-    upsample(x, scaleFactor: (scaleFactor, scaleFactor), mode: mode, alignCorners: alignCorners)
+/// Scales `[N, C, H, W]` by a `(height, width)` tuple of factors.
+@available(*, deprecated, message: "pass a ScaleFactor: upsample(x, scaleFactor: [1.5, 2])")
+public func upsample(_ x: Tensor, scaleFactor: (Double, Double), mode: UpsampleMode = .nearest, alignCorners: Bool = false) -> Tensor {
+    upsample(x, scaleFactor: ScaleFactor(scaleFactor), mode: mode, alignCorners: alignCorners)
 }
 
 private func checkUpsampleInput(_ x: Tensor, mode: UpsampleMode, alignCorners: Bool) {

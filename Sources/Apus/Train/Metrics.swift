@@ -136,3 +136,53 @@ public struct ConfusionMatrix: Sendable, Equatable, CustomStringConvertible {
         return lines.joined(separator: "\n")
     }
 }
+
+/// Area under the ROC curve of `scores` for binary `labels` (true: positive), as scikit-learn's
+/// `roc_auc_score`: the probability that a random positive scores higher than a random negative,
+/// ties counting one half (the Mann–Whitney U statistic over P·N, with average ranks for ties).
+/// 1 separates the classes perfectly, 0.5 is chance. NaN when either class is absent.
+public func rocAUC(scores: [Double], labels: [Bool]) -> Double {
+    require(scores.count == labels.count, "rocAUC: \(scores.count) scores and \(labels.count) labels")
+    require(scores.allSatisfy { !$0.isNaN }, "rocAUC: scores must not be NaN")
+    let positives = labels.filter { $0 }.count, negatives = labels.count - positives
+    guard positives > 0, negatives > 0 else { return .nan }
+    let order = scores.indices.sorted { scores[$0] < scores[$1] }
+    // Sum of the (1-based, tie-averaged) ranks of the positives.
+    var rankSum = 0.0, start = 0
+    while start < order.count {
+        var end = start
+        while end + 1 < order.count && scores[order[end + 1]] == scores[order[start]] { end += 1 }
+        let averageRank = Double(start + end) / 2 + 1
+        for i in start...end where labels[order[i]] { rankSum += averageRank }
+        start = end + 1
+    }
+    let p = Double(positives)
+    return (rankSum - p * (p + 1) / 2) / (p * Double(negatives))
+}
+
+/// ``rocAUC(scores:labels:)`` of tensors: `scores` `[N]` (any floating or integer dtype) and
+/// `labels` `[N]`, positive where non-zero (bool, int64 or floating).
+public func rocAUC(scores: Tensor, labels: Tensor) -> Double {
+    require(scores.rank == 1 && labels.shape == scores.shape, "rocAUC: scores \(scores.shape) and labels \(labels.shape) must be [N]")
+    return rocAUC(scores: scores.toDoubles(), labels: labels.toDoubles().map { $0 != 0 })
+}
+
+/// Purity of a clustering against the true classes: each cluster counts its most frequent class,
+/// `purity = (1/N) Σ_clusters max_class |cluster ∩ class|` (Manning et al., Introduction to
+/// Information Retrieval, §16.3). 1 when every cluster holds one class; a single cluster scores the
+/// share of the largest class. Cluster and class ids are any integers; 0 for no points.
+public func clusterPurity(clusters: [Int], labels: [Int]) -> Double {
+    require(clusters.count == labels.count, "clusterPurity: \(clusters.count) cluster ids and \(labels.count) labels")
+    guard !clusters.isEmpty else { return 0 }
+    var counts: [Int: [Int: Int]] = [:]
+    for (c, l) in zip(clusters, labels) { counts[c, default: [:]][l, default: 0] += 1 }
+    let majority = counts.values.reduce(0) { $0 + ($1.values.max() ?? 0) }
+    return Double(majority) / Double(clusters.count)
+}
+
+/// ``clusterPurity(clusters:labels:)`` of integer tensors `[N]` (e.g. ``KMeans/predict(_:)`` and class labels).
+public func clusterPurity(clusters: Tensor, labels: Tensor) -> Double {
+    require(clusters.rank == 1 && labels.shape == clusters.shape,
+            "clusterPurity: clusters \(clusters.shape) and labels \(labels.shape) must be [N]")
+    return clusterPurity(clusters: clusters.toDoubles().map { Int($0) }, labels: labels.toDoubles().map { Int($0) })
+}

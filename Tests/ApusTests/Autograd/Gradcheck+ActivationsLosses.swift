@@ -1,6 +1,7 @@
 // Gradcheck rows for the activations (Ops/Activation.swift, NN/Activations.swift) and the losses
 // (Ops/Loss.swift, NN/Losses.swift) added for the course: step, leakyRelu, prelu, elu, selu, gelu,
-// silu and their modules; L1, Huber, BCE, BCE with logits, NLL, and cross-entropy's options.
+// silu, hardtanh and their modules; L1, Huber, smooth L1, BCE, BCE with logits, NLL, and
+// cross-entropy's options (also on [N, C, d1, …] inputs).
 
 import Testing
 @testable import Apus
@@ -8,12 +9,13 @@ import Testing
 extension GradcheckTests {
     static let activationsLossesFamily = GradcheckFamily(
         ops: [
-            "step", "leakyRelu", "prelu", "elu", "selu", "gelu", "silu",
-            "Step", "LeakyReLU", "PReLU", "ELU", "SELU", "GELU", "SiLU", "Softmax", "LogSoftmax",
-            "l1Loss", "huberLoss", "binaryCrossEntropy", "binaryCrossEntropyWithLogits", "nllLoss",
-            "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "NLLLoss",
+            "step", "leakyRelu", "prelu", "elu", "selu", "gelu", "silu", "hardtanh",
+            "Step", "LeakyReLU", "PReLU", "ELU", "SELU", "GELU", "SiLU", "Hardtanh", "Softmax", "LogSoftmax",
+            "l1Loss", "huberLoss", "smoothL1Loss", "binaryCrossEntropy", "binaryCrossEntropyWithLogits", "nllLoss",
+            "L1Loss", "HuberLoss", "SmoothL1Loss", "BCELoss", "BCEWithLogitsLoss", "NLLLoss",
         ],
-        broadcasting: ["prelu", "l1Loss", "huberLoss", "binaryCrossEntropy", "binaryCrossEntropyWithLogits", "L1Loss", "HuberLoss"],
+        broadcasting: ["prelu", "l1Loss", "huberLoss", "smoothL1Loss", "binaryCrossEntropy", "binaryCrossEntropyWithLogits",
+                       "L1Loss", "HuberLoss", "SmoothL1Loss"],
         cases: activationCases + lossCases)
 
     // MARK: Activations
@@ -41,6 +43,20 @@ extension GradcheckTests {
         c.append(plain("gelu", "exact near 0, method form") { g in [randn(g, [6]) * 0.1] } f: { $0[0].gelu() })
         c.append(plain("silu", "large inputs ±20") { g in [randn(g, [6]) * 20] } f: { $0[0].silu() })
         c.append(plain("selu", "method form, 0-d") { g in [randn(g, [], avoiding: [0])] } f: { $0[0].selu() })
+        // hardtanh: inputs 0.15 away from the bounds, where the gradient jumps.
+        c.append(plain("hardtanh", "[3,4], default bounds ±1") { g in [randn(g, [3, 4], avoiding: [-1, 1])] } f: { hardtanh($0[0]) })
+        c.append(plain("hardtanh", "min -0.5, max 2, method form") { g in [randn(g, [2, 5], avoiding: [-0.5, 2])] } f: { x in
+            x[0].hardtanh(min: -0.5, max: 2)
+        })
+        c.append(strided("hardtanh", "x.T, min 0, max 6 (ReLU6)", [0]) { g in [(randn(g, [4, 3], avoiding: [-0.25, 1.25]) * 4 + 1).T] } f: { x in
+            hardtanh(x[0], min: 0, max: 6)
+        })
+        c.append(plain("Hardtanh", "module, min -2, max 0.5") { g in [randn(g, [3, 4], avoiding: [-1, 0.25]) * 2] } f: { x in
+            Hardtanh(min: -2, max: 0.5)(x[0])
+        })
+        c.append(strided("Hardtanh", "module, strided slice", [0]) { g in
+            [randn(g, [3, 8], avoiding: [-1, 1]).slice(axis: 1, start: 1, step: 2)]
+        } f: { x in Hardtanh()(x[0]) })
         c.append(plain("step", "method form, then a product (gradient 0)") { g in [randn(g, [5], avoiding: [0])] } f: { x in
             x[0].step() * x[0]
         })
@@ -93,6 +109,15 @@ extension GradcheckTests {
             c.append(plain("huberLoss", "reduction \(label), [3,4], 2·randn") { g in [randn(g, [3, 4]) * 2, randn(g, [3, 4])] } f: { x in
                 huberLoss(x[0], x[1], reduction: r)
             })
+            c.append(plain("smoothL1Loss", "reduction \(label), [3,4], 2·randn") { g in [randn(g, [3, 4]) * 2, randn(g, [3, 4])] } f: { x in
+                smoothL1Loss(x[0], x[1], reduction: r)
+            })
+            c.append(plain("crossEntropy", "[N,C,H,W] logits, [N,H,W] labels with -100, weight, labelSmoothing, reduction \(label)") { g in
+                [randn(g, [2, 3, 2, 3]), indices([0, 2, -100, 1, 1, 0, 2, -100, 0, 1, 2, 2], [2, 2, 3]), positive(g, [3])]
+            } f: { x in crossEntropy(x[0], x[1], weight: x[2], reduction: r, labelSmoothing: 0.1) })
+            c.append(plain("nllLoss", "[N,C,L] input, [N,L] labels with -100, weight, reduction \(label)") { g in
+                [randn(g, [2, 3, 4]), indices([0, 2, -100, 1, 1, 0, 2, -100], [2, 4]), positive(g, [3])]
+            } f: { x in nllLoss(x[0], x[1], weight: x[2], reduction: r) })
             c.append(plain("binaryCrossEntropy", "reduction \(label), [3,4], soft targets") { g in
                 [positive(g, [3, 4], 0.05, 0.95), positive(g, [3, 4], 0, 1)]
             } f: { x in binaryCrossEntropy(x[0], x[1], reduction: r) })
@@ -138,6 +163,23 @@ extension GradcheckTests {
         })
         c.append(strided("L1Loss", "module, x.T", [0]) { g in [lattice(g, [4, 3], offset: 0).T, lattice(g, [3, 4], offset: 0.25)] } f: { x in
             L1Loss()(x[0], x[1])
+        })
+        c.append(plain("smoothL1Loss", "beta 0.5") { g in [randn(g, [3, 4]), randn(g, [3, 4])] } f: { x in smoothL1Loss(x[0], x[1], beta: 0.5) })
+        c.append(plain("smoothL1Loss", "beta 0 is L1, inputs apart") { g in [lattice(g, [5], offset: 0), lattice(g, [5], offset: 0.25)] } f: { x in
+            smoothL1Loss(x[0], x[1], beta: 0, reduction: .sum)
+        })
+        c.append(broadcast("smoothL1Loss", "prediction [2,1,3], target [4,1], beta 2") { g in [randn(g, [2, 1, 3]) * 3, randn(g, [4, 1])] } f: { x in
+            smoothL1Loss(x[0], x[1], beta: 2)
+        })
+        c.append(strided("smoothL1Loss", "x.T and strided slice", [0, 1]) { g in
+            [(randn(g, [4, 3]) * 2).T, strideSlice(g, 3, 4)]
+        } f: { x in smoothL1Loss(x[0], x[1], beta: 0.7) })
+        c.append(plain("SmoothL1Loss", "module, beta 1.5, reduction none") { g in [randn(g, [3, 4]) * 2, randn(g, [3, 4])] } f: { x in
+            SmoothL1Loss(beta: 1.5, reduction: .none)(x[0], x[1])
+        })
+        c.append(broadcast("SmoothL1Loss", "module, [3,4] and [4]") { g in [randn(g, [3, 4]) * 2, randn(g, [4])] } f: { x in SmoothL1Loss()(x[0], x[1]) })
+        c.append(strided("SmoothL1Loss", "module, x.T", [0]) { g in [(randn(g, [4, 3]) * 2).T, randn(g, [3, 4])] } f: { x in
+            SmoothL1Loss(beta: 0.5)(x[0], x[1])
         })
         c.append(plain("HuberLoss", "module, delta 0.7") { g in [randn(g, [3, 4]) * 2, randn(g, [3, 4])] } f: { x in HuberLoss(delta: 0.7)(x[0], x[1]) })
         c.append(broadcast("HuberLoss", "module, [3,4] and [4]") { g in [randn(g, [3, 4]) * 2, randn(g, [4])] } f: { x in HuberLoss()(x[0], x[1]) })
@@ -207,6 +249,15 @@ extension GradcheckTests {
         c.append(strided("crossEntropy", "weight strided, labelSmoothing 0.3", [2]) { g in
             [randn(g, [4, 3]), indices([2, 0, 2, 1]), positive(g, [6]).slice(axis: 0, step: 2)]
         } f: { x in crossEntropy(x[0], x[1], weight: x[2], labelSmoothing: 0.3) })
+        c.append(strided("crossEntropy", "[N,C,H,W] logits permuted from NHWC, probability targets", [0]) { g in
+            [randn(g, [2, 2, 3, 4]).permute([0, 3, 1, 2]), softmax(randn(g, [2, 4, 2, 3]), axis: 1)]
+        } f: { x in crossEntropy(x[0], x[1], labelSmoothing: 0.2) })
+        c.append(strided("nllLoss", "[N,C,L] input x.transposed, [N,L] labels", [0]) { g in
+            [randn(g, [2, 5, 3]).transposed(1, 2), indices([0, 1, 2, 2, 1, 0, 0, 2, 1, 1], [2, 5])]
+        } f: { x in nllLoss(x[0], x[1], reduction: .sum) })
+        c.append(plain("CrossEntropyLoss", "module, [N,C,L] logits, ignoreIndex 1") { g in [randn(g, [2, 3, 4]), indices([1, 0, 2, 1, 2, 2, 0, 1], [2, 4])] } f: { x in
+            CrossEntropyLoss(ignoreIndex: 1)(x[0], x[1])
+        })
         c.append(plain("CrossEntropyLoss", "module, weight, ignoreIndex, labelSmoothing") { g in [randn(g, [5, 3]), indices([2, 1, 0, 1, 2])] } f: { x in
             CrossEntropyLoss(weight: Tensor(shape: [3], values: [1, 2, 0.5], dtype: .float64), ignoreIndex: 0, labelSmoothing: 0.1)(x[0], x[1])
         })

@@ -34,7 +34,7 @@ extension GradcheckTests {
         })
         c.append(plain("maxPool2d", "kernel (2,3) stride (1,2) padding (1,0) dilation (2,1), unbatched [2,5,7]") { g in
             [distinct(g, [2, 5, 7])]
-        } f: { x in maxPool2d(x[0], kernelSize: (2, 3), stride: (1, 2), padding: (1, 0), dilation: (2, 1)) })
+        } f: { x in maxPool2d(x[0], kernelSize: [2, 3], stride: [1, 2], padding: [1, 0], dilation: [2, 1]) })
         c.append(strided("maxPool2d", "transposed input, 2×2 stride 1", [0]) { g in [transposedImage(distinct(g, [1, 2, 5, 4]))] } f: { x in
             maxPool2d(x[0], kernelSize: 2, stride: 1)
         })
@@ -55,12 +55,12 @@ extension GradcheckTests {
             MaxPool1d(3, stride: 1)(x[0])
         })
         c.append(plain("adaptiveMaxPool2d", "[2,2,5,7] → (3,4), overlapping windows") { g in [distinct(g, [2, 2, 5, 7])] } f: { x in
-            adaptiveMaxPool2d(x[0], outputSize: (3, 4))
+            adaptiveMaxPool2d(x[0], outputSize: [3, 4])
         })
         c.append(strided("adaptiveMaxPool2d", "transposed input → 2", [0]) { g in [transposedImage(distinct(g, [1, 2, 5, 4]))] } f: { x in
             adaptiveMaxPool2d(x[0], outputSize: 2)
         })
-        c.append(plain("AdaptiveMaxPool2d", "module → (1, 2)") { g in [distinct(g, [1, 3, 4, 5])] } f: { x in AdaptiveMaxPool2d((1, 2))(x[0]) })
+        c.append(plain("AdaptiveMaxPool2d", "module → (1, 2)") { g in [distinct(g, [1, 3, 4, 5])] } f: { x in AdaptiveMaxPool2d([1, 2])(x[0]) })
         c.append(strided("AdaptiveMaxPool2d", "module, transposed input", [0]) { g in [transposedImage(distinct(g, [1, 2, 4, 3]))] } f: { x in
             AdaptiveMaxPool2d(2)(x[0])
         })
@@ -79,7 +79,7 @@ extension GradcheckTests {
             avgPool2d(x[0], kernelSize: 3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false)
         })
         c.append(plain("avgPool2d", "kernel (3,2) stride (1,2) padding (1,1), divisor override 4, unbatched") { g in [randn(g, [2, 4, 5])] } f: { x in
-            avgPool2d(x[0], kernelSize: (3, 2), stride: (1, 2), padding: (1, 1), divisorOverride: 4)
+            avgPool2d(x[0], kernelSize: [3, 2], stride: [1, 2], padding: [1, 1], divisorOverride: 4)
         })
         c.append(strided("avgPool2d", "transposed input, 3×3 stride 1 padding 1", [0]) { g in [transposedImage(randn(g, [1, 2, 4, 5]))] } f: { x in
             avgPool2d(x[0], kernelSize: 3, stride: 1, padding: 1)
@@ -99,13 +99,13 @@ extension GradcheckTests {
         c.append(plain("AvgPool1d", "module kernel 2") { g in [randn(g, [2, 2, 6])] } f: { x in AvgPool1d(2)(x[0]) })
         c.append(strided("AvgPool1d", "module, strided slice", [0]) { g in [strideSlice(g, 2, 5)] } f: { x in AvgPool1d(2, stride: 1)(x[0]) })
         c.append(plain("adaptiveAvgPool2d", "[2,2,5,7] → (3,4)") { g in [randn(g, [2, 2, 5, 7])] } f: { x in
-            adaptiveAvgPool2d(x[0], outputSize: (3, 4))
+            adaptiveAvgPool2d(x[0], outputSize: [3, 4])
         })
         c.append(plain("adaptiveAvgPool2d", "→ 1 (one pass per plane)") { g in [randn(g, [2, 3, 3, 4])] } f: { x in
             adaptiveAvgPool2d(x[0], outputSize: 1)
         })
         c.append(strided("adaptiveAvgPool2d", "transposed input → (4, 2), upsampling rows", [0]) { g in [transposedImage(randn(g, [1, 2, 3, 3]))] } f: { x in
-            adaptiveAvgPool2d(x[0], outputSize: (4, 2))
+            adaptiveAvgPool2d(x[0], outputSize: [4, 2])
         })
         c.append(plain("AdaptiveAvgPool2d", "module → 2") { g in [randn(g, [1, 2, 5, 5])] } f: { x in AdaptiveAvgPool2d(2)(x[0]) })
         c.append(strided("AdaptiveAvgPool2d", "module → 1, transposed input", [0]) { g in [transposedImage(randn(g, [2, 2, 3, 4]))] } f: { x in
@@ -128,19 +128,19 @@ extension GradcheckTests {
         var c: [GradcheckCase] = []
         c.append(plain("upsample", "nearest, scale 2") { g in [randn(g, [1, 2, 3, 4])] } f: { x in upsample(x[0], scaleFactor: 2) })
         c.append(plain("upsample", "nearest, size (5, 3): up rows, down columns") { g in [randn(g, [2, 1, 3, 4])] } f: { x in
-            upsample(x[0], size: (5, 3))
+            upsample(x[0], size: [5, 3])
         })
         c.append(plain("upsample", "bilinear, size (5, 7), align corners false") { g in [randn(g, [1, 2, 3, 4])] } f: { x in
-            upsample(x[0], size: (5, 7), mode: .bilinear)
+            upsample(x[0], size: [5, 7], mode: .bilinear)
         })
         c.append(plain("upsample", "bilinear, scale (1.5, 2.5), align corners false") { g in [randn(g, [1, 2, 3, 3])] } f: { x in
-            upsample(x[0], scaleFactor: (1.5, 2.5), mode: .bilinear)
+            upsample(x[0], scaleFactor: [1.5, 2.5], mode: .bilinear)
         })
         c.append(plain("upsample", "bilinear, size (5, 7), align corners true") { g in [randn(g, [1, 2, 3, 4])] } f: { x in
-            upsample(x[0], size: (5, 7), mode: .bilinear, alignCorners: true)
+            upsample(x[0], size: [5, 7], mode: .bilinear, alignCorners: true)
         })
         c.append(plain("upsample", "bilinear downsampling, size (2, 3), align corners true") { g in [randn(g, [1, 1, 5, 6])] } f: { x in
-            upsample(x[0], size: (2, 3), mode: .bilinear, alignCorners: true)
+            upsample(x[0], size: [2, 3], mode: .bilinear, alignCorners: true)
         })
         c.append(strided("upsample", "bilinear scale 2 on a transposed input", [0]) { g in [transposedImage(randn(g, [1, 2, 4, 3]))] } f: { x in
             upsample(x[0], scaleFactor: 2, mode: .bilinear)
@@ -148,7 +148,7 @@ extension GradcheckTests {
         c.append(plain("Upsample", "module nearest scale 1.5") { g in [randn(g, [1, 2, 3, 3])] } f: { x in Upsample(scaleFactor: 1.5)(x[0]) })
         c.append(strided("Upsample", "module bilinear align corners, transposed input", [0]) { g in
             [transposedImage(randn(g, [1, 1, 3, 4]))]
-        } f: { x in Upsample(size: (6, 5), mode: .bilinear, alignCorners: true)(x[0]) })
+        } f: { x in Upsample(size: [6, 5], mode: .bilinear, alignCorners: true)(x[0]) })
 
         c.append(plain("localResponseNorm", "size 3, [2,5,2,3]") { g in [randn(g, [2, 5, 2, 3])] } f: { x in
             localResponseNorm(x[0], size: 3, alpha: 0.5, beta: 0.75, k: 1.5)

@@ -308,11 +308,16 @@ struct GradcheckTests {
             })
         }
         // logSumExp
-        c.append(plain("logSumExp", "axis -1 of [3,4]") { g in [randn(g, [3, 4])] } f: { logSumExp($0[0]) })
+        c.append(plain("logSumExp", "axis -1 of [3,4]") { g in [randn(g, [3, 4])] } f: { logSumExp($0[0], axis: -1) })
         c.append(plain("logSumExp", "axis 0 of [3,4], keepDims") { g in [randn(g, [3, 4])] } f: { logSumExp($0[0], axis: 0, keepDims: true) })
         c.append(plain("logSumExp", "axis 1 of [2,3,4], large values") { g in [randn(g, [2, 3, 4]) * 30] } f: { logSumExp($0[0], axis: 1) })
         c.append(strided("logSumExp", "axis -1 of x.T", [0]) { g in [randn(g, [4, 3]).T] } f: { logSumExp($0[0], axis: -1) })
         c.append(strided("logSumExp", "axis 0 of strided slice, keepDims", [0]) { g in [strideSlice(g, 3, 4)] } f: { logSumExp($0[0], axis: 0, keepDims: true) })
+        c.append(plain("logSumExp", "axes [0, 2] of [2,3,4]") { g in [randn(g, [2, 3, 4])] } f: { logSumExp($0[0], axes: [0, 2]) })
+        c.append(plain("logSumExp", "all axes, method form, keepDims") { g in [randn(g, [3, 4]) * 10] } f: { $0[0].logSumExp(axes: nil, keepDims: true) })
+        c.append(strided("logSumExp", "axes [-1, 1] of permuted [2,3,4]", [0]) { g in [randn(g, [4, 2, 3]).permute([1, 2, 0])] } f: { x in
+            x[0].logSumExp(axes: [-1, 1])
+        })
         return c
     }()
 

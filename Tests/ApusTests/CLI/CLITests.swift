@@ -44,8 +44,9 @@ struct Outcome {
     var stderrLines: [String] { stderr.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
 }
 
-/// Runs `apus` with `arguments`, capturing its output in temporary files (no pipe can fill up).
-func apus(_ arguments: [String]) throws -> Outcome {
+/// Runs `apus` with `arguments`, capturing its output in temporary files (no pipe can fill up);
+/// `environment` replaces the inherited one when given.
+func apus(_ arguments: [String], environment: [String: String]? = nil) throws -> Outcome {
     let fm = FileManager.default
     let dir = fm.temporaryDirectory.appendingPathComponent("apus-cli-\(UUID().uuidString)")
     try fm.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -58,6 +59,7 @@ func apus(_ arguments: [String]) throws -> Outcome {
     let process = Process()
     process.executableURL = try apusExecutable()
     process.arguments = arguments
+    if let environment { process.environment = environment }
     process.standardOutput = outHandle
     process.standardError = errHandle
     process.standardInput = FileHandle.nullDevice

@@ -106,6 +106,30 @@ private func f64(_ values: [Double], _ shape: [Int]? = nil) -> Tensor {
         #expect(NLLLoss(ignoreIndex: -100)(logSoftmax(logits, axis: 1), labels) == nllLoss(logSoftmax(logits, axis: 1), labels, ignoreIndex: -100))
     }
 
+    /// PyTorch's default ignoreIndex is −100: such labels are skipped without saying so.
+    @Test func minusOneHundredIsIgnoredByDefault() {
+        let logits = f64([0, 0, 2, 0, 5, -5], [3, 2]), labels = Tensor([0, -100, 1])
+        #expect(crossEntropy(logits, labels) == crossEntropy(logits, labels, ignoreIndex: -100))
+        #expect(crossEntropy(logits, labels, reduction: .none).toDoubles()[1] == 0)
+        #expect(NLLLoss()(logSoftmax(logits, axis: 1), labels) == nllLoss(logSoftmax(logits, axis: 1), labels, ignoreIndex: -100))
+        #expect(CrossEntropyLoss().ignoreIndex == -100)
+    }
+
+    /// Segmentation: logits [N, C, H, W] and a label per pixel [N, H, W] equal the same pixels
+    /// flattened to [N·H·W, C]; `.none` keeps the labels' shape.
+    @Test func spatialInputsEqualTheirPixelsAsRows() {
+        let logits = f64((0..<24).map { Double(($0 * 7) % 11) - 5 }, [2, 3, 2, 2])
+        let labels = Tensor(shape: [2, 2, 2], values: [0, 2, 1, -100, 2, 2, 0, 1], dtype: .int64)
+        let rows = logits.permute([0, 2, 3, 1]).reshape([8, 3]), flatLabels = labels.reshape([8])
+        let weight = f64([1, 2, 0.5])
+        #expect(close([crossEntropy(logits, labels, weight: weight, labelSmoothing: 0.1).item()],
+                      [crossEntropy(rows, flatLabels, weight: weight, labelSmoothing: 0.1).item()]))
+        let none = crossEntropy(logits, labels, reduction: .none)
+        #expect(none.shape == [2, 2, 2])
+        #expect(close(none.toDoubles(), crossEntropy(rows, flatLabels, reduction: .none).toDoubles()))
+        #expect(nllLoss(logSoftmax(logits, axis: 1), labels, reduction: .none).shape == [2, 2, 2])
+    }
+
     @Test func labelSmoothingByHand() {
         // Two classes, logits (0, ln 3): log-probabilities (ln ¼, ln ¾); label 1, ε = 0.2:
         // target (0.1, 0.9) → −(0.1·ln ¼ + 0.9·ln ¾).

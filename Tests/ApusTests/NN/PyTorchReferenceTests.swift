@@ -61,12 +61,25 @@ private func apusCall(for name: String) -> (([String: Tensor]) -> Tensor)? {
     case "prelu shared", "prelu per channel": return { prelu($0["x"]!, weight: $0["weight"]!) }
     case "huberLoss delta 0.5": return { huberLoss($0["p"]!, $0["t"]!, delta: 0.5) }
     case "huberLoss delta 2 sum": return { huberLoss($0["p"]!, $0["t"]!, delta: 2, reduction: .sum) }
+    case "hardtanh": return { Hardtanh()($0["x"]!) }
+    case "hardtanh(-0.5, 2)": return { hardtanh($0["x"]!, min: -0.5, max: 2) }
+    case "smoothL1Loss beta 0.5": return { smoothL1Loss($0["p"]!, $0["t"]!, beta: 0.5) }
+    case "smoothL1Loss beta 2 sum": return { SmoothL1Loss(beta: 2, reduction: .sum)($0["p"]!, $0["t"]!) }
+    case "smoothL1Loss beta 0 none": return { smoothL1Loss($0["p"]!, $0["t"]!, beta: 0, reduction: .none) }
     default: break
+    }
+    if words.contains("spatial") || words.contains("1-d") {
+        // [N, C, d1, …] inputs with [N, d1, …] labels; −100 labels are ignored by default.
+        let smoothing = words.contains("labelSmoothing") ? 0.15 : 0
+        let ignore = words.contains("ignoreIndex") ? 2 : -100
+        if name.hasPrefix("nllLoss") { return { NLLLoss(weight: $0["w"], reduction: r)($0["lp"]!, $0["y"]!) } }
+        return { crossEntropy($0["z"]!, $0["y"] ?? $0["t"]!, weight: $0["w"], ignoreIndex: ignore, reduction: r, labelSmoothing: smoothing) }
     }
     switch name.split(separator: " ").first.map(String.init) {
     case "mseLoss": return { mseLoss($0["p"]!, $0["t"]!, reduction: r) }
     case "l1Loss": return { l1Loss($0["p"]!, $0["t"]!, reduction: r) }
     case "huberLoss": return { huberLoss($0["p"]!, $0["t"]!, reduction: r) }
+    case "smoothL1Loss": return { smoothL1Loss($0["p"]!, $0["t"]!, reduction: r) }
     case "binaryCrossEntropy":
         if name.hasSuffix("clamped logs") { return { binaryCrossEntropy($0["p"]!, $0["y"]!, reduction: .none) } }
         return { binaryCrossEntropy($0["p"]!, $0["y"]!, weight: $0["w"], reduction: r) }
@@ -74,11 +87,10 @@ private func apusCall(for name: String) -> (([String: Tensor]) -> Tensor)? {
         return { binaryCrossEntropyWithLogits($0["x"]!, $0["y"]!, weight: $0["w"], posWeight: $0["pw"], reduction: r) }
     case "crossEntropy":
         let smoothing = words.contains("labelSmoothing") ? (words.contains("weight") ? (words.contains("probabilities") ? 0.3 : 0.2) : 0.1) : 0
-        let ignore: Int? = words.contains("ignoreIndex") ? (words.contains("-100") ? -100 : 1) : nil
+        let ignore = words.contains("ignoreIndex") && !words.contains("-100") ? 1 : -100  // PyTorch's default
         return { crossEntropy($0["z"]!, $0["y"] ?? $0["t"]!, weight: $0["w"], ignoreIndex: ignore, reduction: r, labelSmoothing: smoothing) }
     case "nllLoss":
-        let ignore: Int? = words.contains("ignoreIndex") ? -100 : nil
-        return { nllLoss($0["lp"]!, $0["y"]!, weight: $0["w"], ignoreIndex: ignore, reduction: r) }
+                return { nllLoss($0["lp"]!, $0["y"]!, weight: $0["w"], reduction: r) }
     default: return nil
     }
 }
@@ -93,7 +105,7 @@ private func agree(_ a: [Double], _ b: [Double], tol: Double = 1e-10) -> Bool {
 
 @Suite struct PyTorchReferenceTests {
     @Test func fixtureIsThere() {
-        #expect(referenceCases.count == 65, "Tests/ApusTests/Fixtures/activations_losses.json missing or changed")
+        #expect(referenceCases.count == 91, "Tests/ApusTests/Fixtures/activations_losses.json missing or changed")
     }
 
     @Test("agrees with PyTorch", arguments: referenceCases)

@@ -58,7 +58,7 @@ import Testing
 
     @Test func adaptiveOutputSizeMustBePositive() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = adaptiveAvgPool2d(Tensor.zeros([1, 2, 3, 3]), outputSize: (0, 2))
+            _ = adaptiveAvgPool2d(Tensor.zeros([1, 2, 3, 3]), outputSize: [0, 2])
         }
         #expect(stderrText(result).contains("adaptiveAvgPool2d: output size must be positive, got 0×2 for input shape [1, 2, 3, 3]"))
     }

@@ -24,7 +24,7 @@ private let poolingCalls: [String: @Sendable (Tensor) -> Tensor] = [
     "maxPool2d k3 s2 p1": { maxPool2d($0, kernelSize: 3, stride: 2, padding: 1) },
     "maxPool2d k3 s2 ceil": { maxPool2d($0, kernelSize: 3, stride: 2, ceilMode: true) },
     "maxPool2d k3 s2 p1 ceil": { maxPool2d($0, kernelSize: 3, stride: 2, padding: 1, ceilMode: true) },
-    "maxPool2d k(2,3) s(1,2) p1": { maxPool2d($0, kernelSize: (2, 3), stride: (1, 2), padding: (1, 1)) },
+    "maxPool2d k(2,3) s(1,2) p1": { maxPool2d($0, kernelSize: [2, 3], stride: [1, 2], padding: [1, 1]) },
     "maxPool2d k3 p1 dilation2": { maxPool2d($0, kernelSize: 3, stride: 1, padding: 1, dilation: 2) },
     "maxPool2d unbatched k2 s1": { MaxPool2d(2, stride: 1)($0) },
     "maxPool2d ties k3 s2 p1": { MaxPool2d(3, stride: 2, padding: 1)($0) },
@@ -36,23 +36,23 @@ private let poolingCalls: [String: @Sendable (Tensor) -> Tensor] = [
     "avgPool2d k3 s2 p1 ceil exclude pad": { AvgPool2d(3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false)($0) },
     "avgPool2d k3 s2 ceil no pad": { avgPool2d($0, kernelSize: 3, stride: 2, ceilMode: true) },
     "avgPool2d k3 s2 p1 divisor 5": { avgPool2d($0, kernelSize: 3, stride: 2, padding: 1, divisorOverride: 5) },
-    "avgPool2d k(2,3) s(2,1) p(1,0)": { AvgPool2d((2, 3), stride: (2, 1), padding: (1, 0))($0) },
+    "avgPool2d k(2,3) s(2,1) p(1,0)": { AvgPool2d([2, 3], stride: [2, 1], padding: [1, 0])($0) },
     "avgPool1d k4 s3 p2 ceil exclude pad": { AvgPool1d(4, stride: 3, padding: 2, ceilMode: true, countIncludePad: false)($0) },
-    "adaptiveAvgPool2d (3,4)": { AdaptiveAvgPool2d((3, 4))($0) },
+    "adaptiveAvgPool2d (3,4)": { AdaptiveAvgPool2d([3, 4])($0) },
     "adaptiveAvgPool2d 1": { adaptiveAvgPool2d($0, outputSize: 1) },
     "adaptiveAvgPool2d 5 from 3": { adaptiveAvgPool2d($0, outputSize: 5) },
-    "adaptiveMaxPool2d (3,4)": { AdaptiveMaxPool2d((3, 4))($0) },
+    "adaptiveMaxPool2d (3,4)": { AdaptiveMaxPool2d([3, 4])($0) },
     "globalAvgPool2d": { GlobalAvgPool2d()($0) },
-    "upsample nearest size (8,11)": { upsample($0, size: (8, 11)) },
+    "upsample nearest size (8,11)": { upsample($0, size: [8, 11]) },
     "upsample nearest scale 2": { Upsample(scaleFactor: 2)($0) },
     "upsample nearest scale 1.5": { upsample($0, scaleFactor: 1.5, mode: .nearest) },
-    "upsample nearest size (3,4)": { Upsample(size: (3, 4))($0) },
-    "upsample bilinear size (8,11)": { upsample($0, size: (8, 11), mode: .bilinear) },
-    "upsample bilinear size (8,11) align": { upsample($0, size: (8, 11), mode: .bilinear, alignCorners: true) },
-    "upsample bilinear scale (1.5,2.5)": { Upsample(scaleFactor: (1.5, 2.5), mode: .bilinear)($0) },
+    "upsample nearest size (3,4)": { Upsample(size: [3, 4])($0) },
+    "upsample bilinear size (8,11)": { upsample($0, size: [8, 11], mode: .bilinear) },
+    "upsample bilinear size (8,11) align": { upsample($0, size: [8, 11], mode: .bilinear, alignCorners: true) },
+    "upsample bilinear scale (1.5,2.5)": { Upsample(scaleFactor: [1.5, 2.5], mode: .bilinear)($0) },
     "upsample bilinear scale 2 align": { Upsample(scaleFactor: 2, mode: .bilinear, alignCorners: true)($0) },
-    "upsample bilinear size (3,4)": { upsample($0, size: (3, 4), mode: .bilinear) },
-    "upsample bilinear size (1,4) align": { upsample($0, size: (1, 4), mode: .bilinear, alignCorners: true) },
+    "upsample bilinear size (3,4)": { upsample($0, size: [3, 4], mode: .bilinear) },
+    "upsample bilinear size (1,4) align": { upsample($0, size: [1, 4], mode: .bilinear, alignCorners: true) },
     "localResponseNorm size 5": { localResponseNorm($0, size: 5, alpha: 0.5, beta: 0.75, k: 2) },
     "localResponseNorm size 4 rank 3": { LocalResponseNorm(size: 4, alpha: 0.3, beta: 0.5, k: 1)($0) },
     "localResponseNorm size 3 rank 5 defaults": { LocalResponseNorm(size: 3)($0 * 30) / 30 },
@@ -101,22 +101,23 @@ private func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
     ])
     func outputSize(_ input: Int, _ kernel: Int, _ stride: Int, _ padding: Int, _ dilation: Int, _ ceil: Bool, _ expected: Int) {
         let x = Tensor.zeros([1, 1, input, input], dtype: .float64)
-        let y = maxPool2d(x, kernelSize: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceil)
+        let y = maxPool2d(x, kernelSize: IntPair(kernel), stride: IntPair(stride), padding: IntPair(padding), dilation: IntPair(dilation),
+                          ceilMode: ceil)
         #expect(y.shape == [1, 1, expected, expected])
-        let z = avgPool2d(x, kernelSize: kernel, stride: stride, padding: padding, ceilMode: ceil)
+        let z = avgPool2d(x, kernelSize: IntPair(kernel), stride: IntPair(stride), padding: IntPair(padding), ceilMode: ceil)
         #expect(z.shape[3] == PoolAxis.outputSize(input: input, kernel: kernel, stride: stride, padding: padding, dilation: 1, ceilMode: ceil))
     }
 
     @Test func shapesOfEveryOp() {
         let x = Tensor.zeros([2, 3, 12, 10])
         #expect(MaxPool2d(2)(x).shape == [2, 3, 6, 5])
-        #expect(MaxPool2d((3, 2), stride: (1, 2))(x).shape == [2, 3, 10, 5])
+        #expect(MaxPool2d([3, 2], stride: [1, 2])(x).shape == [2, 3, 10, 5])
         #expect(AvgPool2d(3, stride: 2, padding: 1)(x).shape == [2, 3, 6, 5])
-        #expect(AdaptiveAvgPool2d((5, 7))(x).shape == [2, 3, 5, 7])
+        #expect(AdaptiveAvgPool2d([5, 7])(x).shape == [2, 3, 5, 7])
         #expect(AdaptiveMaxPool2d(1)(x).shape == [2, 3, 1, 1])
         #expect(GlobalAvgPool2d()(x).shape == [2, 3])
         #expect(Upsample(scaleFactor: 2)(x).shape == [2, 3, 24, 20])
-        #expect(Upsample(scaleFactor: (0.5, 1.5), mode: .bilinear)(x).shape == [2, 3, 6, 15])
+        #expect(Upsample(scaleFactor: [0.5, 1.5], mode: .bilinear)(x).shape == [2, 3, 6, 15])
         #expect(Upsample(size: 7, mode: .bilinear, alignCorners: true)(x).shape == [2, 3, 7, 7])
         #expect(LocalResponseNorm(size: 2)(x).shape == x.shape)
         #expect(MaxPool1d(3, stride: 2)(Tensor.zeros([4, 9])).shape == [4, 4])
@@ -140,7 +141,7 @@ private func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
     @Test func maxPoolTiesGoToTheFirstMaximum() {
         for (k, s) in [(2, 2), (3, 1)] {
             let x = Tensor.ones([1, 1, 3, 4], dtype: .float64).requiringGrad()
-            let y = maxPool2d(x, kernelSize: k, stride: s)
+            let y = maxPool2d(x, kernelSize: IntPair(k), stride: IntPair(s))
             y.sum().backward()
             let expected: [Double] = k == 2 ? [1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0] : [1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
             #expect(x.grad!.toDoubles() == expected, "kernel \(k), stride \(s)")
@@ -185,7 +186,7 @@ private func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
             ([-Double.infinity, -.infinity, -.infinity, -.infinity], [1, 1, 2, 2], 2, 1, 1, [4, 2, 2, 1]),
         ] as [([Double], [Int], Int, Int, Int, [Double])] {
             let x = Tensor(shape: shape, values: values, dtype: .float64).requiringGrad()
-            maxPool2d(x, kernelSize: k, stride: s, padding: p).sum().backward()
+            maxPool2d(x, kernelSize: IntPair(k), stride: IntPair(s), padding: IntPair(p)).sum().backward()
             #expect(x.grad!.toDoubles() == expected, "\(values)")
         }
     }
@@ -213,8 +214,8 @@ private func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
         let axis = PoolAxis.adaptive(input: 5, output: 3)
         #expect(axis.start == [0, 1, 3] && axis.count == [2, 3, 2])
         let x = Tensor(shape: [1, 1, 1, 5], values: [1, 2, 3, 4, 5], dtype: .float64)
-        #expect(Approx.equal(adaptiveAvgPool2d(x, outputSize: (1, 3)), [1.5, 3, 4.5]))
-        #expect(adaptiveMaxPool2d(x, outputSize: (1, 3)).toDoubles() == [2, 4, 5])
+        #expect(Approx.equal(adaptiveAvgPool2d(x, outputSize: [1, 3]), [1.5, 3, 4.5]))
+        #expect(adaptiveMaxPool2d(x, outputSize: [1, 3]).toDoubles() == [2, 4, 5])
     }
 
     @Test func globalAverageEqualsAdaptiveToOneThenFlatten() {
@@ -234,7 +235,7 @@ private func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
         #expect(x.grad!.toDoubles() == blockSums)
         #expect(upsample(x, size: 2, mode: .bilinear).toDoubles() == [1, 2, 3, 4])
         // align corners, 2 → 3: the middle is the average of the corners.
-        #expect(Approx.equal(upsample(x, size: (2, 3), mode: .bilinear, alignCorners: true), [1, 1.5, 2, 3, 3.5, 4]))
+        #expect(Approx.equal(upsample(x, size: [2, 3], mode: .bilinear, alignCorners: true), [1, 1.5, 2, 3, 3.5, 4]))
     }
 
     /// Local response norm of one spatial position over 3 channels, size 3: b_c = a_c / (k + α/3·Σ a²)^β.

@@ -74,12 +74,23 @@ import Testing
 
     @Test func logSumExp() {
         let ln2 = Foundation.log(2.0)
-        let r = Apus.logSumExp(Tensor([1000.0, 1000.0], dtype: .float64))
+        let r = Apus.logSumExp(Tensor([1000.0, 1000.0], dtype: .float64), axes: nil)
         #expect(r.shape == [] && Swift.abs(r.item() - (1000 + ln2)) < 1e-12)
         let m = Apus.logSumExp(Tensor([[0.0, 0.0], [1.0, 1.0]], dtype: .float64), axis: 1, keepDims: true)
         #expect(m.shape == [2, 1])
         #expect(Approx.equal(m, [ln2, 1 + ln2], absolute: 1e-15))
         let c = Apus.logSumExp(Tensor([[-1000.0, 5.0], [-1000.0, 5.0]], dtype: .float64), axis: 0)
         #expect(Approx.equal(c, [-1000 + ln2, 5 + ln2], absolute: 1e-12))
+    }
+
+    /// Over several axes, as torch.logsumexp(x, dim=(0, 2)); a slice of −∞ gives −∞, not NaN.
+    @Test func logSumExpOverSeveralAxes() {
+        let x = Tensor(shape: [2, 2, 2], values: [0, 1, 2, 3, 4, 5, 6, 7], dtype: .float64)
+        let r = x.logSumExp(axes: [0, 2])
+        let expected = [[0.0, 1, 4, 5], [2.0, 3, 6, 7]].map { v in Foundation.log(v.map { Foundation.exp($0) }.reduce(0, +)) }
+        #expect(r.shape == [2] && Approx.equal(r, expected, absolute: 1e-12))
+        #expect(Apus.logSumExp(x, axes: [0, 2], keepDims: true).shape == [1, 2, 1])
+        let minusInfinity = Tensor(shape: [2, 2], values: [-.infinity, -.infinity, 0, 0], dtype: .float64)
+        #expect(Apus.logSumExp(minusInfinity, axis: 1).toDoubles() == [-.infinity, Foundation.log(2.0)])
     }
 }

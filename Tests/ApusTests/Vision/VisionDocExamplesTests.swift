@@ -24,15 +24,15 @@ struct VisionDocExamplesTests {
             LocalResponseNorm(size: 3),
             AvgPool2d(2, ceilMode: true, countIncludePad: false),
             Upsample(scaleFactor: 2, mode: .bilinear),
-            AdaptiveAvgPool2d((4, 4)),
+            AdaptiveAvgPool2d([4, 4]),
             GlobalAvgPool2d()
         )
         let out = features(images)
         #expect(out.shape == [8, 3])
         out.sum().backward()
         #expect(images.grad?.shape == [8, 3, 32, 32])
-        #expect(maxPool2d(images, kernelSize: (2, 3), stride: (2, 1)).shape == [8, 3, 16, 30])
-        #expect(upsample(images, size: (48, 40), mode: .bilinear, alignCorners: true).shape == [8, 3, 48, 40])
+        #expect(maxPool2d(images, kernelSize: [2, 3], stride: [2, 1]).shape == [8, 3, 16, 30])
+        #expect(upsample(images, size: [48, 40], mode: .bilinear, alignCorners: true).shape == [8, 3, 48, 40])
     }
 
     @Test func googlenetAuxiliaryLossExample() {

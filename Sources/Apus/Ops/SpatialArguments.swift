@@ -1,0 +1,99 @@
+// The argument types of the spatial ops, one style for all of them (PyTorch's): every kernel
+// size, stride, padding, dilation and output size of a 2-d op (conv2d, convTranspose2d, the 2-d
+// pools, adaptive pools, upsample and their layers) is an `IntPair`: an integer for both axes
+// (`stride: 2`) or a pair (`kernelSize: [3, 5]`, `IntPair(3, 5)`, `IntPair((3, 5))`); 1-d ops take
+// an `Int`. Scale factors are a `ScaleFactor`, a number or a pair of numbers. Convolutions (not
+// pools, as in PyTorch) also take `.same` and `.valid` padding (`ConvPadding`).
+
+/// Two integers (height, width) for a kernel size, stride, padding, dilation or output size: an
+/// integer literal means the same value for both (`stride: 2`), an array literal gives them apart
+/// (`kernelSize: [2, 3]`), as an `int` or a tuple does in PyTorch.
+public struct IntPair: Sendable, Equatable, Hashable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral,
+    CustomStringConvertible {
+    /// Value along the height (first spatial axis).
+    public var height: Int
+    /// Value along the width (second spatial axis).
+    public var width: Int
+
+    /// `(height, width)`.
+    public init(_ height: Int, _ width: Int) { (self.height, self.width) = (height, width) }
+    /// The same value along both axes.
+    public init(_ value: Int) { self.init(value, value) }
+    /// A `(height, width)` tuple.
+    public init(_ pair: (Int, Int)) { self.init(pair.0, pair.1) }
+    public init(integerLiteral value: Int) { self.init(value) }
+    /// `[h, w]`, or `[v]` for both.
+    public init(arrayLiteral elements: Int...) {
+        require(elements.count == 1 || elements.count == 2, "IntPair: expected 1 or 2 values, got \(elements)")
+        self.init(elements[0], elements.last!)
+    }
+
+    /// `(height, width)` as a tuple.
+    public var pair: (Int, Int) { (height, width) }
+
+    public var description: String { height == width ? "\(height)" : "(\(height), \(width))" }
+}
+
+/// Scale factors (height, width) of ``upsample(_:scaleFactor:mode:alignCorners:)``: a number
+/// for both axes (`scaleFactor: 2`, `scaleFactor: 1.5`) or a pair (`scaleFactor: [2, 1.5]`), as a
+/// float or a tuple in PyTorch's `interpolate`.
+public struct ScaleFactor: Sendable, Equatable, Hashable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+    ExpressibleByArrayLiteral, CustomStringConvertible {
+    /// Factor along the height.
+    public var height: Double
+    /// Factor along the width.
+    public var width: Double
+
+    /// `(height, width)`.
+    public init(_ height: Double, _ width: Double) { (self.height, self.width) = (height, width) }
+    /// The same factor along both axes.
+    public init(_ value: Double) { self.init(value, value) }
+    /// A `(height, width)` tuple.
+    public init(_ pair: (Double, Double)) { self.init(pair.0, pair.1) }
+    public init(integerLiteral value: Int) { self.init(Double(value)) }
+    public init(floatLiteral value: Double) { self.init(value) }
+    /// `[h, w]`, or `[v]` for both.
+    public init(arrayLiteral elements: Double...) {
+        require(elements.count == 1 || elements.count == 2, "ScaleFactor: expected 1 or 2 values, got \(elements)")
+        self.init(elements[0], elements.last!)
+    }
+
+    public var description: String { height == width ? "\(height)" : "(\(height), \(width))" }
+}
+
+/// Zero-padding of a convolution's input, as PyTorch's `padding` argument.
+///
+/// - `.explicit(p)`: `p.height` rows above and below, `p.width` columns left and right
+///   (an integer literal `1` or an array literal `[1, 2]` make one);
+/// - `.valid`: no padding;
+/// - `.same`: enough padding that the output has the input's size (stride 1 only): `d·(k−1)` in
+///   all per axis, half (rounded down) before and the rest after, as PyTorch does.
+public enum ConvPadding: Sendable, Equatable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, CustomStringConvertible {
+    case explicit(IntPair)
+    case valid
+    case same
+
+    public init(integerLiteral value: Int) { self = .explicit(IntPair(value)) }
+    public init(arrayLiteral elements: Int...) {
+        require(elements.count == 1 || elements.count == 2, "ConvPadding: expected 1 or 2 values, got \(elements)")
+        self = .explicit(IntPair(elements[0], elements.last!))
+    }
+
+    public var description: String {
+        switch self {
+        case .explicit(let p): "\(p)"
+        case .valid: "valid"
+        case .same: "same"
+        }
+    }
+
+    /// Padding (before, after) along one axis of size `size` for kernel `kernel`, dilation `dilation`.
+    func sides(axis: KeyPath<IntPair, Int>, kernel: Int, dilation: Int) -> (Int, Int) {
+        switch self {
+        case .explicit(let p): (p[keyPath: axis], p[keyPath: axis])
+        case .valid: (0, 0)
+        case .same:
+            { let total = dilation * (kernel - 1); return (total / 2, total - total / 2) }()
+        }
+    }
+}
