@@ -13,7 +13,7 @@ let directory = CommandLine.arguments.dropFirst().first ?? "seeing-inside"
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
 let digits = try Digits.load()
-let images = upsample(digits.inputs.reshape([-1, 1, 8, 8]) / 16, size: 28, mode: .bilinear)  // [1797, 1, 28, 28]
+let images = upsample(digits.inputs.reshape([-1, 1, 8, 8]), size: 28, mode: .bilinear)  // [1797, 1, 28, 28], in [0, 1]
 let data = TensorDataset(inputs: images, targets: digits.targets)
 let parts = randomSplit(count: data.count, generator: RandomGenerator(seed: 0))
 let model = LeNet5(generator: RandomGenerator(seed: 0))
