@@ -256,7 +256,8 @@ public enum Safetensors {
             throw corrupt("\(dataCount - position) bytes after the last tensor's data belong to no tensor")
         }
         if let recorded = metadata[checksumKey] {
-            guard recorded.utf8.count == 8, let expected = UInt32(recorded, radix: 16) else {
+            guard recorded.utf8.count == 8, recorded.utf8.allSatisfy({ $0 < 0x80 && Character(Unicode.Scalar($0)).isHexDigit }),
+                  let expected = UInt32(recorded, radix: 16) else {
                 throw corrupt("metadata '\(checksumKey)' must be 8 hexadecimal digits, got '\(recorded)'")
             }
             let actual = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[dataStart...]))

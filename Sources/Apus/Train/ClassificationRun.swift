@@ -142,11 +142,15 @@ func trainRun(_ config: ClassificationRunConfig, data: ClassificationData?, task
     let exampleShape = Array(try train.batch(at: [0]).inputs.shape.dropFirst())
     let classes = task.outputs
     // A batch holds min(batch size, training examples) float32 examples: refuse one that cannot
-    // fit before training starts rather than when it is allocated.
-    let batchBytes = CheckedSize.product([Swift.min(config.batchSize, train.count)] + exampleShape + [MemoryLayout<Float>.size])
+    // fit before training starts rather than when it is allocated. A convolutional network keeps
+    // activations of many times its input for backward: count 64 times the batch for those.
+    let batch = Swift.min(config.batchSize, train.count)
+    let activationFactor = config.model == "mlp" ? 1 : 64
+    let batchBytes = CheckedSize.product([batch] + exampleShape + [MemoryLayout<Float>.size, activationFactor])
     guard MemoryLimit.allows(batchBytes) else {
-        throw ApusError.invalidArgument("--batch-size \(config.batchSize): a batch of \(Swift.min(config.batchSize, train.count)) "
-            + "examples of shape \(exampleShape) needs \(MemoryLimit.describe(batchBytes)), more than \(MemoryLimit.limitDescription)")
+        throw ApusError.invalidArgument("--batch-size \(config.batchSize): a batch of \(batch) examples of shape \(exampleShape) "
+            + "needs about \(MemoryLimit.describe(batchBytes))" + (activationFactor > 1 ? " to train (64 times its float32 size)" : "")
+            + ", more than \(MemoryLimit.limitDescription)")
     }
     if config.model == "mlp", let inputs = CheckedSize.product(exampleShape) {
         try config.checkModelMemory(inputs: inputs, outputs: classes)

@@ -78,8 +78,7 @@ public enum IDX {
     /// to the size the dimensions announce, so that a small file cannot inflate to more than the
     /// IDX file it claims to be (a "gzip bomb" throws "too long" once it passes that size).
     static func readContents(_ path: String) throws -> Contents {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ApusError.fileNotReadable(path: path) }
-        return try contents(of: [UInt8](data), path: path)
+        try contents(of: FileBytes.read(path), path: path)
     }
 
     /// Checks the IDX file `bytes` (from `path`, named in errors), decompressing gzip data.
