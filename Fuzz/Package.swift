@@ -12,11 +12,8 @@ import PackageDescription
 
 /// The targets, in the order Scripts/fuzz.sh runs them.
 let fuzzTargets = [
-    "FuzzIDX", "FuzzGzip", "FuzzSafetensors", "FuzzCSV", "FuzzPNG", "FuzzJPEG",
-    // "FuzzPth": the slot for PyTorch `.pth` files. When the `.pth` reader exists, add
-    // Sources/FuzzPth/main.swift calling its pure entry point on the input bytes
-    // (`_ = try? <reader>.decode(bytes: bytes, path: "fuzz")`), seeds under Fuzz/corpus/FuzzPth/,
-    // and its name here and in Scripts/fuzz.sh.
+    "FuzzIDX", "FuzzGzip", "FuzzSafetensors", "FuzzCSV", "FuzzPNG", "FuzzJPEG", "FuzzPth",
+    // A new reader of files gets a target here, in Scripts/fuzz.sh and in FuzzRegressionTests.
 ]
 
 let package = Package(

@@ -19,8 +19,8 @@ cd "$(dirname "$0")/.."
 
 seconds="${1:-60}"
 shift || true
-# The targets of Fuzz/Package.swift; FuzzPth joins them when the .pth reader exists (see the slot there).
-all=(FuzzIDX FuzzGzip FuzzSafetensors FuzzCSV FuzzPNG FuzzJPEG)
+# The targets of Fuzz/Package.swift.
+all=(FuzzIDX FuzzGzip FuzzSafetensors FuzzCSV FuzzPNG FuzzJPEG FuzzPth)
 if [ "$#" -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 
 scratch=.build-fuzz
@@ -36,6 +36,7 @@ seeds() {
         FuzzSafetensors) echo "$fixtures" ;;  # torch_*.safetensors (libFuzzer reads the other files too: harmless seeds)
         FuzzPNG) echo "$fixtures/images/png" ;;
         FuzzJPEG) echo "$fixtures/images/jpeg" ;;
+        FuzzPth) echo "$fixtures/pth" ;;  # valid checkpoints and hostile ones (os.system, huge shapes, zip64)
         *) ;;
     esac
 }

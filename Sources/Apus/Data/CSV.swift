@@ -10,7 +10,7 @@ public enum CSVTarget: Sendable, Equatable {
     case last
 }
 
-/// A table of numeric features and one target column read from a CSV file (see ``loadCSV(path:hasHeader:target:delimiter:)``).
+/// A table of numeric features and one target column read from a CSV file (see ``loadCSV(path:hasHeader:target:delimiter:allowNonFinite:)``).
 ///
 /// Usable as a ``Dataset`` directly, or as a ``TensorDataset`` through ``dataset`` (to split it
 /// or standardize it).

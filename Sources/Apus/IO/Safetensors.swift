@@ -23,9 +23,10 @@ import Foundation
 /// and the header padded with spaces to a multiple of 8 bytes. Writes are atomic (see ``write(_:metadata:to:)``).
 ///
 /// Reading validates everything and throws ``ApusError`` naming the file and the problem: a missing file,
-/// a file shorter than 8 bytes, a header length beyond the file, invalid JSON, unknown dtypes,
-/// data offsets out of bounds, overlapping, leaving gaps or not matching shape × dtype size, and
-/// truncated data.
+/// a file shorter than 8 bytes, a header length beyond the file, invalid JSON (read by ``StrictJSON``:
+/// a tensor named twice is an error, sizes are exact integers), unknown dtypes, shapes whose size
+/// overflows, data offsets out of bounds, overlapping, leaving gaps or not matching shape × dtype
+/// size, truncated data, and a data checksum (``checksumKey``) that does not match.
 public enum Safetensors {
     /// Header entries above this size are refused (Python's safetensors uses the same limit).
     static let maximumHeaderBytes = 100_000_000
@@ -273,6 +274,7 @@ public enum Safetensors {
         return Contents(tensors: tensors, metadata: metadata)
     }
 
+    /// `value` as 8 lowercase hexadecimal digits.
     static func hex(_ value: UInt32) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 8 - digits.count) + digits

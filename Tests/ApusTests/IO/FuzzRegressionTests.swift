@@ -26,6 +26,7 @@ private let readers: [String: @Sendable ([UInt8]) throws -> Void] = [
                         allowNonFinite: options & 16 != 0, readSize: Int(options >> 5) * 4 + 1)
     },
     "FuzzPNG": { _ = try PNGDecoder.decode($0, path: "fuzz.png", maxPixels: 1 << 20) },
+    "FuzzPth": { _ = try TorchCheckpoint.decode(bytes: $0, path: "fuzz.pth") },
     "FuzzJPEG": { bytes in
         guard (try? TurboJPEG.loaded()) != nil else { return }
         _ = try JPEGDecoder.decode(bytes, path: "fuzz.jpg", maxPixels: 1 << 20)
@@ -43,7 +44,7 @@ struct FuzzRegressionTests {
     func corpusAndFindingsLoadOrThrow(_ target: String) throws {
         let seeds = inputs(in: packageRoot.appendingPathComponent("Fuzz/corpus/\(target)"))
         let findings = inputs(in: packageRoot.appendingPathComponent("Tests/ApusTests/Fixtures/fuzz/\(target)"))
-        if target != "FuzzPNG" && target != "FuzzJPEG" {
+        if !["FuzzPNG", "FuzzJPEG", "FuzzPth"].contains(target) {  // those start from the test fixtures
             #expect(!seeds.isEmpty, "no seed corpus for \(target): run Scripts/make_fuzz_corpus.py")
         }
         for url in seeds + findings {

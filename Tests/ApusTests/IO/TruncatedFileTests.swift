@@ -89,6 +89,13 @@ struct TruncatedFileTests {
         }
     }
 
+    @Test func pytorchCheckpoints() throws {
+        for name in ["parameters.pth", "protocol4.pth", "dtypes.pth"] {
+            let bytes = try [UInt8](Data(contentsOf: fixturesDirectory.appendingPathComponent("pth/\(name)")))
+            expectEveryPrefixThrows(name, bytes) { _ = try TorchCheckpoint.decode(bytes: $0, path: name) }
+        }
+    }
+
     @Test func pngAndJPEG() throws {
         for name in ["png/rgb8.png", "png/palette8.png", "png/rgba8_adam7_3x2.png", "png/grey16_adam7.png"] {
             let url = fixturesDirectory.appendingPathComponent("images/\(name)")
