@@ -12,6 +12,7 @@ struct ApusCommand: ParsableCommand {
     /// Parses and runs; any error prints as one line on standard error with a non-zero exit status.
     static func main() {
         do {
+            try TrainCommand.checkListValues(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot()
             try command.run()
         } catch {

@@ -326,6 +326,18 @@ extension TrainCommand {
             throw ApusError.invalidArgument("--plot: directory '\(directory)' does not exist")
         }
     }
+
+    /// Reports a negative number after `--hidden` as what it is. The list option takes values up
+    /// to the next option, and to the argument parser `-3` looks like one, so `--hidden -3` would
+    /// otherwise be "Missing value for '--hidden'".
+    static func checkListValues(_ arguments: [String]) throws {
+        guard let flag = arguments.firstIndex(of: "--hidden") else { return }
+        for value in arguments[(flag + 1)...] {
+            guard value.hasPrefix("-") else { continue }
+            guard let number = Int(value) else { break }  // the next option
+            throw ApusError.invalidArgument("--hidden sizes must be at least 1, got \(number) (a negative size)")
+        }
+    }
 }
 
 /// Test hook of the distributed checks: `APUS_TEST_FAIL_RANK=r APUS_TEST_FAIL_STEP=k` makes rank `r`

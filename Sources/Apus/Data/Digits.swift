@@ -48,8 +48,7 @@ public enum Digits {
 
     /// Loads a file in the bundled format (see `Scripts/make_digits.py`).
     public static func load(contentsOf url: URL) throws -> TensorDataset {
-        guard let data = try? Data(contentsOf: url) else { throw ApusError.fileNotReadable(path: url.path) }
-        return try decode([UInt8](data), path: url.path)
+        try decode(FileBytes.read(url.path), path: url.path)
     }
 
     static func decode(_ bytes: [UInt8], path: String) throws -> TensorDataset {

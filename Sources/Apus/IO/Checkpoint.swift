@@ -10,13 +10,17 @@ import Foundation
 //   optimizer `state_dict()` flattened) and `__metadata__` holding `format` =
 //   `apus.training-checkpoint`, `format_version` = `1`, `epoch` and `step` (completed epochs and
 //   optimizer steps, decimal), plus any caller metadata.
+// - Both record the CRC-32C of their data section in `data_crc32c` (``Safetensors/checksumKey``),
+//   which every read verifies, so a damaged file is an error instead of silently wrong weights;
+//   files without it (written by Python, or by older Apus versions) load as before.
 
 extension Module {
-    /// Writes ``stateDict()`` to the safetensors file at `path` (atomically), under PyTorch's names.
+    /// Writes ``stateDict()`` to the safetensors file at `path` (atomically), under PyTorch's names,
+    /// with the data's CRC-32C in the metadata (see ``Safetensors/checksumKey``).
     ///
     /// In Python: `model.load_state_dict(safetensors.torch.load_file(path))` for the same architecture.
     public func saveWeights(to path: String, metadata: [String: String] = [:]) throws {
-        try Safetensors.write(stateDict(), metadata: metadata, to: path)
+        try Safetensors.write(stateDict(), metadata: metadata, checksum: true, to: path)
     }
 
     /// Loads parameters and buffers from a weights file, matched by name, and returns what did not
@@ -69,7 +73,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     /// Key prefixes of the model's and the optimizer's tensors.
     public static let modelPrefix = "model.", optimizerPrefix = "optimizer."
     /// Metadata keys the checkpoint itself uses; caller metadata may not use them.
-    public static let reservedKeys: Set<String> = ["format", "format_version", "epoch", "step"]
+    public static let reservedKeys: Set<String> = ["format", "format_version", "epoch", "step", Safetensors.checksumKey]
 
     /// Completed epochs when the checkpoint was written.
     public var epoch: Int
@@ -99,7 +103,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
         meta["format_version"] = "1"
         meta["epoch"] = String(epoch)
         meta["step"] = String(step)
-        try Safetensors.write(tensors, metadata: meta, to: path)
+        try Safetensors.write(tensors, metadata: meta, checksum: true, to: path)
     }
 
     /// Restores `model` and `optimizer` from the checkpoint at `path` and returns its progress and metadata.

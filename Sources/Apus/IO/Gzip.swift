@@ -22,10 +22,7 @@ public enum Gzip {
     /// ``ApusError/corruptFile(path:reason:)`` when it is not valid gzip data (see
     /// ``decompress(_:path:maxOutputBytes:)``).
     public static func decompress(contentsOf path: String, maxOutputBytes: Int = .max) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ApusError.fileNotReadable(path: path)
-        }
-        return try decompress([UInt8](data), path: path, maxOutputBytes: maxOutputBytes)
+        return try decompress(FileBytes.read(path), path: path, maxOutputBytes: maxOutputBytes)
     }
 
     /// The decompressed contents of the gzip data `bytes`, at most `maxOutputBytes` bytes; `path`

@@ -23,9 +23,10 @@ import Foundation
 /// and the header padded with spaces to a multiple of 8 bytes. Writes are atomic (see ``write(_:metadata:to:)``).
 ///
 /// Reading validates everything and throws ``ApusError`` naming the file and the problem: a missing file,
-/// a file shorter than 8 bytes, a header length beyond the file, invalid JSON, unknown dtypes,
-/// data offsets out of bounds, overlapping, leaving gaps or not matching shape × dtype size, and
-/// truncated data.
+/// a file shorter than 8 bytes, a header length beyond the file, invalid JSON (read by ``StrictJSON``:
+/// a tensor named twice is an error, sizes are exact integers), unknown dtypes, shapes whose size
+/// overflows, data offsets out of bounds, overlapping, leaving gaps or not matching shape × dtype
+/// size, truncated data, and a data checksum (``checksumKey``) that does not match.
 public enum Safetensors {
     /// Header entries above this size are refused (Python's safetensors uses the same limit).
     static let maximumHeaderBytes = 100_000_000
@@ -56,39 +57,42 @@ public enum Safetensors {
     /// either its previous contents or the complete new file, never a partial one.
     ///
     /// Names must be unique and not `__metadata__`. Tensors are written in their dtype (float32,
-    /// float64, int64, bool) as contiguous row-major data; gradients are not saved.
-    /// Throws ``ApusError/fileNotWritable(path:reason:)`` when the file cannot be written.
+    /// float64, int64, bool) as contiguous row-major data; gradients are not saved. With
+    /// `checksum`, the metadata also records the CRC-32C of the data section under ``checksumKey``
+    /// (8 hexadecimal digits), which ``read(_:)`` verifies; checkpoints are written so.
+    /// Before writing, temporary files that an interrupted earlier write of `path` left behind
+    /// (a process killed mid-write) are removed.
+    /// Throws ``ApusError/fileNotWritable(path:reason:)`` when the file cannot be written (also when
+    /// its directory does not exist: it is not created).
     public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:],
-                             to path: String) throws {
-        let plan = layout(tensors, metadata: metadata)
+                             checksum: Bool = false, to path: String) throws {
+        let plan = layout(tensors, metadata: metadata, checksum: checksum)
         try AtomicFile.write(to: path) { sink in
             try sink.write(plan.prefix)
             for entry in plan.entries {
-                let t = entry.tensor
-                let bytes = t.count * t.dtype.byteSize
-                guard bytes > 0 else { continue }
-                try sink.write(UnsafeRawBufferPointer(start: UnsafeRawPointer(t.storage.raw) + t.offset * t.dtype.byteSize,
-                                                      count: bytes))
+                try entry.tensor.withRawData { try sink.write($0) }
             }
         }
     }
 
-    /// The complete file contents ``write(_:metadata:to:)`` would write.
-    public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) -> [UInt8] {
-        let plan = layout(tensors, metadata: metadata)
+    /// The complete file contents ``write(_:metadata:checksum:to:)`` would write.
+    public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:],
+                              checksum: Bool = false) -> [UInt8] {
+        let plan = layout(tensors, metadata: metadata, checksum: checksum)
         var bytes = plan.prefix
         for entry in plan.entries {
-            let t = entry.tensor
-            let raw = UnsafeRawBufferPointer(start: UnsafeRawPointer(t.storage.raw) + t.offset * t.dtype.byteSize,
-                                             count: t.count * t.dtype.byteSize)
-            bytes.append(contentsOf: raw)
+            entry.tensor.withRawData { bytes.append(contentsOf: $0) }
         }
         return bytes
     }
 
+    /// The metadata key holding the CRC-32C (Castagnoli) of the data section, as 8 lowercase
+    /// hexadecimal digits: written with `checksum: true`, verified by every read when present.
+    public static let checksumKey = "data_crc32c"
+
     /// Tensors in file order (contiguous, detached) and the 8-byte length plus padded header.
-    private static func layout(_ tensors: [(name: String, tensor: Tensor)],
-                               metadata: [String: String]) -> (prefix: [UInt8], entries: [(name: String, tensor: Tensor)]) {
+    private static func layout(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String],
+                               checksum: Bool) -> (prefix: [UInt8], entries: [(name: String, tensor: Tensor)]) {
         var names = Set<String>()
         for (name, _) in tensors {
             require(name != "__metadata__", "Safetensors.write: '__metadata__' cannot be a tensor name")
@@ -99,6 +103,12 @@ public enum Safetensors {
                 let ra = fileOrder(a.1.dtype), rb = fileOrder(b.1.dtype)
                 return ra != rb ? ra > rb : a.0.utf8.lexicographicallyPrecedes(b.0.utf8)
             }
+        var metadata = metadata
+        if checksum {
+            var crc: UInt32 = 0
+            for (_, t) in entries { t.withRawData { crc = CRC32C.checksum($0, continuing: crc) } }
+            metadata[checksumKey] = hex(crc)
+        }
         var header = "{"
         var fields: [String] = []
         if !metadata.isEmpty {
@@ -197,20 +207,18 @@ public enum Safetensors {
         }
         guard n <= UInt64(maximumHeaderBytes) else { throw corrupt("header length \(n) exceeds the limit of \(maximumHeaderBytes) bytes") }
         let headerEnd = 8 + Int(n)
-        let headerBytes = Data(bytes[8..<headerEnd])
         let header: Header
         do {
-            header = try JSONDecoder().decode(Header.self, from: headerBytes)
-        } catch let error as HeaderError {
-            throw corrupt(error.message)
+            header = try Header(UnsafeRawBufferPointer(rebasing: bytes[8..<headerEnd]))
         } catch {
-            throw corrupt("header is not a JSON object")
+            throw corrupt(error.message)
         }
         let metadata = header.metadata
         let entries = header.entries
         let dataStart = headerEnd
         let dataCount = bytes.count - dataStart
-        // Per-tensor checks: known dtype, size matches shape.
+        // Per-tensor checks: known dtype, size matches shape. Sizes are multiplied with overflow
+        // checks, zero dimensions left out so that every stride of the tensor fits too.
         for e in entries {
             guard let size = elementSize(e.dtype) else {
                 throw corrupt("tensor '\(e.name)' has unknown dtype '\(e.dtype)'")
@@ -219,14 +227,13 @@ public enum Safetensors {
                 throw corrupt("tensor '\(e.name)' has dtype '\(e.dtype)', which Apus cannot read "
                               + "(supported: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)")
             }
-            let (count, overflow) = e.shape.reduce((1, false)) { acc, d in
-                let (p, o) = acc.0.multipliedReportingOverflow(by: d)
-                return (p, acc.1 || o)
+            let stored = e.end - e.begin
+            guard let needed = CheckedSize.product(e.shape + [size]) else {
+                throw corrupt("tensor '\(e.name)' has shape \(e.shape) of \(e.dtype): its size does not fit in 64 bits")
             }
-            guard !overflow, count.multipliedReportingOverflow(by: size).overflow == false,
-                  e.end - e.begin == count * size else {
-                throw corrupt("tensor '\(e.name)' has data_offsets [\(e.begin), \(e.end)] (\(e.end - e.begin) bytes) "
-                              + "but shape \(e.shape) of \(e.dtype) needs \(overflow ? "too many" : String(count * size)) bytes")
+            guard stored == needed else {
+                throw corrupt("tensor '\(e.name)' has data_offsets [\(e.begin), \(e.end)] (\(stored) bytes) "
+                              + "but shape \(e.shape) of \(e.dtype) needs \(needed) bytes")
             }
         }
         // Every tensor lies inside the data part...
@@ -249,11 +256,28 @@ public enum Safetensors {
         if position < dataCount {
             throw corrupt("\(dataCount - position) bytes after the last tensor's data belong to no tensor")
         }
+        if let recorded = metadata[checksumKey] {
+            guard recorded.utf8.count == 8, recorded.utf8.allSatisfy({ $0 < 0x80 && Character(Unicode.Scalar($0)).isHexDigit }),
+                  let expected = UInt32(recorded, radix: 16) else {
+                throw corrupt("metadata '\(checksumKey)' must be 8 hexadecimal digits, got '\(recorded)'")
+            }
+            let actual = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[dataStart...]))
+            guard actual == expected else {
+                throw corrupt("checksum mismatch: the tensor data's CRC-32C is \(hex(actual)), the header records "
+                              + "\(hex(expected)) (the file was damaged after it was written)")
+            }
+        }
         let tensors = byOffset.map { e in
             (name: e.name, tensor: makeTensor(UnsafeRawBufferPointer(rebasing: bytes[(dataStart + e.begin)..<(dataStart + e.end)]),
                                               dtype: e.dtype, shape: e.shape))
         }
         return Contents(tensors: tensors, metadata: metadata)
+    }
+
+    /// `value` as 8 lowercase hexadecimal digits.
+    static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 8 - digits.count) + digits
     }
 
     /// Element size in bytes of every dtype the safetensors format defines; nil for unknown codes.
@@ -348,49 +372,62 @@ public enum Safetensors {
     /// A header problem, reported as the file's corruption reason.
     struct HeaderError: Error { let message: String }
 
-    /// The decoded JSON header: `__metadata__` and the tensor entries, with per-entry messages.
-    struct Header: Decodable {
+    /// The JSON header: `__metadata__` and the tensor entries, read with ``StrictJSON`` (a name
+    /// twice is an error, not "the first one wins"; sizes are exact integers).
+    struct Header {
         var metadata: [String: String] = [:]
         var entries: [Entry] = []
 
-        struct Key: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
-        struct Info: Decodable {
-            let dtype: String?
-            let shape: [Int]?
-            let data_offsets: [Int]?
-        }
-
-        init(from decoder: Decoder) throws {
-            let container = try decoder.container(keyedBy: Key.self)
-            for key in container.allKeys {
-                let name = key.stringValue
+        init(_ bytes: UnsafeRawBufferPointer) throws(HeaderError) {
+            let root: StrictJSON.Value
+            do {
+                root = try StrictJSON.parse(bytes)
+            } catch {
+                if let (key, depth) = error.duplicate {
+                    throw HeaderError(message: depth == 1 ? "tensor name '\(key)' appears twice in the header"
+                                                          : "header: key '\(key)' appears twice in one object")
+                }
+                throw HeaderError(message: "header is not a JSON object (\(error.message) at byte \(error.offset) of the header)")
+            }
+            guard case .object(let members) = root else { throw HeaderError(message: "header is not a JSON object") }
+            for (name, value) in members {
                 if name == "__metadata__" {
-                    guard let map = try? container.decode([String: String].self, forKey: key) else {
+                    guard case .object(let pairs) = value else {
                         throw HeaderError(message: "__metadata__ must map strings to strings")
                     }
-                    metadata = map
+                    for (key, entry) in pairs {
+                        guard let text = entry.string else { throw HeaderError(message: "__metadata__ must map strings to strings") }
+                        metadata[key] = text
+                    }
                     continue
                 }
-                guard let info = try? container.decode(Info.self, forKey: key) else {
+                guard case .object(let fields) = value else {
                     throw HeaderError(message: "entry '\(name)' is not a tensor description "
                                       + "({\"dtype\": string, \"shape\": [integers], \"data_offsets\": [integers]})")
                 }
-                guard let dtype = info.dtype else { throw HeaderError(message: "tensor '\(name)' has no dtype") }
-                guard let shape = info.shape, shape.allSatisfy({ $0 >= 0 }) else {
+                func field(_ key: String) -> StrictJSON.Value? { fields.first { $0.key == key }?.value }
+                guard let dtype = field("dtype")?.string else { throw HeaderError(message: "tensor '\(name)' has no dtype") }
+                let dims: [StrictJSON.Value]
+                if case .array(let values)? = field("shape") { dims = values } else { dims = [.null] }
+                let shape = dims.compactMap(\.integer)
+                guard shape.count == dims.count, shape.allSatisfy({ $0 >= 0 }) else {
                     throw HeaderError(message: "tensor '\(name)' has no valid shape (a list of non-negative integers)")
                 }
-                guard let offsets = info.data_offsets, offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1] else {
+                guard case .array(let bounds)? = field("data_offsets"), bounds.count == 2,
+                      let begin = bounds[0].integer, let end = bounds[1].integer, begin >= 0, begin <= end else {
                     throw HeaderError(message: "tensor '\(name)' has no valid data_offsets (two integers, begin ≤ end)")
                 }
-                entries.append(Entry(name: name, dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1]))
+                entries.append(Entry(name: name, dtype: dtype, shape: shape, begin: begin, end: end))
             }
         }
+    }
+}
+
+extension Tensor {
+    /// The bytes of a contiguous tensor's elements, in storage order.
+    fileprivate func withRawData<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: UnsafeRawPointer(storage.raw) + offset * dtype.byteSize,
+                                        count: count * dtype.byteSize))
     }
 }
 
@@ -419,25 +456,30 @@ enum AtomicFile {
 
     /// Calls `body` with a sink writing to a temporary file next to `path`, then replaces `path`
     /// with it. If `body` or any step throws, the temporary file is removed and `path` is untouched.
+    ///
+    /// The temporary file (`.NAME.tmp-UUID` beside `path`) is locked (`flock`) while it is
+    /// written. A process killed mid-write leaves it behind, unlocked (the kernel drops a dead
+    /// process's locks): the next write of `path` removes such files, and leaves alone the locked
+    /// ones of writers still running.
     static func write(to path: String, body: (Sink) throws -> Void) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)").path
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ApusError.fileNotWritable(path: path, reason: String(cString: strerror(errno))) }
+        removeStaleTemporaries(of: path)
+        let (fd, temporary) = try createLockedTemporary(for: path)
         var closed = false
         do {
             try body(Sink(fd: fd, path: path))
             guard fsync(fd) == 0 else { throw ApusError.fileNotWritable(path: path, reason: String(cString: strerror(errno))) }
-            closed = true
-            guard close(fd) == 0 else { throw ApusError.fileNotWritable(path: path, reason: String(cString: strerror(errno))) }
             guard rename(temporary, path) == 0 else {
                 throw ApusError.fileNotWritable(path: path, reason: String(cString: strerror(errno)))
             }
+            closed = true
+            guard close(fd) == 0 else { throw ApusError.fileNotWritable(path: path, reason: String(cString: strerror(errno))) }
         } catch {
-            if !closed { close(fd) }
-            unlink(temporary)
+            if !closed {
+                unlink(temporary)  // while still locked, so no other writer's cleanup races with it
+                close(fd)
+            }
             throw error
         }
         // Make the rename itself durable; failure here loses nothing already written.
@@ -445,6 +487,44 @@ enum AtomicFile {
         if dirFD >= 0 {
             fsync(dirFD)
             close(dirFD)
+        }
+    }
+
+    /// The prefix of the temporary files of `path`: `.NAME.tmp-`.
+    static func temporaryPrefix(of path: String) -> String {
+        ".\(URL(fileURLWithPath: path).lastPathComponent).tmp-"
+    }
+
+    /// Creates and locks a new temporary file beside `path`; returns its descriptor and path.
+    private static func createLockedTemporary(for path: String) throws -> (fd: Int32, path: String) {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        while true {
+            let temporary = directory.appendingPathComponent(temporaryPrefix(of: path) + UUID().uuidString).path
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw ApusError.fileNotWritable(path: path, reason: String(cString: strerror(errno))) }
+            // Between open and flock another writer's cleanup may have locked and removed the new
+            // file; then the name no longer leads to this descriptor's file: start again.
+            var own = stat(), named = stat()
+            if flock(fd, LOCK_EX) == 0, fstat(fd, &own) == 0, stat(temporary, &named) == 0,
+               own.st_dev == named.st_dev, own.st_ino == named.st_ino {
+                return (fd, temporary)
+            }
+            close(fd)
+        }
+    }
+
+    /// Removes the temporary files of earlier writes of `path` that no live process holds
+    /// locked. Only names of the exact form `.NAME.tmp-<UUID>` are considered.
+    static func removeStaleTemporaries(of path: String) {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let prefix = temporaryPrefix(of: path)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { return }
+        for name in names where name.hasPrefix(prefix) && UUID(uuidString: String(name.dropFirst(prefix.count))) != nil {
+            let candidate = URL(fileURLWithPath: directory).appendingPathComponent(name).path
+            let fd = open(candidate, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            guard fd >= 0 else { continue }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { unlink(candidate) }  // nobody writes it: left by a dead process
+            close(fd)
         }
     }
 }

@@ -29,7 +29,8 @@ enum TFRecord {
             guard u32(i + 8) == CRC32C.masked(lengthBytes) else {
                 throw ApusError.corruptFile(path: path, reason: "length checksum mismatch at byte \(i)")
             }
-            guard length <= UInt64(bytes.count - i - 16) else {
+            // 16 bytes of framing (length, two checksums) and the payload must be left.
+            guard bytes.count - i >= 16, length <= UInt64(bytes.count - i - 16) else {
                 throw ApusError.corruptFile(path: path, reason: "truncated record at byte \(i)")
             }
             let start = i + 12, end = start + Int(length)

@@ -55,6 +55,14 @@ package enum Zlib {
         return output
     }
 
+    /// The most bytes `compressedSize` bytes of deflate data (in any container) can inflate to:
+    /// deflate codes at most 258 bytes in 2 bits, a 1032:1 ratio. A header that claims more is
+    /// damaged, so readers refuse it before they inflate anything.
+    package static func maximumInflatedSize(compressedSize: Int) -> Int {
+        let (bound, overflow) = compressedSize.multipliedReportingOverflow(by: 1032)
+        return overflow ? .max : bound
+    }
+
     /// `data` deflated at compression `level` (0 stores, 1 is fastest, 9 smallest, -1 zlib's
     /// default, 6) in the container `format`.
     package static func deflate(_ data: [UInt8], format: Format = .zlib, level: Int32 = Z_DEFAULT_COMPRESSION) -> [UInt8] {

@@ -100,14 +100,25 @@ func trainRun(_ config: ClassificationRunConfig, data: ClassificationData?, task
         throw ApusError.invalidArgument("--batch-size \(config.batchSize) is the global batch and must be a multiple of "
                                         + "the number of processes (\(ranks))")
     }
-    // Create the output folders (as --log-dir's is) and fail before training, not after the first epoch.
-    for (flag, path) in [("--checkpoint", config.checkpoint), ("--csv-log", config.csvLog)] where isRoot {
-        guard let path else { continue }
+    // Check the output folders before training, not after the first epoch. A checkpoint's folder
+    // must exist (a typo in it should not silently create a tree of folders); the CSV log's is
+    // created, as --log-dir's is (TensorBoard does the same).
+    if isRoot, let path = config.checkpoint {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ApusError.invalidArgument("--checkpoint: directory '\(directory)' does not exist; create it first")
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw ApusError.invalidArgument("--checkpoint: directory '\(directory)' is not writable")
+        }
+    }
+    if isRoot, let path = config.csvLog {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw ApusError.invalidArgument("\(flag): cannot create directory '\(directory)'")
+            throw ApusError.invalidArgument("--csv-log: cannot create directory '\(directory)'")
         }
     }
     let start = Date()
@@ -130,6 +141,20 @@ func trainRun(_ config: ClassificationRunConfig, data: ClassificationData?, task
     }
     let exampleShape = Array(try train.batch(at: [0]).inputs.shape.dropFirst())
     let classes = task.outputs
+    // A batch holds min(batch size, training examples) float32 examples: refuse one that cannot
+    // fit before training starts rather than when it is allocated. A convolutional network keeps
+    // activations of many times its input for backward: count 64 times the batch for those.
+    let batch = Swift.min(config.batchSize, train.count)
+    let activationFactor = config.model == "mlp" ? 1 : 64
+    let batchBytes = CheckedSize.product([batch] + exampleShape + [MemoryLayout<Float>.size, activationFactor])
+    guard MemoryLimit.allows(batchBytes) else {
+        throw ApusError.invalidArgument("--batch-size \(config.batchSize): a batch of \(batch) examples of shape \(exampleShape) "
+            + "needs about \(MemoryLimit.describe(batchBytes))" + (activationFactor > 1 ? " to train (64 times its float32 size)" : "")
+            + ", more than \(MemoryLimit.limitDescription)")
+    }
+    if config.model == "mlp", let inputs = CheckedSize.product(exampleShape) {
+        try config.checkModelMemory(inputs: inputs, outputs: classes)
+    }
     // Dropout masks come from their own generator, reseeded every epoch from (seed, epoch), so that
     // the split/weights/shuffling stream is the same with and without dropout and a resumed run
     // draws the masks an uninterrupted one would.

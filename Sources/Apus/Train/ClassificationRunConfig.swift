@@ -142,8 +142,9 @@ public struct ClassificationRunConfig: Sendable {
         guard momentum.isFinite && momentum >= 0 && momentum < 1 else {
             throw ApusError.invalidArgument("--momentum must be in [0, 1), got \(momentum)")
         }
-        guard hidden.allSatisfy({ $0 >= 1 }) else {
-            throw ApusError.invalidArgument("--hidden sizes must be at least 1, got \(hidden)")
+        if let bad = hidden.first(where: { $0 < 1 }) {
+            throw ApusError.invalidArgument("--hidden sizes must be at least 1, got \(bad)"
+                                            + (bad < 0 ? " (a negative size)" : "") + " in \(hidden)")
         }
         guard Self.optimizer(named: optimizer) != nil else {
             throw ApusError.invalidArgument("unknown --optimizer '\(optimizer)'; available: "
@@ -216,6 +217,30 @@ public struct ClassificationRunConfig: Sendable {
         for (flag, given) in [("--freeze-backbone", freezeBackbone), ("--fine-tune-epochs", fineTuneEpochs > 0),
                               ("--body-lr-factor", bodyLRFactor != nil)] where given {
             throw ApusError.invalidArgument("\(flag) fine-tunes pretrained weights: it needs --weights FILE")
+        }
+    }
+
+    /// Throws ``ApusError/invalidArgument(_:)`` naming the bytes needed when the MLP for
+    /// `inputs` features and `outputs` classes does not fit in memory (``MemoryLimit``): one
+    /// layer's float32 weights, or the whole model while training (weights, gradients and up to
+    /// two optimizer moments, four copies). Sizes are multiplied with overflow checks.
+    public func checkModelMemory(inputs: Int, outputs: Int) throws {
+        let widths = [inputs] + hidden + [outputs]
+        var total: Int? = 0
+        for layer in 0..<(widths.count - 1) {
+            let bytes = CheckedSize.product([widths[layer], widths[layer + 1], MemoryLayout<Float>.size])
+            guard MemoryLimit.allows(bytes) else {
+                throw ApusError.invalidArgument("--hidden \(hidden.map(String.init).joined(separator: " ")): layer \(layer + 1) "
+                    + "(Linear \(widths[layer])→\(widths[layer + 1])) needs \(MemoryLimit.describe(bytes)) for its weights, "
+                    + "more than \(MemoryLimit.limitDescription)")
+            }
+            total = total.flatMap { t in bytes.flatMap { CheckedSize.sum([t, $0]) } }
+        }
+        let training = total.flatMap { CheckedSize.product([$0, 4]) }
+        guard MemoryLimit.allows(training) else {
+            throw ApusError.invalidArgument("--hidden \(hidden.map(String.init).joined(separator: " ")): the model's "
+                + "\(MemoryLimit.describe(total)) of weights need about \(MemoryLimit.describe(training)) to train "
+                + "(weights, gradients, optimizer state), more than \(MemoryLimit.limitDescription)")
         }
     }
 

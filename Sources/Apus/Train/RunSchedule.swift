@@ -57,10 +57,15 @@ enum SchedulerMetadata {
     static func restore(_ scheduler: any LRScheduler, from metadata: [String: String], path: String) throws {
         var state: [String: Tensor] = [:]
         for (key, text) in metadata where key.hasPrefix(prefix) {
+            // Every part must parse (no part silently dropped) and the shape's size is checked
+            // for overflow before it is compared with the number of values.
             let halves = text.split(separator: ":", omittingEmptySubsequences: false)
-            let shape = halves.first.map { $0.isEmpty ? [] : $0.split(separator: "x").compactMap { Int($0) } } ?? []
-            let values = halves.count == 2 ? halves[1].split(separator: ",").compactMap { Double($0) } : []
-            guard halves.count == 2, values.count == shape.reduce(1, *) else {
+            let dims = halves.first.map { $0.isEmpty ? [] : $0.split(separator: "x", omittingEmptySubsequences: false) } ?? []
+            let shape = dims.compactMap { Int($0) }
+            let parts = halves.count == 2 && !halves[1].isEmpty ? halves[1].split(separator: ",", omittingEmptySubsequences: false) : []
+            let values = parts.compactMap { Double($0) }
+            guard halves.count == 2, shape.count == dims.count, values.count == parts.count,
+                  let size = CheckedSize.product(shape), values.count == size else {
                 throw ApusError.corruptFile(path: path, reason: "bad learning-rate schedule state '\(key)': '\(text)'")
             }
             state[String(key.dropFirst(prefix.count))] = Tensor(shape: shape, values: values, dtype: .float64)

@@ -67,7 +67,7 @@ public final class TablePredictor {
     /// feature column (in any order; other columns, such as the target, are ignored).
     ///
     /// Throws ``ApusError/unknownColumn(path:name:available:)`` for a missing feature column and
-    /// the loader's errors (``loadCSV(path:hasHeader:target:delimiter:)``) for bad values, naming
+    /// the loader's errors (``loadCSV(path:hasHeader:target:delimiter:allowNonFinite:)``) for bad values, naming
     /// the line and column.
     public func predict(csv path: String) throws -> [TablePrediction] {
         predict(try Self.columns(preprocessing.features, of: path))

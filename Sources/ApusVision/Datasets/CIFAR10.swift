@@ -69,7 +69,7 @@ public enum CIFAR10 {
 
     /// Appends the records of one batch file: pixel bytes and labels.
     static func readBatch(_ path: String, pixels: inout [UInt8], labels: inout [Int64]) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ApusError.fileNotReadable(path: path) }
+        let data = try FileBytes.read(path)
         guard !data.isEmpty, data.count % recordSize == 0 else {
             throw ApusError.corruptFile(path: path, reason: "\(data.count) bytes is not a whole number of \(recordSize)-byte records (1 label + 3×32×32 pixels)")
         }

@@ -26,9 +26,26 @@ public enum IDX {
     /// Throws ``ApusError/fileNotReadable(path:)`` or ``ApusError/corruptFile(path:reason:)`` (wrong
     /// magic number, unsupported element type, dimensions that do not match the file length).
     public static func read(_ path: String, dtype: DType? = nil) throws -> Tensor {
-        let contents = try readContents(path)
+        try tensor(of: readContents(path), dtype: dtype, path: path)
+    }
+
+    /// Decodes the bytes of an IDX file held in memory (gzip-compressed when they start with
+    /// `1f 8b`), as ``read(_:dtype:)`` reads a file; `path` names the data in errors.
+    public static func decode(_ bytes: [UInt8], path: String = "<IDX data>", dtype: DType? = nil) throws -> Tensor {
+        try tensor(of: contents(of: bytes, path: path), dtype: dtype, path: path)
+    }
+
+    /// The tensor of checked `contents`, in `dtype` or the element type's natural one.
+    static func tensor(of contents: Contents, dtype: DType?, path: String) throws -> Tensor {
+        // The header check bounds the product by the file's size, so it cannot overflow.
         let n = contents.shape.reduce(1, *)
         let natural: DType = contents.type == 0x0D ? .float32 : contents.type == 0x0E ? .float64 : .int64
+        let tensorBytes = n.multipliedReportingOverflow(by: 8)
+        guard !tensorBytes.overflow, MemoryLimit.allows(tensorBytes.partialValue) else {
+            throw ApusError.corruptFile(path: path, reason: "\(n) elements of shape \(contents.shape) need up to "
+                                        + "\(MemoryLimit.describe(tensorBytes.overflow ? nil : tensorBytes.partialValue)) as a tensor, "
+                                        + "more than \(MemoryLimit.limitDescription)")
+        }
         let tensor: Tensor
         switch contents.type {
         case 0x0D: tensor = Tensor(scalars: decode(contents, count: n) { Float(bitPattern: UInt32($0)) }, shape: contents.shape)
@@ -61,8 +78,11 @@ public enum IDX {
     /// to the size the dimensions announce, so that a small file cannot inflate to more than the
     /// IDX file it claims to be (a "gzip bomb" throws "too long" once it passes that size).
     static func readContents(_ path: String) throws -> Contents {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ApusError.fileNotReadable(path: path) }
-        let bytes = [UInt8](data)
+        try contents(of: FileBytes.read(path), path: path)
+    }
+
+    /// Checks the IDX file `bytes` (from `path`, named in errors), decompressing gzip data.
+    static func contents(of bytes: [UInt8], path: String) throws -> Contents {
         guard Gzip.isGzip(bytes) else { return try parse(bytes, path: path) }
         let inflater = try Gzip.inflater(bytes, path: path)
         var inflated: [UInt8] = []
@@ -70,6 +90,18 @@ public enum IDX {
             try inflater.read(into: &inflated, upTo: 4 + 4 * Int(inflated[3]))
         }
         let header = try Header(inflated, path: path)
+        // Before inflating the elements: deflate cannot expand data more than 1032-fold, so a
+        // header claiming more than that is damaged, whatever the data holds.
+        let bound = Zlib.maximumInflatedSize(compressedSize: bytes.count)
+        guard header.fileSize <= bound else {
+            throw ApusError.corruptFile(path: path, reason: "dimensions \(header.shape) of \(header.elementSize)-byte elements "
+                                        + "need \(header.fileSize) bytes, more than the \(bytes.count) bytes of gzip data "
+                                        + "can hold (deflate expands at most 1032-fold)")
+        }
+        guard MemoryLimit.allows(header.fileSize) else {
+            throw ApusError.corruptFile(path: path, reason: "dimensions \(header.shape) need "
+                                        + "\(MemoryLimit.describe(header.fileSize)), more than \(MemoryLimit.limitDescription)")
+        }
         if try !inflater.read(into: &inflated, upTo: header.fileSize), try inflater.hasMoreOutput() {
             throw ApusError.corruptFile(path: path, reason: "too long: dimensions \(header.shape) of \(header.elementSize)-byte "
                                         + "elements need \(header.fileSize) bytes, the gzip data inflates to more")

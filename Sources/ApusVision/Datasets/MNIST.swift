@@ -140,6 +140,10 @@ enum MNISTFormat {
         guard labels.type == 0x08, labels.shape.count == 1 else {
             throw ApusError.corruptFile(path: labelsPath, reason: "expected unsigned bytes [N], found type \(labels.type) of shape \(labels.shape)")
         }
+        guard images.shape[1] > 0, images.shape[2] > 0 else {
+            throw ApusError.corruptFile(path: imagesPath, reason: "images of \(images.shape[1])×\(images.shape[2]) pixels: "
+                                        + "an image needs at least one row and one column")
+        }
         guard images.shape[0] == labels.shape[0] else {
             throw ApusError.corruptFile(path: labelsPath, reason: "\(labels.shape[0]) labels for \(images.shape[0]) images in '\(imagesPath)'")
         }

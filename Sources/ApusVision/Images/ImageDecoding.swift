@@ -52,7 +52,6 @@ extension Image {
 
     /// Reads and decodes the PNG or JPEG file at `path` (see ``init(decoding:path:maxPixels:)``).
     public init(contentsOf path: String, maxPixels: Int = ImageDecoding.maxPixels) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ApusError.fileNotReadable(path: path) }
-        try self.init(decoding: [UInt8](data), path: path, maxPixels: maxPixels)
+        try self.init(decoding: FileBytes.read(path), path: path, maxPixels: maxPixels)
     }
 }

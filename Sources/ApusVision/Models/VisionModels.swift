@@ -14,6 +14,14 @@ public enum VisionModels {
         guard classes > 0, inputChannels > 0 else {
             throw ApusError.invalidArgument("classes and input channels must be positive, got \(classes) and \(inputChannels)")
         }
+        // The widest classifier input in the zoo is 4096 features (AlexNet, VGG), the widest first
+        // convolution 64 filters of 11×11: check both layers' float32 weights before building.
+        for (what, bytes) in [("a classifier of \(classes) classes", CheckedSize.product([4096, classes, 4])),
+                              ("a first layer over \(inputChannels) input channels", CheckedSize.product([64, inputChannels, 11, 11, 4]))]
+            where !MemoryLimit.allows(bytes) {
+            throw ApusError.invalidArgument("\(what) needs up to \(MemoryLimit.describe(bytes)) of weights, "
+                                            + "more than \(MemoryLimit.limitDescription)")
+        }
         switch name {
         case "lenet5": return LeNet5(classes: classes, inputChannels: inputChannels, generator: generator)
         case "alexnet": return AlexNet(classes: classes, inputChannels: inputChannels, generator: generator)
@@ -44,6 +52,14 @@ extension VisionModels {
         let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
         guard parts.count == 4, let shape = parts as? [Int], shape.allSatisfy({ $0 > 0 }) else {
             throw ApusError.invalidArgument("--input must be four positive sizes N×C×H×W such as 1x3x224x224, got '\(text)'")
+        }
+        // The summary runs a forward pass on zeros of this shape; the zoo's widest layers and their
+        // unfolded (im2col) inputs hold up to about 64 times the input's float32 bytes.
+        let bytes = CheckedSize.product(shape + [MemoryLayout<Float>.size, 64])
+        guard MemoryLimit.allows(bytes) else {
+            throw ApusError.invalidArgument("--input \(text): a forward pass on an input of this shape needs about "
+                                            + "\(MemoryLimit.describe(bytes)) (64 times the input's float32 size), "
+                                            + "more than \(MemoryLimit.limitDescription)")
         }
         return shape
     }

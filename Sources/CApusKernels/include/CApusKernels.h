@@ -96,3 +96,18 @@ void apus_adam_f32(float *p, const float *grad, float *m, float *v, long n,
 #ifdef __cplusplus
 }
 #endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// CRC-32C (Castagnoli) of `count` bytes at `data`, continuing from `crc` (the CRC-32C of the
+/// bytes before; 0 to start): `apus_crc32c(0, "123456789", 9) == 0xE3069283`. Uses the CPU's CRC
+/// instructions when it has them (x86 SSE4.2, ARMv8 CRC), unless APUS_ISA=generic.
+unsigned int apus_crc32c(unsigned int crc, const void *data, long count);
+/// "hardware" or "tables": which implementation ``apus_crc32c`` uses on this CPU.
+const char *apus_crc32c_variant(void);
+
+#ifdef __cplusplus
+}
+#endif

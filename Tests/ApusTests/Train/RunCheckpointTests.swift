@@ -6,6 +6,7 @@ import Testing
 
 @Test func aRunsCheckpointDescribesItsModelAndRebuildsTheMLP() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("apus-run-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)  // --checkpoint needs it
     defer { try? FileManager.default.removeItem(atPath: folder) }
     var config = ClassificationRunConfig()
     (config.epochs, config.hidden, config.batchNorm, config.dropout, config.activation) = (1, [12, 8], true, 0.2, "gelu")
