@@ -4,7 +4,7 @@ import Foundation
 /// feature columns (by name, in input order), their standardisation, the task, and the target's
 /// classes or standardisation. A run on a table writes it into its checkpoint (metadata `table`,
 /// JSON) so that ``TablePredictor`` prepares new rows the same way.
-public struct TablePreprocessing: Codable, Sendable, Equatable {
+public struct TablePreprocessing: MetadataRecord, Sendable, Equatable {
     /// The feature columns, in the order the model takes them.
     public var features: [String]
     /// Each feature's training mean and standard deviation (``Standardizer``; 1 for a constant column).
@@ -39,20 +39,9 @@ public struct TablePreprocessing: Codable, Sendable, Equatable {
     /// Regression: a target in its own units from the model's standardised output.
     public func targetValue(fromOutput z: Double) -> Double { z * (targetStd ?? 1) + (targetMean ?? 0) }
 
-    /// One line of JSON with sorted keys (checkpoint metadata).
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
-    }
-
     /// Reads ``json``; throws ``ApusError/corruptFile(path:reason:)`` naming `path` when the text is not one.
     public init(json: String, path: String) throws {
-        do {
-            self = try JSONDecoder().decode(TablePreprocessing.self, from: Data(json.utf8))
-        } catch {
-            throw ApusError.corruptFile(path: path, reason: "metadata '\(Self.metadataKey)' is not a table description: \(json)")
-        }
+        self = try Self.decode(json: json, path: path, what: "a table description")
         guard !features.isEmpty, mean.count == features.count, std.count == features.count,
               std.allSatisfy({ $0 > 0 && $0.isFinite }), task == .regression || !(classes ?? []).isEmpty else {
             throw ApusError.corruptFile(path: path, reason: "metadata '\(Self.metadataKey)' is inconsistent: \(json)")

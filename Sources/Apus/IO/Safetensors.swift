@@ -181,12 +181,7 @@ public enum Safetensors {
     /// Throws ``ApusError/fileNotReadable(path:)`` when the file is missing or unreadable and
     /// ``ApusError/corruptFile(path:reason:)`` for anything wrong inside it.
     public static func read(_ path: String) throws -> Contents {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
-            throw ApusError.fileNotReadable(path: path)
-        }
-        return try data.withUnsafeBytes { try decode($0, path: path) }
+        try withMappedFile(path) { try decode($0, path: path) }
     }
 
     /// Decodes the bytes of a safetensors file; `path` only names the file in error messages.

@@ -68,12 +68,7 @@ public enum TorchCheckpoint {
     /// ``ApusError/disallowedContent(path:reason:)`` for a pickle that names a global outside the
     /// allowlist.
     public static func read(_ path: String) throws -> Contents {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
-            throw ApusError.fileNotReadable(path: path)
-        }
-        return try data.withUnsafeBytes { try decode($0, path: path) }
+        try withMappedFile(path) { try decode($0, path: path) }
     }
 
     /// Decodes the bytes of a PyTorch checkpoint; `path` only names the file in error messages.

@@ -9,7 +9,7 @@ import Foundation
 /// ```swift
 /// ImagePreprocessing.imageNet      // torchvision's eval transform: Resize(256), CenterCrop(224), ImageNet mean/std
 /// ```
-public struct ImagePreprocessing: Codable, Sendable, Equatable {
+public struct ImagePreprocessing: MetadataRecord, Sendable, Equatable {
     /// 3 (RGB; grey files repeated) or 1 (grey; colour files converted to luma).
     public var channels: Int
     /// `Resize(n)`: the shorter side becomes n, keeping the aspect ratio; nil: no resizing.
@@ -59,20 +59,9 @@ public struct ImagePreprocessing: Codable, Sendable, Equatable {
         }
     }
 
-    /// One line of JSON with sorted keys (checkpoint metadata).
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
-    }
-
     /// Reads ``json``; throws ``ApusError/corruptFile(path:reason:)`` naming `path` when the text is not one.
     public init(json: String, path: String) throws {
-        do {
-            self = try JSONDecoder().decode(ImagePreprocessing.self, from: Data(json.utf8))
-        } catch {
-            throw ApusError.corruptFile(path: path, reason: "metadata '\(Self.metadataKey)' is not image preprocessing: \(json)")
-        }
+        self = try Self.decode(json: json, path: path, what: "image preprocessing")
         guard channels == 1 || channels == 3, (resize ?? 1) > 0, (crop ?? 1) > 0,
               !mean.isEmpty, mean.count == std.count, std.allSatisfy({ $0 > 0 }) else {
             throw ApusError.corruptFile(path: path, reason: "metadata '\(Self.metadataKey)' has values out of range: \(json)")
