@@ -32,9 +32,18 @@ public final class GoogLeNet: Module {
     public let avgpool = AdaptiveAvgPool2d(1)
     public let dropout: Dropout
     public internal(set) var fc: Linear
+    /// Whether ``outputs(_:)`` first maps ImageNet-normalised inputs `(p − mean)/std` to
+    /// `(p − 0.5)/0.5`, as torchvision's `transform_input`: its pretrained GoogLeNet weights
+    /// expect it (`googlenet(weights=...)` turns it on), random initialisation does not.
+    public let transformInput: Bool
 
+    /// A GoogLeNet for `classes` classes and `inputChannels`-channel images, with or without the
+    /// auxiliary classifiers, and `transformInput` as torchvision's `transform_input` (3 channels only).
     public init(classes: Int = 1000, inputChannels: Int = 3, auxiliaryClassifiers: Bool = true,
-                generator: RandomGenerator = .default) {
+                transformInput: Bool = false, generator: RandomGenerator = .default) {
+        require(!transformInput || inputChannels == 3,
+                "GoogLeNet: transformInput needs 3 input channels (ImageNet's mean and std), got \(inputChannels)")
+        self.transformInput = transformInput
         let g = generator
         conv1 = BasicConv2d(inputChannels, 64, kernel: 7, stride: 2, padding: 3, g)
         conv2 = BasicConv2d(64, 64, kernel: 1, g)
@@ -57,7 +66,7 @@ public final class GoogLeNet: Module {
     /// The main logits and, in training mode with auxiliary classifiers, the two auxiliary logits.
     /// The paper's training loss is `CE(logits) + 0.3·(CE(aux1) + CE(aux2))`.
     public func outputs(_ x: Tensor) -> (logits: Tensor, aux1: Tensor?, aux2: Tensor?) {
-        var h = maxpool2(conv3(conv2(maxpool1(conv1(x)))))
+        var h = maxpool2(conv3(conv2(maxpool1(conv1(transformInput ? transformedInput(x) : x)))))
         h = maxpool3(inception3b(inception3a(h)))
         h = inception4a(h)
         let a1 = training ? aux1?(h) : nil
@@ -67,6 +76,15 @@ public final class GoogLeNet: Module {
         h = inception5b(inception5a(h))
         let logits = fc(dropout(avgpool(h).flatten(startAxis: 1)))
         return (logits, a1, a2)
+    }
+
+    /// `x·std/0.5 + (mean − 0.5)/0.5` per channel with ImageNet's mean and std: the inputs
+    /// torchvision's pretrained weights were trained on, from ImageNet-normalised `x`.
+    func transformedInput(_ x: Tensor) -> Tensor {
+        let mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225]
+        let scale = Tensor(shape: [1, 3, 1, 1], values: std.map { $0 / 0.5 }, dtype: x.dtype)
+        let shift = Tensor(shape: [1, 3, 1, 1], values: mean.map { ($0 - 0.5) / 0.5 }, dtype: x.dtype)
+        return x * scale + shift
     }
 
     /// The main logits (use ``outputs(_:)`` for the auxiliary ones in training).

@@ -34,6 +34,18 @@ struct ModelZooTests {
         #expect(GoogLeNet(auxiliaryClassifiers: false).parameterCount == 6_624_904)
     }
 
+    @Test func googlenetTransformInputUndoesImageNetNormalisation() {
+        // Pixels p in [0, 1], normalised with ImageNet's mean and std, come back as (p − 0.5)/0.5.
+        let p = Tensor.uniform([2, 3, 5, 4], low: 0, high: 1, dtype: .float64, generator: RandomGenerator(seed: 3))
+        let mean = Tensor(shape: [1, 3, 1, 1], values: [0.485, 0.456, 0.406], dtype: .float64)
+        let std = Tensor(shape: [1, 3, 1, 1], values: [0.229, 0.224, 0.225], dtype: .float64)
+        let model = skippingInitialization { GoogLeNet(auxiliaryClassifiers: false, transformInput: true) }
+        let back = model.transformedInput((p - mean) / std).toDoubles()
+        let expected = ((p - 0.5) / 0.5).toDoubles()
+        #expect(zip(back, expected).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(!GoogLeNet(auxiliaryClassifiers: false).transformInput)
+    }
+
     @Test func lenetNamesAndCount() {
         let lenet = LeNet5()
         #expect(lenet.parameterCount == 61_706)
