@@ -66,7 +66,7 @@ public struct ImagePreprocessing: Codable, Sendable, Equatable {
         return String(decoding: try! encoder.encode(self), as: UTF8.self)
     }
 
-    /// Reads ``json``; throws ``ApusError/corruptFile(path:reason:)`` naming `path` when the text is not one.
+    /// Reads ``json``; throws `ApusError.corruptFile(path:reason:)` naming `path` when the text is not one.
     public init(json: String, path: String) throws {
         do {
             self = try JSONDecoder().decode(ImagePreprocessing.self, from: Data(json.utf8))
