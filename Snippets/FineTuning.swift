@@ -34,7 +34,7 @@ let training = photos.withTransform(ImageCompose([RandomResizedCrop(32), RandomH
 let loader = DataLoader(training, batchSize: 8, shuffle: true, generator: RandomGenerator(seed: 2))
 let trainer = Trainer(model: model, optimizer: Adam(model.parameterGroups(body: 1e-3, head: 1e-2)),
                       metrics: [.accuracy])
-try trainer.fineTune(loader, epochs: 3, freezeEpochs: 2, callbacks: [ProgressBar(style: .lines)])// the new head alone, then every layer
+try trainer.fineTune(loader, epochs: 3, freezeEpochs: 2, callbacks: [ProgressBar(style: .lines)])  // head, then all
 
 // snippet.predict
 let classifier = ImageClassifier(model: model, classes: photos.classes,

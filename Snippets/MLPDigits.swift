@@ -1,5 +1,23 @@
-// A multilayer perceptron on the bundled 8×8 digits: forward, cross-entropy, backpropagation, SGD.
+// A multilayer perceptron on the bundled 8×8 digits: forward, cross-entropy, backpropagation, SGD;
+// first the lecture's two-neuron network, drawn as its computational graph with values and gradients.
 import Apus
+
+// snippet.graph
+// x ──w1, b1──▶ σ ──▶ h ──w2, b2──▶ σ ──▶ ŷ ──▶ L = ½(ŷ − y)², with y = 1
+func scalar(_ v: Double) -> Tensor { Tensor(scalar: v, dtype: .float64).requiringGrad() }
+let (x, w1, b1, w2, b2) = (scalar(0.5), scalar(0.8), scalar(0.1), scalar(-0.4), scalar(0.3))
+let trace = GraphTrace()                                    // keeps every intermediate gradient
+let (h, yHat, L) = trace.record {
+    let h = sigmoid(w1 * x + b1)
+    let yHat = sigmoid(w2 * h + b2)
+    return (h, yHat, 0.5 * pow(yHat - 1, 2))
+}
+L.backward()
+print("∂L/∂w1 =", w1.grad!.item(), " ∂L/∂w2 =", w2.grad!.item())
+let dot = graph(of: L, names: ["x": x, "w1": w1, "b1": b1, "w2": w2, "b2": b2, "h": h, "ŷ": yHat, "L": L],
+                trace: trace)
+try writeGraph(dot, to: "backprop.dot")                    // Graphviz text; `dot -Tsvg backprop.dot`
+if Graphviz.isAvailable { try writeGraph(dot, to: "backprop.svg") }   // rendered by Graphviz's dot
 
 // snippet.oneStep
 seed(0)

@@ -10,6 +10,7 @@ let (train, validation, test) = (data.subset(parts[0]), data.subset(parts[1]), d
 let model = mlp(inputs: 64, hidden: [128, 64], outputs: 10)
 let optimizer = Adam(model.parameters(), lr: 1e-3)
 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("apus-practice").path
+try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
 
 // snippet.fit
 let trainer = Trainer(model: model, optimizer: optimizer, metrics: [.accuracy, .topKAccuracy(5)])
@@ -22,4 +23,8 @@ let history = try trainer.fit(
         TensorBoardCallback(try SummaryWriter(logDirectory: folder + "/runs")),   // tensorboard --logdir …
     ])
 print("epochs run:", history.epochs.count, "test:", trainer.evaluate(test))
+
+// snippet.plot
+try history.plot(to: folder + "/curves.png", width: 1800)   // three charts: loss, accuracy, top-5 accuracy
+print("training curves:", folder + "/curves.png")
 // snippet.end

@@ -35,6 +35,8 @@ public enum ApusError: Error, CustomStringConvertible, Equatable {
     /// `install` how to get it.
     case libraryUnavailable(library: String, purpose: String, install: String)
 
+    /// The message the CLI prints after `error:`: one line naming the file, flag or value and the problem,
+    /// as in `file 'images.idx' is corrupt: truncated: dimensions [3, 4] of 1-byte elements need 24 bytes, the file has 19`.
     public var description: String {
         switch self {
         case .invalidArgument(let message): message

@@ -1,12 +1,14 @@
 /// The outcome of ``gradcheck(_:inputs:eps:atol:rtol:)``: whether analytic and numerical
 /// Jacobians agree, the worst error, and a line per disagreeing entry.
 public struct GradcheckResult: CustomStringConvertible, Sendable {
+    /// Whether every checked entry agreed within `atol + rtol·|numerical|`.
     public let passed: Bool
     /// Largest |analytic − numerical| over all checked entries.
     public let maxAbsoluteError: Double
     /// Disagreeing entries, e.g. "input 0, element 3, output 1: analytic 0.5 vs numerical 0.25" (first 10).
     public let mismatches: [String]
 
+    /// `gradcheck passed (max error …)`, or `gradcheck failed` followed by one line per mismatch.
     public var description: String {
         passed ? "gradcheck passed (max error \(maxAbsoluteError))"
             : "gradcheck failed (max error \(maxAbsoluteError)):\n" + mismatches.joined(separator: "\n")

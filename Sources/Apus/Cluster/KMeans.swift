@@ -35,6 +35,14 @@ public final class KMeans {
     /// Lloyd iterations of the kept run.
     public private(set) var iterations = 0
 
+    /// A k-means model with scikit-learn's defaults (300 iterations, tolerance 10⁻⁴), not yet fitted.
+    ///
+    /// - Parameters:
+    ///   - clusters: the number of clusters k (≥ 1).
+    ///   - maxIterations: most Lloyd iterations per run.
+    ///   - tolerance: stop when the centres' total squared shift is at most this times the features' mean variance.
+    ///   - restarts: independent runs from different k-means++ starts; the lowest inertia wins (scikit-learn's `n_init`).
+    ///   - generator: the random numbers for k-means++; the same state gives the same clustering.
     public init(clusters: Int, maxIterations: Int = 300, tolerance: Double = 1e-4, restarts: Int = 1,
                 generator: RandomGenerator = .default) {
         require(clusters >= 1, "KMeans: clusters must be at least 1, got \(clusters)")

@@ -17,10 +17,15 @@
 /// for (x, y) in DataLoader(tensors, batchSize: 32) { ... }   // in-memory data: a plain Sequence
 /// ```
 public struct DataLoader<D: Dataset> {
+    /// The examples the batches are read from.
     public let dataset: D
+    /// Examples per batch (per rank with a ``sampler``); the last batch may be smaller unless ``dropLast``.
     public let batchSize: Int
+    /// Whether each pass visits the examples in a new random order.
     public let shuffle: Bool
+    /// Whether a last batch smaller than ``batchSize`` is left out (for layers such as batch norm that need full batches).
     public let dropLast: Bool
+    /// The random numbers behind the shuffled orders and the per-pass seeds of random datasets.
     public let generator: RandomGenerator
     /// Chooses the examples of each pass (one rank's shard), nil: the whole dataset.
     public let sampler: DistributedSampler?
@@ -126,6 +131,7 @@ extension DataLoader: Sequence where D.Failure == Never {
     public struct Iterator: IteratorProtocol {
         var base: BatchIterator
 
+        /// The next batch `(inputs, targets)`, each with the batch as its first dimension; nil after the last.
         public mutating func next() -> (inputs: Tensor, targets: Tensor)? { base.next() }
     }
 }

@@ -29,9 +29,12 @@ extension Dataset {
 
 /// Examples stored as two tensors whose first dimensions are the example index.
 public struct TensorDataset: Dataset, Sendable {
+    /// All inputs, `[count, …]`: example `i` is `inputs[i]`.
     public let inputs: Tensor
+    /// All targets, `[count, …]` (labels `[count]` for classification).
     public let targets: Tensor
 
+    /// Pairs `inputs[i]` with `targets[i]`; both must have the same first dimension. Both are detached from any graph.
     public init(inputs: Tensor, targets: Tensor) {
         require(inputs.rank >= 1 && targets.rank >= 1 && inputs.shape[0] == targets.shape[0],
                      "TensorDataset: inputs \(inputs.shape) and targets \(targets.shape) differ in example count")

@@ -43,7 +43,7 @@ public struct MinMaxScaler: Sendable {
         return x * scale + offset
     }
 
-    /// `(z − offset) / scale`: undoes ``transform(_:)``.
+    /// `(z − offset) / scale`: undoes ``transform(_:)-(Tensor)``.
     public func inverseTransform(_ z: Tensor) -> Tensor {
         checkFeatureShape(z, dataMin.shape, op: "MinMaxScaler.inverseTransform")
         return (z - offset) / scale

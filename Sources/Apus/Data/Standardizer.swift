@@ -39,7 +39,7 @@ public struct Standardizer: Sendable {
         return (x - mean) / std
     }
 
-    /// `z · std + mean`: undoes ``transform(_:)``.
+    /// `z · std + mean`: undoes ``transform(_:)-(Tensor)``.
     public func inverseTransform(_ z: Tensor) -> Tensor {
         checkFeatureShape(z, mean.shape, op: "Standardizer.inverseTransform")
         return z * std + mean

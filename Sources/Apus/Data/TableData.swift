@@ -14,6 +14,7 @@ public struct TableData: Sendable {
     /// `[N, 1]`, standardised (regression).
     public let train: TensorDataset, validation: TensorDataset, test: TensorDataset
 
+    /// Classification or regression, as fitted (``TablePreprocessing/task``).
     public var task: TableTask { preprocessing.task }
 
     /// Splits `table` with a generator seeded with `seed` (``randomSplit(count:fractions:generator:)``).

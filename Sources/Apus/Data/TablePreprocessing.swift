@@ -11,6 +11,7 @@ public struct TablePreprocessing: MetadataRecord, Sendable, Equatable {
     public var mean: [Double], std: [Double]
     /// The target column's name.
     public var target: String
+    /// Classification (cross-entropy over ``classes``) or regression (MSE on the standardised target).
     public var task: TableTask
     /// Classification: the label of each class index.
     public var classes: [String]?
@@ -18,6 +19,7 @@ public struct TablePreprocessing: MetadataRecord, Sendable, Equatable {
     /// `(y − targetMean) / targetStd`, so that the loss has the same scale whatever the target's units.
     public var targetMean: Double?, targetStd: Double?
 
+    /// Preprocessing with these values (the properties of the same names); ``TableData`` fits one on a table's training rows.
     public init(features: [String], mean: [Double], std: [Double], target: String, task: TableTask,
                 classes: [String]? = nil, targetMean: Double? = nil, targetStd: Double? = nil) {
         (self.features, self.mean, self.std, self.target, self.task) = (features, mean, std, target, task)

@@ -94,6 +94,7 @@ public final class SingleProcessCommunicator: Communicator {
     public var rank: Int { 0 }
     public var size: Int { 1 }
 
+    /// The group of this process alone: rank 0 of 1.
     public init() {}
 
     public func broadcast(_ buffer: UnsafeMutableRawBufferPointer, root: Int) {

@@ -24,6 +24,7 @@
 public final class DistributedDataParallel {
     /// The model being trained (not wrapped: its state-dict names are unchanged).
     public let module: Module
+    /// The process group whose ranks all-reduce (average) the gradients.
     public let communicator: any Communicator
     /// Largest size of a bucket of gradients in bytes (a parameter larger than it gets its own bucket).
     public let bucketCapacityBytes: Int
@@ -39,7 +40,10 @@ public final class DistributedDataParallel {
 
     /// Broadcasts `module`'s parameters and buffers from rank 0 and registers the gradient hooks.
     ///
-    /// - Parameter bucketCapacityBytes: PyTorch's `bucket_cap_mb` (default 25 MiB).
+    /// - Parameters:
+    ///   - module: the model, replicated on every rank; rank 0's weights win.
+    ///   - communicator: the process group (``DistributedRuntime/worldCommunicator()`` under `mpirun`).
+    ///   - bucketCapacityBytes: PyTorch's `bucket_cap_mb` (default 25 MiB).
     public init(_ module: Module, communicator: any Communicator, bucketCapacityBytes: Int = 25 * 1024 * 1024) {
         require(bucketCapacityBytes > 0, "DistributedDataParallel: bucketCapacityBytes must be positive, got \(bucketCapacityBytes)")
         self.module = module

@@ -22,6 +22,7 @@ public struct GraphOptions: Sendable {
     /// Inputs on the left and the output on the right, as the lectures draw it (else top to bottom).
     public var leftToRight: Bool
 
+    /// Options for drawing: by default one node per op, values of tensors up to 10 elements, left to right.
     public init(grouping: GraphGrouping = .ops, valueLimit: Int = 10, leftToRight: Bool = true) {
         require(valueLimit >= 0, "GraphOptions: valueLimit must be non-negative, got \(valueLimit)")
         if case .modules(let depth) = grouping { require(depth >= 1, "GraphOptions: module depth must be at least 1, got \(depth)") }
@@ -44,9 +45,13 @@ public struct GraphOptions: Sendable {
 /// names, shapes, edges), so the graph can be drawn before or after backward; after, it shows gradients.
 ///
 /// - Parameters:
+///   - tensor: the result whose history is drawn, usually the loss.
 ///   - names: names for leaves (`["w1": w1, "x": x]`) or intermediate results (`["h": h]`).
 ///   - trace: the recording of the forward pass, for intermediate gradients, module outputs and for
 ///     grouping ops by module (``GraphOptions/grouping``).
+///   - options: grouping (`.ops` only here: grouping by module needs ``graph(of:model:names:trace:options:)``),
+///     value limit and direction.
+/// - Returns: the graph as Graphviz DOT text.
 public func graph(of tensor: Tensor, names: [String: Tensor] = [:], trace: GraphTrace? = nil,
                   options: GraphOptions = GraphOptions()) -> String {
     require(options.grouping == .ops, "graph: grouping ops by module needs the model: graph(of:model:names:trace:options:)")

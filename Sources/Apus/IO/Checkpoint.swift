@@ -82,6 +82,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     /// The caller's metadata (without the reserved keys).
     public var metadata: [String: String]
 
+    /// The header of a checkpoint: the epochs and optimizer steps completed, and the caller's metadata.
     public init(epoch: Int, step: Int, metadata: [String: String] = [:]) {
         self.epoch = epoch
         self.step = step

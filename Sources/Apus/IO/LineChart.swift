@@ -12,8 +12,11 @@ import Foundation
 public struct LineChart: Sendable {
     /// One line of the chart.
     public struct Series: Sendable {
+        /// The name shown in the legend (`loss`, `val_loss`).
         public var name: String
+        /// The points in drawing order, joined by straight lines.
         public var points: [(x: Double, y: Double)]
+        /// The line's colour as red, green, blue bytes.
         public var color: (UInt8, UInt8, UInt8)
 
         /// A series; points with a non-finite coordinate are left out (the line breaks there).
@@ -22,14 +25,18 @@ public struct LineChart: Sendable {
         }
     }
 
+    /// The text above the plotting area.
     public var title: String
+    /// The label under the x axis (`epoch`); empty: none.
     public var xLabel: String
+    /// The lines, drawn in order (the last on top) and listed in the legend.
     public var series: [Series]
     /// The x axis's range; nil: from the smallest to the largest x of the points.
     public var xRange: ClosedRange<Double>?
     /// The y axis's range; nil: from the data, widened to round numbers (from 0 when no value is negative).
     public var yRange: ClosedRange<Double>?
 
+    /// A chart of `series`; the axes' ranges come from the data unless given.
     public init(title: String, xLabel: String = "", series: [Series], xRange: ClosedRange<Double>? = nil,
                 yRange: ClosedRange<Double>? = nil) {
         (self.title, self.xLabel, self.series, self.xRange, self.yRange) = (title, xLabel, series, xRange, yRange)

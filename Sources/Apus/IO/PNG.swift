@@ -3,7 +3,9 @@ import Foundation
 /// An 8-bit RGB image, row-major, for writing pictures of models and data (decision boundaries,
 /// filters, feature maps) as PNG files.
 public struct RGBImage: Sendable, Equatable {
+    /// Pixels per row.
     public let width: Int
+    /// Rows.
     public let height: Int
     /// `width·height·3` bytes: red, green, blue for each pixel, rows top to bottom.
     public var pixels: [UInt8]

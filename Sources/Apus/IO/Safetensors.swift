@@ -20,10 +20,10 @@ import Foundation
 /// Files are written byte for byte as Python's `safetensors` writes them: tensors ordered by dtype
 /// (`I64`, `F64`, `F32`, `BOOL`: the order of the Rust library's dtype enum, largest first) and then
 /// by name, data in that order with no gaps, `__metadata__` first with its keys sorted, compact JSON,
-/// and the header padded with spaces to a multiple of 8 bytes. Writes are atomic (see ``write(_:metadata:to:)``).
+/// and the header padded with spaces to a multiple of 8 bytes. Writes are atomic (see ``write(_:metadata:checksum:to:)``).
 ///
 /// Reading validates everything and throws ``ApusError`` naming the file and the problem: a missing file,
-/// a file shorter than 8 bytes, a header length beyond the file, invalid JSON (read by ``StrictJSON``:
+/// a file shorter than 8 bytes, a header length beyond the file, invalid JSON (read by a strict JSON reader:
 /// a tensor named twice is an error, sizes are exact integers), unknown dtypes, shapes whose size
 /// overflows, data offsets out of bounds, overlapping, leaving gaps or not matching shape × dtype
 /// size, truncated data, and a data checksum (``checksumKey``) that does not match.
@@ -38,6 +38,7 @@ public enum Safetensors {
         /// The `__metadata__` map (empty when the file has none).
         public var metadata: [String: String]
 
+        /// Contents to write: named tensors in order, and string metadata.
         public init(tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) {
             self.tensors = tensors
             self.metadata = metadata

@@ -6,7 +6,7 @@ import Foundation
 /// Such a file (PyTorch ≥ 1.6) is a ZIP archive of stored entries: `archive/data.pkl`, a pickle of
 /// the state dict whose tensors refer to storages by key; `archive/data/<key>`, each storage's raw
 /// elements; `archive/byteorder` (`little` or `big`). The pickle runs in a restricted unpickler
-/// (``Unpickler``) that builds nothing but dicts, lists, tuples, numbers, strings and tensors, as
+/// that builds nothing but dicts, lists, tuples, numbers, strings and tensors, as
 /// `torch.load(weights_only=True)`: a pickle naming any other global (`os.system`) is refused
 /// with ``ApusError/disallowedContent(path:reason:)`` naming it, and nothing is executed.
 ///
@@ -42,6 +42,7 @@ public enum TorchCheckpoint {
         /// the model's state dict (one of ``TorchCheckpoint/modelStateKeys``); nil otherwise.
         public var modelStateKey: String?
 
+        /// Contents with these values (the properties of the same names), as ``TorchCheckpoint/read(_:)`` makes them.
         public init(tensors: [(name: String, tensor: Tensor)], otherEntries: [String] = [], modelStateKey: String? = nil) {
             self.tensors = tensors
             self.otherEntries = otherEntries

@@ -1,29 +1,34 @@
 /// `max(x, 0)` as a layer.
 public final class ReLU: Module {
+    /// Creates the layer `max(x, 0)`; it has no parameters.
     public override init() {}
     public override func forward(_ x: Tensor) -> Tensor { relu(x) }
 }
 
 /// The logistic sigmoid as a layer.
 public final class Sigmoid: Module {
+    /// Creates the layer `σ(x) = 1/(1 + e^(−x))`; it has no parameters.
     public override init() {}
     public override func forward(_ x: Tensor) -> Tensor { sigmoid(x) }
 }
 
 /// The hyperbolic tangent as a layer.
 public final class Tanh: Module {
+    /// Creates the layer `tanh(x)`; it has no parameters.
     public override init() {}
     public override func forward(_ x: Tensor) -> Tensor { tanh(x) }
 }
 
 /// Flattens all dimensions after the first (the batch).
 public final class Flatten: Module {
+    /// Creates the layer: `[N, d1, d2, …]` becomes `[N, d1·d2·…]` (a reshape).
     public override init() {}
     public override func forward(_ x: Tensor) -> Tensor { x.flatten(startAxis: 1) }
 }
 
 /// The Heaviside step (1 where x > 0, else 0) as a layer; its gradient is zero.
 public final class Step: Module {
+    /// Creates the layer; it has no parameters.
     public override init() {}
     public override func forward(_ x: Tensor) -> Tensor { step(x) }
 }
@@ -65,6 +70,7 @@ public final class ELU: Module {
 
 /// SELU as a layer, as `torch.nn.SELU`.
 public final class SELU: Module {
+    /// Creates the layer `λ·(x if x > 0 else α(eˣ − 1))` with SELU's fixed λ ≈ 1.0507 and α ≈ 1.6733.
     public override init() {}
     public override func forward(_ x: Tensor) -> Tensor { selu(x) }
 }
@@ -94,6 +100,7 @@ public final class Hardtanh: Module {
 
 /// SiLU (swish) as a layer, as `torch.nn.SiLU`.
 public final class SiLU: Module {
+    /// Creates the layer `x·σ(x)`; it has no parameters.
     public override init() {}
     public override func forward(_ x: Tensor) -> Tensor { silu(x) }
 }

@@ -27,16 +27,36 @@ private func checkChannels(_ layer: String, _ inChannels: Int, _ outChannels: In
 /// See ``conv2d(_:weight:bias:stride:padding:dilation:groups:)``.
 public final class Conv2d: Module {
     public let weight: Parameter
+    /// The per-output-channel bias `[outChannels]`, added after the convolution; nil when built with `bias: false`
+    /// (as before a batch norm, whose shift makes a bias redundant).
     public let bias: Parameter?
+    /// Channels of the input, `C` in `[N, C, H, W]`.
     public let inChannels: Int
+    /// Channels of the output: the number of filters.
     public let outChannels: Int
+    /// The filter's height and width `(kH, kW)`.
     public let kernelSize: IntPair
+    /// Steps between neighbouring windows along height and width; 2 halves each spatial size.
     public let stride: IntPair
+    /// Zeros added around the input: explicit amounts per axis, `.valid` (none) or `.same` (output size = input size).
     public let padding: ConvPadding
+    /// Spacing between the filter's taps (1: dense); a dilation `d` widens a `k` filter to `d·(k − 1) + 1` pixels.
     public let dilation: IntPair
+    /// Channel groups that are convolved separately: 1 is an ordinary convolution, `inChannels` a depthwise one.
     public let groups: Int
 
+    /// Creates a convolution with `outChannels` filters of `inChannels/groups × kH × kW` weights.
+    ///
     /// - Parameters:
+    ///   - inChannels: channels of the input, `C` in `[N, C, H, W]`.
+    ///   - outChannels: channels of the output (the number of filters).
+    ///   - kernelSize: the filter's size, `3` or `[kH, kW]`.
+    ///   - stride: steps between windows, one for both axes or a pair.
+    ///   - padding: zeros around the input: a number, a pair, `.valid` or `.same` (needs stride 1).
+    ///   - dilation: spacing between the filter's taps.
+    ///   - groups: channel groups convolved separately; must divide both channel counts.
+    ///   - bias: whether to add a learned bias per output channel.
+    ///   - dtype: the parameters' element type.
     ///   - weightInitializer: fills the weight; nil: PyTorch's default U(−1/√fanIn, 1/√fanIn).
     ///   - biasInitializer: fills the bias; nil: PyTorch's default U(−1/√fanIn, 1/√fanIn).
     ///   - generator: the random numbers, the weight's drawn first.
@@ -72,16 +92,35 @@ extension Conv2d: WeightedLayer {
 /// bias `[outChannels]`, initialised as ``Conv2d``. See ``conv1d(_:weight:bias:stride:padding:dilation:groups:)``.
 public final class Conv1d: Module {
     public let weight: Parameter
+    /// The per-output-channel bias `[outChannels]`; nil when built with `bias: false`.
     public let bias: Parameter?
+    /// Channels of the input, `C` in `[N, C, L]`.
     public let inChannels: Int
+    /// Channels of the output: the number of filters.
     public let outChannels: Int
+    /// The filter's length `k`.
     public let kernelSize: Int
+    /// Steps between neighbouring windows; 2 halves the length.
     public let stride: Int
+    /// Zeros added at both ends: an explicit amount, `.valid` (none) or `.same` (output length = input length).
     public let padding: ConvPadding
+    /// Spacing between the filter's taps (1: dense).
     public let dilation: Int
+    /// Channel groups that are convolved separately (1: an ordinary convolution).
     public let groups: Int
 
+    /// Creates a 1-D convolution with `outChannels` filters of `inChannels/groups × kernelSize` weights.
+    ///
     /// - Parameters:
+    ///   - inChannels: channels of the input, `C` in `[N, C, L]`.
+    ///   - outChannels: channels of the output (the number of filters).
+    ///   - kernelSize: the filter's length.
+    ///   - stride: steps between windows.
+    ///   - padding: zeros at both ends: a number, `.valid` or `.same` (needs stride 1).
+    ///   - dilation: spacing between the filter's taps.
+    ///   - groups: channel groups convolved separately; must divide both channel counts.
+    ///   - bias: whether to add a learned bias per output channel.
+    ///   - dtype: the parameters' element type.
     ///   - weightInitializer: fills the weight; nil: PyTorch's default U(−1/√fanIn, 1/√fanIn), `fanIn = inChannels/groups · k`.
     ///   - biasInitializer: fills the bias; nil: PyTorch's default U(−1/√fanIn, 1/√fanIn).
     ///   - generator: the random numbers, the weight's drawn first.
@@ -119,18 +158,41 @@ extension Conv1d: WeightedLayer {
 /// start from U(−1/√fanIn, 1/√fanIn) with `fanIn = outChannels/groups · kH · kW` (what PyTorch's
 /// default computes from this layout). See ``convTranspose2d(_:weight:bias:stride:padding:outputPadding:groups:dilation:)``.
 public final class ConvTranspose2d: Module {
+    /// The filters `[inChannels, outChannels/groups, kH, kW]` (PyTorch's layout, transposed against ``Conv2d``'s).
     public let weight: Parameter
+    /// The per-output-channel bias `[outChannels]`; nil when built with `bias: false`.
     public let bias: Parameter?
+    /// Channels of the input, `C` in `[N, C, H, W]`.
     public let inChannels: Int
+    /// Channels of the output.
     public let outChannels: Int
+    /// The filter's height and width `(kH, kW)`.
     public let kernelSize: IntPair
+    /// The upsampling factor: each input pixel moves `stride` pixels apart in the output.
     public let stride: IntPair
+    /// Rows and columns cropped from each border of the full output (the padding of the convolution this inverts).
     public let padding: IntPair
+    /// Extra rows and columns added at the bottom and right, to pick among the output sizes
+    /// that a strided convolution maps to the same input size; must be smaller than `stride` or `dilation`.
     public let outputPadding: IntPair
+    /// Channel groups transposed separately (1: an ordinary transposed convolution).
     public let groups: Int
+    /// Spacing between the filter's taps (1: dense).
     public let dilation: IntPair
 
+    /// Creates a transposed convolution, as `torch.nn.ConvTranspose2d(inChannels, outChannels, kernelSize, …)`.
+    ///
     /// - Parameters:
+    ///   - inChannels: channels of the input.
+    ///   - outChannels: channels of the output.
+    ///   - kernelSize: the filter's size, `4` or `[kH, kW]`.
+    ///   - stride: the upsampling factor, one for both axes or a pair.
+    ///   - padding: rows and columns cropped from each border of the full output.
+    ///   - outputPadding: extra rows and columns at the bottom and right (smaller than `stride` or `dilation`).
+    ///   - groups: channel groups transposed separately; must divide both channel counts.
+    ///   - bias: whether to add a learned bias per output channel.
+    ///   - dilation: spacing between the filter's taps.
+    ///   - dtype: the parameters' element type.
     ///   - weightInitializer: fills the weight; nil: PyTorch's default U(−1/√fanIn, 1/√fanIn).
     ///   - biasInitializer: fills the bias; nil: PyTorch's default U(−1/√fanIn, 1/√fanIn).
     ///   - generator: the random numbers, the weight's drawn first.

@@ -12,7 +12,7 @@
 ///     let optimizer = Adam(model.parameterGroups(body: 1e-4, head: 1e-3))
 ///
 /// The protocol lives beside ``Module`` (not in ApusVision) because training code here uses it:
-/// ``Trainer/fineTune(_:validation:epochs:freezeEpochs:head:unfreezeLRFactor:callbacks:)`` and
+/// ``Trainer/fineTune(_:validation:epochs:freezeEpochs:head:unfreezeLRFactor:initialEpoch:callbacks:)`` and
 /// `apus train --weights`.
 public protocol HasClassifierHead: Module {
     /// The layers that produce class scores, main head first (one for most models).

@@ -12,6 +12,7 @@ extension Conv2d: MultiplyAccumulateCounting, SlidingWindowLayer {
 }
 
 extension Conv1d: MultiplyAccumulateCounting, SlidingWindowLayer {
+    /// Each output element takes `inChannels/groups · k` products (bias not counted).
     public func multiplyAccumulates(inputShape: [Int], outputShape: [Int]) -> Int {
         outputShape.reduce(1, *) * (inChannels / groups) * kernelSize
     }

@@ -6,11 +6,20 @@
 /// `Linear(784, 128, weightInitializer: .kaimingNormal(nonlinearity: .relu), biasInitializer: .zeros)`.
 public final class Linear: Module {
     public let weight: Parameter
+    /// The bias `b`, `[outFeatures]`; nil when built with `bias: false`.
     public let bias: Parameter?
+    /// The size of each input vector: the last dimension of the input.
     public let inFeatures: Int
+    /// The size of each output vector: the number of units.
     public let outFeatures: Int
 
+    /// Creates a layer mapping `inFeatures` inputs to `outFeatures` outputs.
+    ///
     /// - Parameters:
+    ///   - inFeatures: the size of each input vector.
+    ///   - outFeatures: the size of each output vector.
+    ///   - bias: whether to add the learned bias `b` (`false`: `y = x·Wᵀ`).
+    ///   - dtype: the parameters' element type.
     ///   - weightInitializer: fills the weight `[outFeatures, inFeatures]`; nil: PyTorch's default U(−1/√in, 1/√in).
     ///   - biasInitializer: fills the bias `[outFeatures]`; nil: PyTorch's default U(−1/√in, 1/√in).
     ///   - generator: the random numbers, the weight's drawn first.

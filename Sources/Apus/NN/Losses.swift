@@ -4,7 +4,9 @@
 public final class MSELoss: Module {
     /// How per-element losses are combined.
     public let reduction: Reduction
+    /// Creates the loss; `.mean` averages `(pᵢ − tᵢ)²` over all elements, `.sum` adds them, `.none` keeps them.
     public init(reduction: Reduction = .mean) { self.reduction = reduction }
+    /// The squared error of `prediction` against `target` (shapes broadcast): a scalar, or per element with `.none`.
     public func callAsFunction(_ prediction: Tensor, _ target: Tensor) -> Tensor { mseLoss(prediction, target, reduction: reduction) }
 }
 
@@ -12,7 +14,9 @@ public final class MSELoss: Module {
 public final class L1Loss: Module {
     /// How per-element losses are combined.
     public let reduction: Reduction
+    /// Creates the loss; `.mean` averages `|pᵢ − tᵢ|` over all elements, `.sum` adds them, `.none` keeps them.
     public init(reduction: Reduction = .mean) { self.reduction = reduction }
+    /// The absolute error of `prediction` against `target` (shapes broadcast): a scalar, or per element with `.none`.
     public func callAsFunction(_ prediction: Tensor, _ target: Tensor) -> Tensor { l1Loss(prediction, target, reduction: reduction) }
 }
 
@@ -22,11 +26,13 @@ public final class HuberLoss: Module {
     public let delta: Double
     /// How per-element losses are combined.
     public let reduction: Reduction
+    /// Creates the loss `½d²` for `|d| < δ`, else `δ(|d| − ½δ)`, with `d = prediction − target`; `delta` must be positive.
     public init(delta: Double = 1, reduction: Reduction = .mean) {
         require(delta > 0, "HuberLoss: delta must be positive, got \(delta)")
         self.delta = delta
         self.reduction = reduction
     }
+    /// The Huber loss of `prediction` against `target` (shapes broadcast), reduced by ``reduction``.
     public func callAsFunction(_ prediction: Tensor, _ target: Tensor) -> Tensor {
         huberLoss(prediction, target, delta: delta, reduction: reduction)
     }
@@ -38,11 +44,13 @@ public final class SmoothL1Loss: Module {
     public let beta: Double
     /// How per-element losses are combined.
     public let reduction: Reduction
+    /// Creates the loss `½d²/β` for `|d| < β`, else `|d| − ½β`, with `d = prediction − target`; `beta` must be ≥ 0.
     public init(beta: Double = 1, reduction: Reduction = .mean) {
         require(beta >= 0 && beta.isFinite, "SmoothL1Loss: beta must be non-negative, got \(beta)")
         self.beta = beta
         self.reduction = reduction
     }
+    /// The smooth L1 loss of `prediction` against `target` (shapes broadcast), reduced by ``reduction``.
     public func callAsFunction(_ prediction: Tensor, _ target: Tensor) -> Tensor {
         smoothL1Loss(prediction, target, beta: beta, reduction: reduction)
     }
@@ -55,10 +63,12 @@ public final class BCELoss: Module {
     public let weight: Tensor?
     /// How per-element losses are combined.
     public let reduction: Reduction
+    /// Creates the loss `−w·(y·log p + (1 − y)·log(1 − p))`, with an optional per-element weight `w`.
     public init(weight: Tensor? = nil, reduction: Reduction = .mean) {
         self.weight = weight
         self.reduction = reduction
     }
+    /// The loss of `probabilities` (in [0, 1], e.g. after a sigmoid) against `targets` of the same shape.
     public func callAsFunction(_ probabilities: Tensor, _ targets: Tensor) -> Tensor {
         binaryCrossEntropy(probabilities, targets, weight: weight, reduction: reduction)
     }
@@ -73,11 +83,14 @@ public final class BCEWithLogitsLoss: Module {
     public let posWeight: Tensor?
     /// How per-element losses are combined.
     public let reduction: Reduction
+    /// Creates the loss `BCE(σ(x), y)`, computed stably from the logits `x`; `posWeight` > 1 weights the positives up
+    /// (higher recall), e.g. one value per class `[C]` for `[N, C]` logits.
     public init(weight: Tensor? = nil, posWeight: Tensor? = nil, reduction: Reduction = .mean) {
         self.weight = weight
         self.posWeight = posWeight
         self.reduction = reduction
     }
+    /// The loss of raw scores `logits` (any real numbers) against `targets` in [0, 1] of the same shape.
     public func callAsFunction(_ logits: Tensor, _ targets: Tensor) -> Tensor {
         binaryCrossEntropyWithLogits(logits, targets, weight: weight, posWeight: posWeight, reduction: reduction)
     }
@@ -92,11 +105,14 @@ public final class NLLLoss: Module {
     public let ignoreIndex: Int
     /// How per-element losses are combined.
     public let reduction: Reduction
+    /// Creates the loss `−w[yᵢ]·logp[i, yᵢ]` per element; with a class `weight`, `.mean` is the weighted mean.
     public init(weight: Tensor? = nil, ignoreIndex: Int = -100, reduction: Reduction = .mean) {
         self.weight = weight
         self.ignoreIndex = ignoreIndex
         self.reduction = reduction
     }
+    /// The loss of `logProbabilities` `[N, C]` or `[N, C, d1, …]` (from ``logSoftmax(_:axis:)`` along axis 1)
+    /// against int64 `labels` `[N]` or `[N, d1, …]`.
     public func callAsFunction(_ logProbabilities: Tensor, _ labels: Tensor) -> Tensor {
         nllLoss(logProbabilities, labels, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction)
     }
@@ -114,6 +130,8 @@ public final class CrossEntropyLoss: Module {
     public let reduction: Reduction
     /// ε: the target becomes (1 − ε)·onehot + ε/C.
     public let labelSmoothing: Double
+    /// Creates the loss `−log softmax(x)[y]` per element, with optional class weights, an ignored label and
+    /// label smoothing ε ∈ [0, 1].
     public init(weight: Tensor? = nil, ignoreIndex: Int = -100, reduction: Reduction = .mean, labelSmoothing: Double = 0) {
         require((0...1).contains(labelSmoothing), "CrossEntropyLoss: labelSmoothing must be in [0, 1], got \(labelSmoothing)")
         self.weight = weight
@@ -121,6 +139,8 @@ public final class CrossEntropyLoss: Module {
         self.reduction = reduction
         self.labelSmoothing = labelSmoothing
     }
+    /// The loss of raw scores `logits` `[N, C]` (or `[N, C, d1, …]`) against int64 class indices `[N]`
+    /// (or `[N, d1, …]`), or against class probabilities shaped like the logits.
     public func callAsFunction(_ logits: Tensor, _ targets: Tensor) -> Tensor {
         crossEntropy(logits, targets, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction, labelSmoothing: labelSmoothing)
     }

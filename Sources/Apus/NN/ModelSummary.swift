@@ -4,16 +4,22 @@ import Foundation
 /// ``summary(of:inputShape:dtype:)``. Convolutions and linear layers count their products
 /// (biases and activations are not counted, as in the course's arithmetic).
 public protocol MultiplyAccumulateCounting {
+    /// The multiply–accumulates of one call that maps a batch of `inputShape` to `outputShape`
+    /// (both with the batch dimension), e.g. `N · outFeatures · inFeatures` for a linear layer.
     func multiplyAccumulates(inputShape: [Int], outputShape: [Int]) -> Int
 }
 
 /// A layer that slides a window over its input's spatial axes (convolution, pooling), for the
 /// receptive field in ``ModelSummary``: per spatial axis, the window size, stride and dilation.
 public protocol SlidingWindowLayer {
+    /// Window size, stride and dilation per spatial axis, in axis order (height then width for 2-D layers);
+    /// a receptive field grows by `dilation · (kernel − 1) · jump` at each such layer, where the jump is the
+    /// product of the strides before it.
     var windowGeometry: [(kernel: Int, stride: Int, dilation: Int)] { get }
 }
 
 extension Linear: MultiplyAccumulateCounting {
+    /// Each output element takes `inFeatures` products: `N · outFeatures · inFeatures` for a batch (bias not counted).
     public func multiplyAccumulates(inputShape: [Int], outputShape: [Int]) -> Int {
         outputShape.reduce(1, *) * inFeatures
     }
@@ -22,14 +28,18 @@ extension Linear: MultiplyAccumulateCounting {
 /// Each layer's output shape, parameters and multiply–accumulates for one input shape, as
 /// `torchinfo.summary` / Keras's `model.summary()`.
 public struct ModelSummary: Sendable, CustomStringConvertible, Codable {
+    /// One row of the summary: a module that ran during the traced call.
     public struct Layer: Sendable, Codable {
         /// Dotted name in the model (`features.0`, `layer1.0.conv1`).
         public let name: String
         /// The module's type (`Conv2d`).
         public let type: String
+        /// The shape of the layer's output for the summary's input, batch dimension included.
         public let outputShape: [Int]
         /// Parameters the layer holds itself (counted at its first call only).
         public let parameters: Int
+        /// Multiply–accumulates of the layer's call on the summary's input (0 for layers that do not count them,
+        /// such as activations and pooling).
         public let multiplyAccumulates: Int
         /// Receptive field of one output unit along each spatial axis, in input pixels; only for
         /// layers of a chain (a sequential CNN) that slide windows or follow ones that did.
@@ -41,11 +51,15 @@ public struct ModelSummary: Sendable, CustomStringConvertible, Codable {
         }
     }
 
+    /// The layers in the order they ran, the model itself first (empty name).
     public let layers: [Layer]
+    /// The input shape the model was traced with, batch dimension included.
     public let inputShape: [Int]
+    /// The model's output shape for that input.
     public let outputShape: [Int]
     /// All parameters of the model (each shared parameter once), whether or not the call used them.
     public let totalParameters: Int
+    /// The sum of every layer's multiply–accumulates: the cost of one forward pass on the traced input.
     public let totalMultiplyAccumulates: Int
 
     enum CodingKeys: String, CodingKey {
@@ -53,6 +67,8 @@ public struct ModelSummary: Sendable, CustomStringConvertible, Codable {
         case totalMultiplyAccumulates = "total_macs"
     }
 
+    /// The summary as a table: one row per layer (name, type, output shape, parameters, MACs, receptive field),
+    /// then the input and output shapes and the totals.
     public var description: String {
         let rows = layers.map { l in
             [l.name.isEmpty ? "(model)" : l.name, l.type, "\(l.outputShape)", grouped(l.parameters), grouped(l.multiplyAccumulates),

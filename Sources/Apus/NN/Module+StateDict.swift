@@ -61,6 +61,7 @@ public struct StateMismatch: Sendable, Equatable, CustomStringConvertible {
         /// The shape in the saved state.
         public let found: [Int]
 
+        /// Records that `name` has shape `found` in the saved state where the model has `expected`.
         public init(name: String, expected: [Int], found: [Int]) {
             self.name = name
             self.expected = expected
@@ -74,14 +75,17 @@ public struct StateMismatch: Sendable, Equatable, CustomStringConvertible {
     /// Names present on both sides with different shapes.
     public let wrongShape: [WrongShape]
 
+    /// Collects the differences between a model and a saved state (all empty: they match).
     public init(missing: [String] = [], unexpected: [String] = [], wrongShape: [WrongShape] = []) {
         self.missing = missing
         self.unexpected = unexpected
         self.wrongShape = wrongShape
     }
 
+    /// Whether the state matches the model exactly: nothing missing, nothing unexpected, every shape equal.
     public var isEmpty: Bool { missing.isEmpty && unexpected.isEmpty && wrongShape.isEmpty }
 
+    /// The differences in one line, as `missing: fc.bias; wrong shape: fc.weight (expected [10, 512], found [1000, 512])`.
     public var description: String {
         var parts: [String] = []
         if !missing.isEmpty { parts.append("missing: \(missing.joined(separator: ", "))") }

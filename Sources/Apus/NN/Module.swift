@@ -12,6 +12,7 @@ open class Module {
     /// the model trains. See ``freeze()``.
     public internal(set) var isFrozen = false
 
+    /// Creates a module in training mode; a subclass initialises its parameters and sub-modules, then calls this.
     public init() {}
 
     /// The computation of this module; subclasses override it (PyTorch's `forward`).

@@ -7,9 +7,9 @@
 /// making mistakes after finitely many updates (the perceptron convergence theorem); on XOR it
 /// never does. Labels are 0 and 1; `step` outputs 1 where `w·x + b > 0`.
 public final class Perceptron: Module {
-    /// `[1, features]`, as a `Linear(features, 1)` weight.
+    /// The weights `w`, `[1, features]`, as a `Linear(features, 1)` weight; each mistake adds `η·(y − ŷ)·x`.
     public let weight: Parameter
-    /// `[1]`.
+    /// The bias `b`, `[1]`: the threshold is `−b`.
     public let bias: Parameter
     /// The learning rate η of the update rule.
     public let learningRate: Double

@@ -154,6 +154,7 @@ public final class AdaptiveMaxPool2d: Module {
 /// Global average pooling, `[N, C, H, W]` → `[N, C]`: the same as `AdaptiveAvgPool2d(1)` followed
 /// by `Flatten()`, in one pass (see `globalAvgPool2d(_:)`). PyTorch has no such class.
 public final class GlobalAvgPool2d: Module {
+    /// Creates the layer; it has no parameters and works for any input height and width.
     public override init() {}
     public override func forward(_ x: Tensor) -> Tensor { globalAvgPool2d(x) }
 }

@@ -31,8 +31,8 @@ public func l2Penalty(_ tensors: [Tensor]) -> Tensor {
     sumOfTerms(tensors) { ($0 * $0).sum() }
 }
 
-/// The elastic-net penalty `l1 · Σ|w| + l2 · Σw²` (same conventions as ``l1Penalty(_:)`` and
-/// ``l2Penalty(_:)``: no ½ on the squares), a differentiable 0-d tensor; gradient
+/// The elastic-net penalty `l1 · Σ|w| + l2 · Σw²` (same conventions as ``l1Penalty(_:)-([Tensor])`` and
+/// ``l2Penalty(_:)-([Tensor])``: no ½ on the squares), a differentiable 0-d tensor; gradient
 /// `l1 · sign(w) + 2 · l2 · w`.
 public func penalty(_ parameters: [Parameter], l1: Double = 0, l2: Double = 0) -> Tensor {
     penalty(parameters.map(\.value), l1: l1, l2: l2)

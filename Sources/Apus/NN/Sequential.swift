@@ -1,8 +1,11 @@
 /// Modules applied one after another; children are named `0`, `1`, … as in PyTorch.
 public final class Sequential: Module {
+    /// The layers in the order they run; `forward` feeds each one's output to the next.
     public private(set) var layers: [Module]
 
+    /// Chains the given layers, `Sequential([Linear(4, 8), ReLU(), Linear(8, 1)])`.
     public init(_ layers: [Module]) { self.layers = layers }
+    /// Chains the layers listed as arguments, `Sequential(Linear(4, 8), ReLU(), Linear(8, 1))`.
     public convenience init(_ layers: Module...) { self.init(layers) }
 
     /// The layer at `index` (named `"\(index)"`); setting it replaces the layer, as PyTorch's

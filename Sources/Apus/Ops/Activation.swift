@@ -233,7 +233,7 @@ extension Tensor {
     public func leakyRelu(negativeSlope: Double = 0.01) -> Tensor { Apus.leakyRelu(self, negativeSlope: negativeSlope) }
     /// ELU with the given α.
     public func elu(alpha: Double = 1) -> Tensor { Apus.elu(self, alpha: alpha) }
-    /// SELU.
+    /// SELU, `λ·elu(x, α)` with SELU's fixed constants (``selu(_:)``).
     public func selu() -> Tensor { Apus.selu(self) }
     /// GELU, exact or tanh-approximated.
     public func gelu(approximate: GELUApproximation = .none) -> Tensor { Apus.gelu(self, approximate: approximate) }

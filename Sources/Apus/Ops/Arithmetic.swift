@@ -112,18 +112,32 @@ extension Tensor {
     // and stays a literal: in `(1 - beta) * x` Swift may read `1` as a tensor literal, and
     // `1 - beta` must not be rounded to float32 before it meets a float64 `x`.
 
+    /// Elementwise sum with broadcasting and dtype promotion: ``add(_:_:)``.
+    ///
+    /// Shapes `[2, 3] + [3]` give `[2, 3]`; a number literal takes the other operand's dtype.
     public static func + (a: Tensor, b: Tensor) -> Tensor { folded(a, b, +) ?? add(a, b) }
+    /// Elementwise difference with broadcasting and dtype promotion: ``subtract(_:_:)``.
     public static func - (a: Tensor, b: Tensor) -> Tensor { folded(a, b, -) ?? subtract(a, b) }
+    /// Elementwise (Hadamard) product with broadcasting, not the matrix product: that is ``matmul(_:_:)``.
     public static func * (a: Tensor, b: Tensor) -> Tensor { folded(a, b, *) ?? multiply(a, b) }
+    /// Elementwise true division with broadcasting: ``divide(_:_:)`` (integer tensors divide as float32).
     public static func / (a: Tensor, b: Tensor) -> Tensor { folded(a, b, /, division: true) ?? divide(a, b) }
 
+    /// Adds the number `b` to every element; `b` takes `a`'s dtype (float32 for an integer `a` and a fractional `b`).
     public static func + (a: Tensor, b: Double) -> Tensor { folded(a, b, +) ?? add(a, scalarTensor(b, like: a)) }
+    /// Subtracts the number `b` from every element; `b` takes `a`'s dtype.
     public static func - (a: Tensor, b: Double) -> Tensor { folded(a, b, -) ?? subtract(a, scalarTensor(b, like: a)) }
+    /// Multiplies every element by the number `b` (a scaled copy, same shape and dtype).
     public static func * (a: Tensor, b: Double) -> Tensor { folded(a, b, *) ?? multiply(a, scalarTensor(b, like: a)) }
+    /// Divides every element by the number `b` (integer tensors give float32).
     public static func / (a: Tensor, b: Double) -> Tensor { folded(a, b, /) ?? divide(a, scalarTensor(b, like: a)) }
+    /// Adds the number `a` to every element of `b`; `a` takes `b`'s dtype.
     public static func + (a: Double, b: Tensor) -> Tensor { folded(a, b, +) ?? add(scalarTensor(a, like: b), b) }
+    /// `a − bᵢ` for every element of `b`, as in `1 - p`; `a` takes `b`'s dtype.
     public static func - (a: Double, b: Tensor) -> Tensor { folded(a, b, -) ?? subtract(scalarTensor(a, like: b), b) }
+    /// Multiplies every element of `b` by the number `a`, as in `0.5 * x`.
     public static func * (a: Double, b: Tensor) -> Tensor { folded(a, b, *) ?? multiply(scalarTensor(a, like: b), b) }
+    /// `a / bᵢ` for every element of `b`, as in `1 / x` (integer tensors give float32).
     public static func / (a: Double, b: Tensor) -> Tensor { folded(a, b, /) ?? divide(scalarTensor(a, like: b), b) }
 
     /// `a ∘ b` as a number literal when both are number literals; integer literals stay integers
@@ -144,33 +158,57 @@ extension Tensor {
         b.literalNumber.map { Tensor(floatLiteral: op(a, $0)) }
     }
 
+    /// Adds a `Float` to every element (the same as with the `Double` value of `b`).
     public static func + (a: Tensor, b: Float) -> Tensor { a + Double(b) }
+    /// Subtracts a `Float` from every element.
     public static func - (a: Tensor, b: Float) -> Tensor { a - Double(b) }
+    /// Multiplies every element by a `Float`.
     public static func * (a: Tensor, b: Float) -> Tensor { a * Double(b) }
+    /// Divides every element by a `Float`.
     public static func / (a: Tensor, b: Float) -> Tensor { a / Double(b) }
+    /// Multiplies every element of `b` by a `Float`.
     public static func * (a: Float, b: Tensor) -> Tensor { Double(a) * b }
 
+    /// Adds an integer to every element; an `int64` tensor stays `int64`.
     public static func + (a: Tensor, b: Int) -> Tensor { a + Double(b) }
+    /// Subtracts an integer from every element; an `int64` tensor stays `int64`.
     public static func - (a: Tensor, b: Int) -> Tensor { a - Double(b) }
+    /// Multiplies every element by an integer; an `int64` tensor stays `int64`.
     public static func * (a: Tensor, b: Int) -> Tensor { a * Double(b) }
+    /// Divides every element by an integer (true division: integer tensors give float32).
     public static func / (a: Tensor, b: Int) -> Tensor { a / Double(b) }
+    /// Adds an integer to every element of `b`.
     public static func + (a: Int, b: Tensor) -> Tensor { Double(a) + b }
+    /// `a − bᵢ` for every element of `b`, as in `1 - mask`.
     public static func - (a: Int, b: Tensor) -> Tensor { Double(a) - b }
+    /// Multiplies every element of `b` by an integer, as in `2 * x`.
     public static func * (a: Int, b: Tensor) -> Tensor { Double(a) * b }
+    /// `a / bᵢ` for every element of `b` (integer tensors give float32).
     public static func / (a: Int, b: Tensor) -> Tensor { Double(a) / b }
 
     /// `self = self + other`: a new value (the old one stays valid for any graph that saved it).
     public static func += (a: inout Tensor, b: Tensor) { a = a + b }
+    /// `self = self - other`: a new value (the old one stays valid for any graph that saved it).
     public static func -= (a: inout Tensor, b: Tensor) { a = a - b }
+    /// `self = self * other` (elementwise, broadcasting `other` to `self`'s shape or beyond).
     public static func *= (a: inout Tensor, b: Tensor) { a = a * b }
+    /// `self = self / other`, elementwise.
     public static func /= (a: inout Tensor, b: Tensor) { a = a / b }
+    /// Adds a number to every element of `self` (a new value; graphs that saved the old one keep it).
     public static func += (a: inout Tensor, b: Double) { a = a + b }
+    /// Subtracts a number from every element of `self`.
     public static func -= (a: inout Tensor, b: Double) { a = a - b }
+    /// Multiplies every element of `self` by a number.
     public static func *= (a: inout Tensor, b: Double) { a = a * b }
+    /// Divides every element of `self` by a number.
     public static func /= (a: inout Tensor, b: Double) { a = a / b }
     // Int overloads make `x *= 2` unambiguous (the literal could otherwise be a Tensor or a Double).
+    /// Adds an integer to every element of `self` (makes `x += 1` unambiguous).
     public static func += (a: inout Tensor, b: Int) { a = a + b }
+    /// Subtracts an integer from every element of `self`.
     public static func -= (a: inout Tensor, b: Int) { a = a - b }
+    /// Multiplies every element of `self` by an integer (makes `x *= 2` unambiguous).
     public static func *= (a: inout Tensor, b: Int) { a = a * b }
+    /// Divides every element of `self` by an integer (an `int64` tensor becomes float32).
     public static func /= (a: inout Tensor, b: Int) { a = a / b }
 }

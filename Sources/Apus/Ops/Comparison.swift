@@ -28,19 +28,31 @@ extension Tensor {
     /// Elementwise `a != b`.
     public static func .!= (a: Tensor, b: Tensor) -> Tensor { Elementwise.compare(NotEqualFn.self, a, b, op: ".!=") }
 
+    /// Elementwise `aᵢ < b` against a number, as a bool tensor of `a`'s shape (`x .< 0.5`).
     public static func .< (a: Tensor, b: Double) -> Tensor { a .< scalarTensor(b, like: a) }
+    /// Elementwise `aᵢ ≤ b` against a number, as a bool tensor of `a`'s shape (`x .<= 0.5`).
     public static func .<= (a: Tensor, b: Double) -> Tensor { a .<= scalarTensor(b, like: a) }
+    /// Elementwise `aᵢ > b` against a number, as a bool tensor of `a`'s shape (`x .> 0.5`).
     public static func .> (a: Tensor, b: Double) -> Tensor { a .> scalarTensor(b, like: a) }
+    /// Elementwise `aᵢ ≥ b` against a number, as a bool tensor of `a`'s shape (`x .>= 0.5`).
     public static func .>= (a: Tensor, b: Double) -> Tensor { a .>= scalarTensor(b, like: a) }
+    /// Elementwise `aᵢ = b` against a number, as a bool tensor of `a`'s shape (`x .== 0.5`).
     public static func .== (a: Tensor, b: Double) -> Tensor { a .== scalarTensor(b, like: a) }
+    /// Elementwise `aᵢ ≠ b` against a number, as a bool tensor of `a`'s shape (`x .!= 0.5`).
     public static func .!= (a: Tensor, b: Double) -> Tensor { a .!= scalarTensor(b, like: a) }
 
     // Int overloads make `x .> 0` unambiguous (the literal could otherwise be a Tensor or a Double).
+    /// Elementwise `aᵢ < b` against an integer, as a bool tensor of `a`'s shape (`labels .< 3`).
     public static func .< (a: Tensor, b: Int) -> Tensor { a .< Double(b) }
+    /// Elementwise `aᵢ ≤ b` against an integer, as a bool tensor of `a`'s shape (`labels .<= 3`).
     public static func .<= (a: Tensor, b: Int) -> Tensor { a .<= Double(b) }
+    /// Elementwise `aᵢ > b` against an integer, as a bool tensor of `a`'s shape (`labels .> 3`).
     public static func .> (a: Tensor, b: Int) -> Tensor { a .> Double(b) }
+    /// Elementwise `aᵢ ≥ b` against an integer, as a bool tensor of `a`'s shape (`labels .>= 3`).
     public static func .>= (a: Tensor, b: Int) -> Tensor { a .>= Double(b) }
+    /// Elementwise `aᵢ = b` against an integer, as a bool tensor of `a`'s shape (`labels .== 3`).
     public static func .== (a: Tensor, b: Int) -> Tensor { a .== Double(b) }
+    /// Elementwise `aᵢ ≠ b` against an integer, as a bool tensor of `a`'s shape (`labels .!= 3`).
     public static func .!= (a: Tensor, b: Int) -> Tensor { a .!= Double(b) }
 
     /// Elementwise logical and of two bool tensors.

@@ -21,8 +21,9 @@ func convOutputSize(_ n: Int, kernel: Int, stride: Int, padding: (Int, Int), dil
 ///   - x: `[N, C, H, W]`.
 ///   - weight: `[O, C/groups, kH, kW]`.
 ///   - bias: `[O]`, or nil.
-///   - stride, dilation: per axis (`2` or `[2, 1]`).
+///   - stride: steps between windows, per axis (`2` or `[2, 1]`).
 ///   - padding: zeros around the input: an integer, a pair, `.valid` or `.same` (stride 1 only).
+///   - dilation: spacing between the kernel's taps, per axis (`2` or `[2, 1]`).
 ///   - groups: channels split into `groups` independent convolutions (`groups = C`: depthwise);
 ///     it must divide both `C` and `O`.
 /// - Returns: `[N, O, outH, outW]`, each size `⌊(H + 2p − d·(k − 1) − 1) / s⌋ + 1` (``convOutputSize(_:kernel:stride:padding:dilation:)``).
@@ -129,10 +130,13 @@ private func convolution(_ op: String, _ x: Tensor, weight: Tensor, bias: Tensor
 ///   - x: `[N, Cin, H, W]`.
 ///   - weight: `[Cin, Cout/groups, kH, kW]` (PyTorch's layout: input channels first).
 ///   - bias: `[Cout]`, or nil.
+///   - stride: the upsampling factor per axis: input pixels land `stride` apart in the output.
 ///   - padding: removed from each side of the full output (`dilation·(k − 1) − padding` zeros
 ///     pad the input of the equivalent direct convolution).
 ///   - outputPadding: extra rows/columns added on one side of the output (each smaller than the
 ///     stride or the dilation), to pick among the sizes that a strided conv2d maps to the same size.
+///   - groups: channels split into `groups` independent transposed convolutions; it must divide `Cin` and `Cout`.
+///   - dilation: spacing between the kernel's taps, per axis.
 /// - Returns: `[N, Cout, outH, outW]` with `out = (n − 1)·s − 2p + d·(k − 1) + outputPadding + 1`.
 ///
 /// Computed as `col2im(Wᵀ · x)` per image; backward: `∂x = conv2d(g, W)`, `∂W` the conv2d

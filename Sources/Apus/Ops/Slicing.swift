@@ -13,15 +13,23 @@ public enum TensorIndex: Sendable {
 }
 
 /// Anything usable inside a tensor subscript: `Int`, ranges, ``TensorIndex``.
-public protocol TensorIndexConvertible { var tensorIndex: TensorIndex { get } }
+public protocol TensorIndexConvertible {
+    /// The subscript component this value stands for: `2` is `.at(2)`, `1..<3` is
+    /// `.slice(start: 1, end: 3, step: 1)`.
+    var tensorIndex: TensorIndex { get }
+}
 
-extension TensorIndex: TensorIndexConvertible { public var tensorIndex: TensorIndex { self } }
+extension TensorIndex: TensorIndexConvertible {
+    /// The index itself.
+    public var tensorIndex: TensorIndex { self }
+}
 
 /// What `.all`, `.newAxis`, `.at(i)` and `.slice(…)` mean among other subscript components,
 /// as in `x[.all, 2]`: there the contextual type is `any TensorIndexConvertible`, whose
 /// implicit members come from the constrained extension below (the same names on
 /// ``TensorIndex`` itself would clash with its cases).
 public struct TensorIndexShorthand: TensorIndexConvertible, Sendable {
+    /// The component that `.all`, `.newAxis`, `.at(i)` or `.slice(…)` named.
     public let tensorIndex: TensorIndex
 }
 
@@ -38,22 +46,37 @@ extension TensorIndexConvertible where Self == TensorIndexShorthand {
     }
 }
 
-extension Int: TensorIndexConvertible { public var tensorIndex: TensorIndex { .at(self) } }
+/// An integer in a subscript picks one position and removes the dimension: `x[0]`, `x[-1]`.
+extension Int: TensorIndexConvertible {
+    /// `.at(self)`: one position; negative counts from the end.
+    public var tensorIndex: TensorIndex { .at(self) }
+}
+/// A range in a subscript keeps the dimension: `x[1..<3]` is a view of rows 1 and 2.
 extension Range<Int>: TensorIndexConvertible {
+    /// `.slice(start: lowerBound, end: upperBound, step: 1)`.
     public var tensorIndex: TensorIndex { .slice(start: lowerBound, end: upperBound, step: 1) }
 }
+/// A closed range in a subscript includes its upper bound: `x[1...3]` is rows 1, 2 and 3.
 extension ClosedRange<Int>: TensorIndexConvertible {
+    /// `.slice(start: lowerBound, end: upperBound + 1, step: 1)`.
     public var tensorIndex: TensorIndex { .slice(start: lowerBound, end: upperBound + 1, step: 1) }
 }
+/// `x[2...]`: from position 2 to the end of the dimension.
 extension PartialRangeFrom<Int>: TensorIndexConvertible {
+    /// `.slice(start: lowerBound, end: nil, step: 1)`.
     public var tensorIndex: TensorIndex { .slice(start: lowerBound, end: nil, step: 1) }
 }
+/// `x[..<2]`: the first two positions of the dimension.
 extension PartialRangeUpTo<Int>: TensorIndexConvertible {
+    /// `.slice(start: nil, end: upperBound, step: 1)`.
     public var tensorIndex: TensorIndex { .slice(start: nil, end: upperBound, step: 1) }
 }
+/// `x[...2]`: positions 0 through 2 of the dimension.
 extension PartialRangeThrough<Int>: TensorIndexConvertible {
+    /// `.slice(start: nil, end: upperBound + 1, step: 1)`.
     public var tensorIndex: TensorIndex { .slice(start: nil, end: upperBound + 1, step: 1) }
 }
+/// A stride in a subscript selects every n-th position: `x[stride(from: 0, to: 10, by: 2)]`.
 extension StrideTo<Int>: TensorIndexConvertible {
     /// `stride(from: 0, to: 10, by: 2)` selects every second position.
     public var tensorIndex: TensorIndex {

@@ -21,6 +21,7 @@ public struct IntPair: Sendable, Equatable, Hashable, ExpressibleByIntegerLitera
     public init(_ value: Int) { self.init(value, value) }
     /// A `(height, width)` tuple.
     public init(_ pair: (Int, Int)) { self.init(pair.0, pair.1) }
+    /// An integer literal, the same value along both axes: `stride: 2` is `(2, 2)`.
     public init(integerLiteral value: Int) { self.init(value) }
     /// `[h, w]`, or `[v]` for both.
     public init(arrayLiteral elements: Int...) {
@@ -31,10 +32,11 @@ public struct IntPair: Sendable, Equatable, Hashable, ExpressibleByIntegerLitera
     /// `(height, width)` as a tuple.
     public var pair: (Int, Int) { (height, width) }
 
+    /// One number when both axes agree (`2`), else `(height, width)` as in PyTorch's printing (`(3, 5)`).
     public var description: String { height == width ? "\(height)" : "(\(height), \(width))" }
 }
 
-/// Scale factors (height, width) of ``upsample(_:scaleFactor:mode:alignCorners:)``: a number
+/// Scale factors (height, width) of ``upsample(_:scaleFactor:mode:alignCorners:)-(Tensor,ScaleFactor,UpsampleMode,Bool)``: a number
 /// for both axes (`scaleFactor: 2`, `scaleFactor: 1.5`) or a pair (`scaleFactor: [2, 1.5]`), as a
 /// float or a tuple in PyTorch's `interpolate`.
 public struct ScaleFactor: Sendable, Equatable, Hashable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
@@ -50,7 +52,9 @@ public struct ScaleFactor: Sendable, Equatable, Hashable, ExpressibleByIntegerLi
     public init(_ value: Double) { self.init(value, value) }
     /// A `(height, width)` tuple.
     public init(_ pair: (Double, Double)) { self.init(pair.0, pair.1) }
+    /// An integer literal, the same factor along both axes: `scaleFactor: 2`.
     public init(integerLiteral value: Int) { self.init(Double(value)) }
+    /// A float literal, the same factor along both axes: `scaleFactor: 1.5`.
     public init(floatLiteral value: Double) { self.init(value) }
     /// `[h, w]`, or `[v]` for both.
     public init(arrayLiteral elements: Double...) {
@@ -58,6 +62,7 @@ public struct ScaleFactor: Sendable, Equatable, Hashable, ExpressibleByIntegerLi
         self.init(elements[0], elements.last!)
     }
 
+    /// One number when both axes agree (`2.0`), else `(height, width)`.
     public var description: String { height == width ? "\(height)" : "(\(height), \(width))" }
 }
 
@@ -69,16 +74,22 @@ public struct ScaleFactor: Sendable, Equatable, Hashable, ExpressibleByIntegerLi
 /// - `.same`: enough padding that the output has the input's size (stride 1 only): `d·(k−1)` in
 ///   all per axis, half (rounded down) before and the rest after, as PyTorch does.
 public enum ConvPadding: Sendable, Equatable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, CustomStringConvertible {
+    /// `height` rows of zeros above and below the input, `width` columns left and right.
     case explicit(IntPair)
+    /// No padding: windows stay inside the input (with stride 1 each spatial size shrinks by `d·(k − 1)`).
     case valid
+    /// Enough padding that the output has the input's size (stride 1 only).
     case same
 
+    /// An integer literal pads every side by the same amount: `padding: 1` is `.explicit(IntPair(1))`.
     public init(integerLiteral value: Int) { self = .explicit(IntPair(value)) }
+    /// `[h, w]` pads `h` rows above and below and `w` columns left and right; `[p]` is `p` for both.
     public init(arrayLiteral elements: Int...) {
         require(elements.count == 1 || elements.count == 2, "ConvPadding: expected 1 or 2 values, got \(elements)")
         self = .explicit(IntPair(elements[0], elements.last!))
     }
 
+    /// The amount for explicit padding (`1`, `(1, 2)`), else `valid` or `same`.
     public var description: String {
         switch self {
         case .explicit(let p): "\(p)"

@@ -3,7 +3,7 @@
 // including their arithmetic precision (float32 for nearest indices and float32 inputs), so
 // the same output pixels are read.
 
-/// How ``upsample(_:size:mode:alignCorners:)`` computes an output pixel.
+/// How ``upsample(_:size:mode:alignCorners:)-(Tensor,IntPair,UpsampleMode,Bool)`` computes an output pixel.
 public enum UpsampleMode: String, Sendable, CaseIterable {
     /// Copy the input pixel `⌊dst · in/out⌋` (PyTorch's "nearest", not "nearest-exact").
     case nearest

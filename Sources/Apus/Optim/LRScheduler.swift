@@ -37,7 +37,7 @@ extension LRScheduler {
 /// learning rate: `lr_g(t) = learningRate(base: baseLRs[g], epoch: t)`.
 ///
 /// Creating one stores the optimizer's learning rates as ``baseLRs`` and sets the rates for
-/// `t = 0` (so a warm-up starts low at once, as in PyTorch); each ``step(metric:)`` advances `t`
+/// `t = 0` (so a warm-up starts low at once, as in PyTorch); each ``LRScheduler/step(metric:)`` advances `t`
 /// by one. Rates are computed from the base each time (PyTorch's closed form), not by scaling
 /// the current rate, so they do not drift and can be resumed at any `t`. ``SequentialLR`` chains
 /// these schedules.

@@ -3,9 +3,13 @@
 /// `float32` is the default for training, `float64` for gradient checks and
 /// precision-sensitive work, `int64` for labels and indices, `bool` for masks.
 public enum DType: Sendable, Hashable, CustomStringConvertible {
+    /// Booleans, one byte each: the results of comparisons, masks for ``where(_:_:_:)``.
     case bool
+    /// 64-bit signed integers: class labels, indices, counts (PyTorch's `torch.long`).
     case int64
+    /// 32-bit floats: the default for parameters, activations and training.
     case float32
+    /// 64-bit floats: gradient checks and computations that need the precision.
     case float64
 
     /// Size of one element in bytes.
@@ -21,6 +25,7 @@ public enum DType: Sendable, Hashable, CustomStringConvertible {
     /// Whether the type holds real numbers (and so can carry gradients).
     public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
 
+    /// The name used in printouts and error messages: `bool`, `int64`, `float32` or `float64`, as in PyTorch.
     public var description: String {
         switch self {
         case .bool: "bool"
@@ -59,12 +64,17 @@ public protocol TensorScalar: Sendable, Equatable {
 
 /// A floating-point tensor element: the types that kernels with math functions run on.
 public protocol FloatScalar: TensorScalar, BinaryFloatingPoint, SIMDScalar {
+    /// `eˣ`, from the C library at this type's precision (`expf` for `Float`).
     static func exp(_ x: Self) -> Self
+    /// The natural logarithm `ln x` (−∞ at 0, NaN below 0).
     static func log(_ x: Self) -> Self
+    /// The hyperbolic tangent `(eˣ − e⁻ˣ)/(eˣ + e⁻ˣ)`, in (−1, 1).
     static func tanh(_ x: Self) -> Self
+    /// `x` raised to the power `y` (C's `pow`: NaN for a negative `x` and a non-integer `y`).
     static func pow(_ x: Self, _ y: Self) -> Self
 }
 
+/// `Float` is the element of `float32` tensors, the default for training.
 extension Float: FloatScalar {
     public static var dtype: DType { .float32 }
     @inlinable public init(fromDouble value: Double) { self = Float(value) }
@@ -75,6 +85,7 @@ extension Float: FloatScalar {
     @inlinable public static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
 }
 
+/// `Double` is the element of `float64` tensors (gradient checks, precision-sensitive work).
 extension Double: FloatScalar {
     public static var dtype: DType { .float64 }
     @inlinable public init(fromDouble value: Double) { self = value }
@@ -85,6 +96,7 @@ extension Double: FloatScalar {
     @inlinable public static func pow(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }
 }
 
+/// `Int64` is the element of `int64` tensors: labels and indices.
 extension Int64: TensorScalar {
     public static var dtype: DType { .int64 }
     /// Truncates toward zero; NaN becomes 0 and values beyond the int64 range saturate
@@ -103,6 +115,7 @@ extension Int64: TensorScalar {
     @inlinable public var doubleValue: Double { Double(self) }
 }
 
+/// `Bool` is the element of `bool` tensors: masks and comparison results.
 extension Bool: TensorScalar {
     public static var dtype: DType { .bool }
     @inlinable public init(fromDouble value: Double) { self = value != 0 }

@@ -22,6 +22,7 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
         return "tensor(" + body + extras.map { ", " + $0 }.joined() + ")"
     }
 
+    /// The same text as ``description``: what the debugger and `debugPrint` show.
     public var debugDescription: String { description }
 
     private func render(_ element: (Int) -> String, summarise: Bool, indent: Int) -> String {

@@ -1,6 +1,6 @@
 /// An n-dimensional array with a run-time ``DType``, value semantics and optional gradient tracking.
 ///
-/// A `Tensor` is a view — shape, strides and an offset — onto a shared ``Storage``.
+/// A `Tensor` is a view — shape, strides and an offset — onto a shared storage buffer.
 /// Reshaping, transposing, slicing and broadcasting make new views without copying;
 /// mutation copies the storage first unless this tensor holds the only reference to it,
 /// so a tensor never changes because another one did (copy-on-write).

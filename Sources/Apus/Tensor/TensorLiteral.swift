@@ -5,14 +5,22 @@
 public indirect enum TensorLiteral: ExpressibleByArrayLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral, Sendable
 {
+    /// An integer element; a literal of integers only makes an `int64` tensor.
     case integer(Int)
+    /// A number with a fraction or exponent; one of them makes the whole literal `float32`.
     case real(Double)
+    /// `true` or `false`; a literal of booleans only makes a `bool` tensor.
     case boolean(Bool)
+    /// One dimension: the nested literals along it, all of the same shape.
     case array([TensorLiteral])
 
+    /// `[a, b, …]`: one dimension of the tensor.
     public init(arrayLiteral elements: TensorLiteral...) { self = .array(elements) }
+    /// An integer element, as in `[1, 2]`.
     public init(integerLiteral value: Int) { self = .integer(value) }
+    /// A floating-point element, as in `[1.5, 2]`.
     public init(floatLiteral value: Double) { self = .real(value) }
+    /// A boolean element, as in `[true, false]`.
     public init(booleanLiteral value: Bool) { self = .boolean(value) }
 
     /// Shape, flattened values (also as exact integers, for int64 results) and the dtype the literal implies.
@@ -48,8 +56,13 @@ public indirect enum TensorLiteral: ExpressibleByArrayLiteral, ExpressibleByInte
 }
 
 extension Tensor: ExpressibleByArrayLiteral, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
+    /// A tensor written as a nested array literal, `let x: Tensor = [[1, 2], [3, 4]]`: `int64` for integers only,
+    /// `float32` when any element has a fraction, `bool` for booleans.
     public init(arrayLiteral elements: TensorLiteral...) { self.init(.array(elements)) }
+    /// A 0-d `float32` tensor from a number literal, as in `x * 0.5`; combined with another tensor it takes that
+    /// tensor's dtype, so `0.5` does not turn a `float64` tensor into `float32`.
     public init(floatLiteral value: Double) { self.init(.real(value)); scalarLiteral = value }
+    /// A 0-d `int64` tensor from an integer literal; combined with another tensor it takes that tensor's dtype.
     public init(integerLiteral value: Int) { self.init(.integer(value)); scalarLiteral = Double(value) }
 
     /// A tensor from a nested literal, e.g. `Tensor([[1, 2], [3, 4]], dtype: .float64)`.

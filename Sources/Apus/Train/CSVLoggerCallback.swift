@@ -14,6 +14,7 @@ public final class CSVLoggerCallback: Callback {
     /// Where the rows go.
     public let logger: CSVLogger
 
+    /// Writes each epoch's logs as a row of `logger`'s file.
     public init(_ logger: CSVLogger) { self.logger = logger }
 
     public func onEpochEnd(_ epoch: Int, logs: Logs, trainer: Trainer) throws {

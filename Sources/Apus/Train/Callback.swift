@@ -69,20 +69,34 @@ func monitoredValue(_ monitor: String, in logs: Logs, by owner: String) throws -
 /// stops. With `restoreBestWeights`, the model's state at the best epoch is put back when training
 /// ends (stopped early or not).
 public final class EarlyStopping: Callback {
+    /// The key of the epoch logs to watch, such as `val_loss` or `val_accuracy`.
     public let monitor: String
+    /// How much the value must beat the best so far to count as an improvement (0: any improvement).
     public let minDelta: Double
+    /// Epochs in a row without improvement after which training stops (0: stop at the first one).
     public let patience: Int
+    /// Whether lower or higher is better, `.auto` already resolved from the monitored name.
     public let mode: MonitorMode
+    /// Whether the model's state at the best epoch is put back when training ends.
     public let restoreBestWeights: Bool
 
     /// The best value seen and its epoch.
     public private(set) var best: Double?
+    /// The epoch of ``best`` (0 before the first epoch).
     public private(set) var bestEpoch = 0
     /// The epoch training was stopped at (0 when it ran to the end).
     public private(set) var stoppedEpoch = 0
     private var wait = 0
     private var bestState: [String: Tensor]?
 
+    /// Creates the callback; with the defaults it stops as soon as `val_loss` fails to go down.
+    ///
+    /// - Parameters:
+    ///   - monitor: the key of the epoch logs to watch; a `val_` key needs validation data in `fit`.
+    ///   - minDelta: the smallest change that counts as an improvement (≥ 0).
+    ///   - patience: epochs in a row without improvement before stopping (≥ 0).
+    ///   - mode: whether lower or higher is better; `.auto` decides from the name.
+    ///   - restoreBestWeights: put back the best epoch's weights when training ends.
     public init(monitor: String = "val_loss", minDelta: Double = 0, patience: Int = 0, mode: MonitorMode = .auto,
                 restoreBestWeights: Bool = false) {
         require(patience >= 0, "EarlyStopping: patience must be non-negative, got \(patience)")
@@ -132,10 +146,15 @@ public final class EarlyStopping: Callback {
 /// By default the file is a full ``TrainingCheckpoint`` (model, optimizer, epoch, step; resume with
 /// ``Trainer/resume(from:)``); with `weightsOnly`, only the model's weights under PyTorch names.
 public final class ModelCheckpoint: Callback {
+    /// Where to write, with `{epoch}` replaced by the epoch number.
     public let path: String
+    /// The key of the epoch logs that decides what is best (used with ``saveBestOnly``).
     public let monitor: String
+    /// Whether lower or higher is better, `.auto` already resolved from the monitored name.
     public let mode: MonitorMode
+    /// Whether to write only when the monitored value improves (otherwise after every epoch).
     public let saveBestOnly: Bool
+    /// Whether to write only the model's weights (PyTorch names) instead of a full ``TrainingCheckpoint``.
     public let weightsOnly: Bool
     /// Extra metadata written into every file.
     public let metadata: [String: String]
@@ -144,6 +163,15 @@ public final class ModelCheckpoint: Callback {
     /// Paths written, in order.
     public private(set) var saved: [String] = []
 
+    /// Creates the callback; with the defaults it writes a full checkpoint to `path` after every epoch.
+    ///
+    /// - Parameters:
+    ///   - path: the file to write; `{epoch}` in it is replaced by the epoch number. Its directory must exist.
+    ///   - monitor: the key of the epoch logs that decides what is best.
+    ///   - mode: whether lower or higher is better; `.auto` decides from the name.
+    ///   - saveBestOnly: write only when the monitored value improves on the best so far.
+    ///   - weightsOnly: write only the model's weights instead of a resumable ``TrainingCheckpoint``.
+    ///   - metadata: extra string pairs stored in every file's header.
     public init(path: String, monitor: String = "val_loss", mode: MonitorMode = .auto, saveBestOnly: Bool = false,
                 weightsOnly: Bool = false, metadata: [String: String] = [:]) {
         self.path = path
@@ -185,12 +213,22 @@ public final class ModelCheckpoint: Callback {
 /// epoch's logs (e.g. `val_loss`), or from the running batch logs with `.batch`.
 public final class LRSchedulerCallback: Callback {
     /// When the scheduler steps.
-    public enum Interval: Sendable { case epoch, batch }
+    public enum Interval: Sendable {
+        /// After every epoch (schedules counted in epochs, such as ``StepLR``).
+        case epoch
+        /// After every batch (warm-up and schedules counted in optimizer steps).
+        case batch
+    }
 
+    /// The schedule that sets the optimizer's learning rate.
     public let scheduler: any LRScheduler
+    /// Whether the scheduler steps after every epoch or after every batch.
     public let interval: Interval
+    /// The logged value passed to the scheduler's step (for ``ReduceLROnPlateau``); nil for schedules that
+    /// depend only on the step count.
     public let monitor: String?
 
+    /// Steps `scheduler` after every `interval`, passing it the logged value `monitor` when one is named.
     public init(_ scheduler: any LRScheduler, interval: Interval = .epoch, monitor: String? = nil) {
         self.scheduler = scheduler
         self.interval = interval
@@ -210,12 +248,19 @@ public final class LRSchedulerCallback: Callback {
 
 /// A callback made of closures, as Keras's `LambdaCallback`.
 public final class LambdaCallback: Callback {
+    /// Called before the first epoch.
     public var trainBegin: ((Trainer) throws -> Void)?
+    /// Called with the epoch number before each epoch.
     public var epochBegin: ((Int, Trainer) throws -> Void)?
+    /// Called with the batch number and the epoch's running logs after each optimizer step.
     public var batchEnd: ((Int, Logs, Trainer) throws -> Void)?
+    /// Called with the epoch number and the epoch's logs after each epoch and its validation.
     public var epochEnd: ((Int, Logs, Trainer) throws -> Void)?
+    /// Called with the whole history after the last epoch.
     public var trainEnd: ((Trainer, History) throws -> Void)?
 
+    /// A callback that runs the given closures at those points of training; leave out the ones you do not need:
+    /// `LambdaCallback(onEpochEnd: { epoch, logs, _ in print(epoch, logs) })`.
     public init(onTrainBegin: ((Trainer) throws -> Void)? = nil,
                 onEpochBegin: ((Int, Trainer) throws -> Void)? = nil,
                 onBatchEnd: ((Int, Logs, Trainer) throws -> Void)? = nil,

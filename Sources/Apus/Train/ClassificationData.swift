@@ -1,5 +1,5 @@
 /// Training, validation-free and test examples of a classification task given to
-/// ``runClassification(_:data:modelFactory:callbacks:onEpoch:)`` (image datasets, CSV files).
+/// ``runClassification(_:data:modelFactory:callbacks:communicator:onEpoch:)`` (image datasets, CSV files).
 ///
 /// Any ``Dataset`` serves: a ``TensorDataset``, or one that keeps its examples compactly and
 /// builds each batch when asked (ApusVision's `ImageDataset` keeps images as bytes).
@@ -11,6 +11,7 @@ public struct ClassificationData: Sendable {
     public let train: any Dataset & Sendable
     /// The held-out test set.
     public let test: any Dataset & Sendable
+    /// The number of classes: labels are int64 in `0..<classes`.
     public let classes: Int
     /// The validation set, when the data comes with one (an image folder's `val/`, or one read
     /// with other transforms than `train`); nil: the last 10% of `train` validates.
@@ -22,6 +23,7 @@ public struct ClassificationData: Sendable {
     /// a predictor can prepare new inputs the same way.
     public let metadata: [String: String]
 
+    /// Data for a run; `validation` nil lets the run split it off `train`.
     public init(name: String, train: any Dataset & Sendable, validation: (any Dataset & Sendable)? = nil,
                 test: any Dataset & Sendable, classes: Int, classNames: [String]? = nil, metadata: [String: String] = [:]) {
         self.name = name

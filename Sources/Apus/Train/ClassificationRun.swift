@@ -9,7 +9,8 @@ import Foundation
 /// the learning-rate schedule's state come from the checkpoint and the shuffling generator is
 /// advanced past the epochs already run, so training 4 epochs equals training 2, saving, and
 /// resuming for 2 more, bit for bit. A checkpoint records the options that change the model or
-/// its training (``ClassificationRunConfig/trainingOptions``); resuming with others is an error.
+/// its training (activation, dropout, initialiser, weight decay, schedule, penalties, clipping, fine-tuning);
+/// resuming with others is an error.
 ///
 /// Per epoch, the run's callbacks are: dropout reseeding, gradient clipping (before each step),
 /// early stopping, the schedule's step (monitoring `val_loss` for `plateau`), the checkpoint,

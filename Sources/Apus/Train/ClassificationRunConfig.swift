@@ -2,17 +2,24 @@ import Foundation
 
 /// Settings of a complete classification experiment: data, model, optimizer, schedule.
 ///
-/// This is what `apus train` runs; ``validate()`` rejects out-of-range values with a message
+/// This is what `apus train` runs; ``validate(knownDatasets:)`` rejects out-of-range values with a message
 /// that names the setting.
 public struct ClassificationRunConfig: Sendable {
+    /// The dataset's name (`--dataset`): `digits`, or one that the caller's data provider knows.
     public var dataset = "digits"
     /// `mlp` (built from ``hidden`` and the options below) or a name the caller's model factory knows.
     public var model = "mlp"
+    /// Passes over the training data (`--epochs`, ≥ 1).
     public var epochs = 30
+    /// Examples per optimizer step (`--batch-size`, ≥ 1).
     public var batchSize = 32
+    /// The learning rate (`--lr`, > 0); with pretrained ``weights``, the head's rate.
     public var lr = 0.05
+    /// SGD's momentum μ in [0, 1) (`--momentum`); the other optimizers ignore it.
     public var momentum = 0.9
+    /// Seeds the weights, the data split, shuffling and dropout: the same seed gives the same numbers.
     public var seed: UInt64 = 0
+    /// The MLP's hidden widths (`--hidden 128 64`), one ``Linear`` each.
     public var hidden = [128, 64]
     /// Name of an entry of ``optimizers``.
     public var optimizer = "sgd"
@@ -72,6 +79,7 @@ public struct ClassificationRunConfig: Sendable {
     /// nil: 0.1.
     public var bodyLRFactor: Double? = nil
 
+    /// The defaults of `apus train`: an MLP 64→128→64→10 on the digits, SGD with lr 0.05 and momentum 0.9, 30 epochs.
     public init() {}
 
     /// Epochs trained in all: the head-only ``fineTuneEpochs`` and then ``epochs``.
@@ -94,6 +102,7 @@ public struct ClassificationRunConfig: Sendable {
 
     /// An optimizer `apus train --optimizer NAME` can build.
     public struct OptimizerChoice: Sendable {
+        /// The name `--optimizer` takes (`sgd`, `adam`, …).
         public let name: String
         /// The learning rate used when `--lr` is not given.
         public let defaultLR: Double
@@ -101,6 +110,7 @@ public struct ClassificationRunConfig: Sendable {
         /// options come from the config).
         public let makeGroups: @Sendable ([ParameterSet], ClassificationRunConfig) -> any Optimizer
 
+        /// Registers an optimizer under `name`; `makeGroups` builds it from parameter groups and the config.
         public init(name: String, defaultLR: Double,
                     makeGroups: @escaping @Sendable ([ParameterSet], ClassificationRunConfig) -> any Optimizer) {
             self.name = name

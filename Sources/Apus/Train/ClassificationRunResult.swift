@@ -2,14 +2,23 @@ import Foundation
 
 /// The outcome of a run; encodes to the JSON object `apus train --json` prints.
 public struct ClassificationRunResult: Codable, Sendable, Equatable {
+    /// The dataset's name as configured (``ClassificationRunConfig/dataset``).
     public let dataset: String
+    /// The model's name: `mlp-64-128-64-10` (the MLP's widths) or the zoo model's (`resnet18`).
     public let model: String
+    /// Trainable scalars in the model: the sum of every parameter's element count.
     public let parameters: Int
+    /// Epochs trained (fewer than asked when early stopping ended the run).
     public let epochs: Int
+    /// The kept epoch's mean cross-entropy over the training batches.
     public let trainLoss: Double
+    /// The kept epoch's fraction of training examples classified correctly, in [0, 1].
     public let trainAccuracy: Double
+    /// Fraction of validation examples classified correctly by the kept weights.
     public let validationAccuracy: Double
+    /// Fraction of test examples classified correctly by the kept weights: the number to report.
     public let testAccuracy: Double
+    /// Wall-clock seconds of training and evaluation.
     public let seconds: Double
     /// The epoch early stopping ended training at (`--patience`), nil when it ran to the end.
     public let stoppedEpoch: Int?
@@ -30,6 +39,7 @@ public struct ClassificationRunResult: Codable, Sendable, Equatable {
     /// `--freeze-backbone`); nil when the run did not start from `--weights`.
     public var frozenEpochs: Int? = nil
 
+    /// A result with these values (the properties of the same names; the optional ones may be left out).
     public init(dataset: String, model: String, parameters: Int, epochs: Int, trainLoss: Double, trainAccuracy: Double,
                 validationAccuracy: Double, testAccuracy: Double, seconds: Double, stoppedEpoch: Int? = nil, bestEpoch: Int? = nil,
                 optimizer: String? = nil, lrSchedule: String? = nil, lastLR: Double? = nil, testTop5Accuracy: Double? = nil,

@@ -2,7 +2,9 @@ import Foundation
 
 /// Loss and accuracy of a classifier over a whole dataset.
 public struct Evaluation: Sendable, Equatable {
+    /// Mean cross-entropy per example.
     public let loss: Double
+    /// Fraction of examples whose highest logit is the label, in [0, 1].
     public let accuracy: Double
 }
 
@@ -10,13 +12,16 @@ public struct Evaluation: Sendable, Equatable {
 ///
 /// Its description is the line `apus train` prints: `epoch   3  loss 0.1906  train_acc 0.9465  val_acc 0.9333`.
 public struct EpochReport: Sendable, Equatable, CustomStringConvertible {
+    /// The epoch's number, from 1.
     public let epoch: Int
     /// Mean training loss over the epoch's batches (weighted by batch size).
     public let trainLoss: Double
     /// Training accuracy measured on the fly over the epoch's batches.
     public let trainAccuracy: Double
+    /// Loss and accuracy on the validation data after the epoch; nil when `fit` had none.
     public let validation: Evaluation?
 
+    /// The epoch's line: `epoch   3  loss 0.1906  train_acc 0.9465  val_acc 0.9333`.
     public var description: String {
         String(format: "epoch %3d  loss %.4f  train_acc %.4f", epoch, trainLoss, trainAccuracy)
             + (validation.map { String(format: "  val_acc %.4f", $0.accuracy) } ?? "")
@@ -25,9 +30,12 @@ public struct EpochReport: Sendable, Equatable, CustomStringConvertible {
 
 /// Trains a classifier with cross-entropy: forward, `backward()`, `optimizer.step()` per batch.
 public struct ClassifierTrainer {
+    /// The classifier: maps a batch of inputs to logits `[N, classes]`.
     public let model: Module
+    /// Updates the model's parameters after each batch; build it over `model.parameters()`.
     public let optimizer: any Optimizer
 
+    /// A trainer for `model` with `optimizer` (which must hold the model's parameters).
     public init(model: Module, optimizer: any Optimizer) {
         self.model = model
         self.optimizer = optimizer

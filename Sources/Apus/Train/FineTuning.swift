@@ -22,6 +22,14 @@ public final class FineTuneSchedule: Callback {
     /// Factor applied to every group's learning rate when the body is unfrozen.
     public let unfreezeLRFactor: Double
 
+    /// Trains only `head` for `freezeEpochs` epochs, then every layer of `model` with the learning rates
+    /// multiplied by `unfreezeLRFactor`.
+    ///
+    /// - Parameters:
+    ///   - model: the model being fine-tuned.
+    ///   - head: the modules that train in the first stage (the new classifier, e.g. ``HasClassifierHead/classifierHeads``).
+    ///   - freezeEpochs: epochs of the head-only stage (0: train everything from the start).
+    ///   - unfreezeLRFactor: the factor (> 0) applied once to every group's rate when the body is unfrozen.
     public init(model: Module, head: [Module], freezeEpochs: Int, unfreezeLRFactor: Double = 0.5) {
         require(freezeEpochs >= 0, "FineTuneSchedule: freezeEpochs must be non-negative, got \(freezeEpochs)")
         require(unfreezeLRFactor > 0 && unfreezeLRFactor.isFinite,

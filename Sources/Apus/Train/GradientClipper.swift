@@ -20,6 +20,7 @@ public final class GradientClipper: Callback {
     /// Batches whose gradients were scaled down, over all `fit` calls.
     public private(set) var clippedBatches = 0
 
+    /// Clips to a joint `normType`-norm of at most `maxNorm` (> 0) before every step.
     public init(maxNorm: Double, normType: Double = 2) {
         require(maxNorm > 0 && maxNorm.isFinite, "GradientClipper: maxNorm must be a positive finite number, got \(maxNorm)")
         require(normType > 0, "GradientClipper: normType must be positive (or .infinity), got \(normType)")

@@ -7,6 +7,7 @@ public struct Logs: Sendable, Equatable, Sequence, CustomStringConvertible {
     public private(set) var keys: [String] = []
     private var values: [String: Double] = [:]
 
+    /// Empty logs.
     public init() {}
 
     /// Entries in order.
@@ -26,6 +27,7 @@ public struct Logs: Sendable, Equatable, Sequence, CustomStringConvertible {
         }
     }
 
+    /// The `(key, value)` entries in insertion order: `for (name, value) in logs { … }`.
     public func makeIterator() -> IndexingIterator<[(key: String, value: Double)]> {
         keys.map { (key: $0, value: values[$0]!) }.makeIterator()
     }
@@ -50,6 +52,7 @@ public struct History: Sendable, Equatable {
     /// The logs of each epoch in ``epochs``.
     public private(set) var logs: [Logs] = []
 
+    /// An empty history; ``Trainer/fit(_:validation:epochs:initialEpoch:callbacks:)`` returns a filled one.
     public init() {}
 
     /// The values of `key` over the epochs (`history["val_loss"]`); epochs without it are skipped.
@@ -68,10 +71,13 @@ public struct History: Sendable, Equatable {
 /// weighted by batch size (so it equals the value over the whole dataset for per-example means
 /// such as accuracy or squared error). Its ``name`` is the log key (`val_` + name on validation).
 public struct Metric: Sendable {
+    /// The key in the logs: `accuracy`, `mse`, `top5_accuracy`; on validation data `val_` + name.
     public let name: String
     /// The batch value: a mean over the batch's examples.
     public let compute: @Sendable (_ output: Tensor, _ target: Tensor) -> Double
 
+    /// A metric logged as `name`, computed per batch by `compute(output, target)` as a mean over the batch's examples:
+    /// `Metric("error_rate") { 1 - accuracy($0, $1) }`.
     public init(_ name: String, _ compute: @escaping @Sendable (_ output: Tensor, _ target: Tensor) -> Double) {
         self.name = name
         self.compute = compute

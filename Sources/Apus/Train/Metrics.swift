@@ -57,7 +57,9 @@ private func meanOverElements(_ predictions: Tensor, _ targets: Tensor, op: Stri
 /// scikit-learn's `confusion_matrix`). A class never predicted has precision 0, a class never
 /// present has recall 0, and F1 is 0 when precision + recall is 0 (scikit-learn's `zero_division=0`).
 public struct ConfusionMatrix: Sendable, Equatable, CustomStringConvertible {
+    /// The number of classes: the matrix is `classes × classes`.
     public let classes: Int
+    /// `counts[t][p]`: examples of true class `t` predicted as class `p`; the diagonal counts the correct ones.
     public private(set) var counts: [[Int]]
 
     /// An empty matrix for `classes` classes.

@@ -21,6 +21,7 @@ public final class ProgressBar: Callback {
         case lines
     }
 
+    /// Whether progress is a bar redrawn in place or one plain line per epoch.
     public let style: Style
     /// Characters between the bar's brackets.
     public let width: Int
@@ -32,8 +33,12 @@ public final class ProgressBar: Callback {
     private var currentEpoch = 0
     private var lastDraw = -Double.infinity
 
+    /// A progress display; by default a bar on a terminal and plain lines elsewhere.
+    ///
     /// - Parameters:
     ///   - style: `.bar` or `.lines`; by default `.bar` when standard output is a terminal.
+    ///   - width: characters between the bar's brackets.
+    ///   - redrawInterval: shortest time between two redraws of the bar, in seconds.
     ///   - output: receives the text to show (default: standard output, flushed).
     ///   - clock: seconds on a monotonic clock (default: the system's uptime clock).
     public init(style: Style? = nil, width: Int = 30, redrawInterval: Double = 0.1,

@@ -1,6 +1,8 @@
 /// Mean squared error, mean absolute error and coefficient of determination of predictions.
 public struct RegressionErrors: Codable, Sendable, Equatable {
+    /// `mean((ŷ − y)²)`, in the target's units squared.
     public let meanSquaredError: Double
+    /// `mean(|ŷ − y|)`, in the target's units.
     public let meanAbsoluteError: Double
     /// The coefficient of determination `1 − Σ(y − ŷ)² / Σ(y − ȳ)²`; for targets that are all equal,
     /// 1 when predicted exactly and 0 otherwise (scikit-learn's convention).

@@ -3,23 +3,34 @@ import Foundation
 /// The outcome of ``runRegression(_:data:callbacks:communicator:)``; encodes to the JSON object
 /// `apus train --csv FILE --target COLUMN --json` prints for a regression.
 public struct RegressionRunResult: Codable, Sendable, Equatable {
+    /// The dataset's name as configured (``ClassificationRunConfig/dataset``; `csv` for `apus train --csv`).
     public let dataset: String
     /// The target column.
     public let target: String
+    /// The model's name: the MLP's widths from input to output, `mlp-8-64-1`.
     public let model: String
+    /// Trainable scalars in the model.
     public let parameters: Int
+    /// Epochs trained (fewer than asked when early stopping ended the run).
     public let epochs: Int
     /// The kept epoch's mean training loss (MSE of the standardised target).
     public let trainLoss: Double
     /// Errors of the kept weights on the training, validation and test rows, in the target's units.
     public let train: RegressionErrors, validation: RegressionErrors, test: RegressionErrors
+    /// Wall-clock seconds of training and evaluation.
     public let seconds: Double
+    /// The epoch early stopping ended training at, nil when it ran to the end.
     public let stoppedEpoch: Int?
+    /// The epoch whose weights were kept by early stopping, nil without it.
     public let bestEpoch: Int?
+    /// The optimizer's name (`sgd`, `adam`, …).
     public let optimizer: String?
+    /// The learning-rate schedule (``ClassificationRunConfig/lrScheduleDescription``).
     public let lrSchedule: String?
+    /// The learning rate of the last epoch trained.
     public let lastLR: Double?
 
+    /// A result with these values (the properties of the same names; the optional ones may be left out).
     public init(dataset: String, target: String, model: String, parameters: Int, epochs: Int, trainLoss: Double,
                 train: RegressionErrors, validation: RegressionErrors, test: RegressionErrors, seconds: Double,
                 stoppedEpoch: Int? = nil, bestEpoch: Int? = nil, optimizer: String? = nil, lrSchedule: String? = nil,
@@ -66,6 +77,7 @@ public struct RegressionRunResult: Codable, Sendable, Equatable {
         try c.encodeIfPresent(lastLR, forKey: .lastLR)
     }
 
+    /// Reads the flat JSON object that ``encode(to:)`` writes (`train_mse` … `test_r2`).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func errors(_ keys: [CodingKeys]) throws -> RegressionErrors {

@@ -4,7 +4,7 @@ import Foundation
 /// ``runRegression(_:data:callbacks:communicator:)``) says about its model, read from its metadata:
 /// enough to rebuild the model and prepare inputs for prediction.
 public struct RunCheckpoint: Sendable {
-    /// The file.
+    /// The checkpoint file that was read.
     public let path: String
     /// All of the file's metadata.
     public let metadata: [String: String]

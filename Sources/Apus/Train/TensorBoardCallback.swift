@@ -19,6 +19,7 @@ public final class TensorBoardCallback: Callback {
     /// Whether parameter and gradient histograms are written each epoch.
     public let histograms: Bool
 
+    /// Logs every epoch to `writer`, with parameter and gradient histograms unless `histograms` is false.
     public init(_ writer: SummaryWriter, histograms: Bool = true) {
         self.writer = writer
         self.histograms = histograms

@@ -17,9 +17,13 @@ public final class Trainer {
     /// The loss of a batch: `(output, target) -> scalar`, a mean over the batch's examples.
     public typealias LossFunction = (_ output: Tensor, _ target: Tensor) -> Tensor
 
+    /// The network being trained; `fit` switches it to training mode and evaluation to eval mode.
     public let model: Module
+    /// Updates the model's parameters after each batch; it must hold the parameters that should learn.
     public let optimizer: any Optimizer
+    /// The loss minimised on each batch, logged as `loss` (and `val_loss` on validation data).
     public let loss: LossFunction
+    /// Numbers logged next to the loss for each epoch, such as ``Metric/accuracy``.
     public let metrics: [Metric]
 
     /// Set by a callback to end training after the current batch (Keras's `stop_training`).

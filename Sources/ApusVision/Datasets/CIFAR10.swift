@@ -40,8 +40,8 @@ public enum CIFAR10 {
     ///
     /// Reads ``fileNames(train:)`` from `directory` (or its `cifar-10-batches-bin` folder, as the
     /// archive unpacks); when `directory` is nil, from `$APUS_DATA/cifar-10-batches-bin`.
-    /// Throws ``ApusError/datasetNotFound(name:searched:instructions:)`` when files are missing and
-    /// ``ApusError/corruptFile(path:reason:)`` when a file's size is not a whole number of records
+    /// Throws `ApusError.datasetNotFound(name:searched:instructions:)` when files are missing and
+    /// `ApusError.corruptFile(path:reason:)` when a file's size is not a whole number of records
     /// or a label is not 0…9.
     public static func loadImages(directory: String? = nil, train: Bool = true, normalized: Bool = false) throws -> ImageDataset {
         let candidates = directory.map { [$0, URL(fileURLWithPath: $0).appendingPathComponent("cifar-10-batches-bin").path] }

@@ -23,7 +23,7 @@ public enum IDX {
     ///
     /// Integer element types become int64 (exact values), `0D` float32 and `0E` float64, unless
     /// `dtype` asks for another type (e.g. `.float32` for raw pixel values 0…255).
-    /// Throws ``ApusError/fileNotReadable(path:)`` or ``ApusError/corruptFile(path:reason:)`` (wrong
+    /// Throws `ApusError.fileNotReadable(path:)` or `ApusError.corruptFile(path:reason:)` (wrong
     /// magic number, unsupported element type, dimensions that do not match the file length).
     public static func read(_ path: String, dtype: DType? = nil) throws -> Tensor {
         try tensor(of: readContents(path), dtype: dtype, path: path)

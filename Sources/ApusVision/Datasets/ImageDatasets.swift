@@ -9,7 +9,7 @@ public enum ImageDatasets {
     /// Training and test sets of an image dataset as ``ImageDataset``s (bytes, converted per
     /// batch), normalised per channel with the dataset's usual mean and standard deviation (as
     /// `transforms.Normalize` in torchvision's examples); nil for `digits`, which
-    /// ``runClassification(_:data:modelFactory:callbacks:onEpoch:)`` loads itself.
+    /// `runClassification(_:data:modelFactory:callbacks:communicator:onEpoch:)` loads itself.
     /// `directory` overrides where the files are looked for; `image-folder` needs it, and reads
     /// it as ``ImageFolder/classificationData(directory:imageSize:channels:seed:)`` says. The data's
     /// class names and ``ImagePreprocessing`` (in its `metadata`) go into a run's checkpoint.

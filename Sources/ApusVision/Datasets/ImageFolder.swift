@@ -22,9 +22,10 @@ import Foundation
 /// let loader = DataLoader(train, batchSize: 64, shuffle: true, workers: 2)
 /// ```
 ///
-/// A file that cannot be read or decoded throws ``ApusError`` naming it, from `batch(at:)` and so
+/// A file that cannot be read or decoded throws `ApusError` naming it, from `batch(at:)` and so
 /// from the training loop.
 public struct ImageFolder: Dataset, Sendable {
+    /// What reading a batch throws: an `ApusError` naming the file that could not be read or decoded.
     public typealias Failure = ApusError
 
     /// File extensions read, lower-cased (torchvision's `IMG_EXTENSIONS` for these formats).
@@ -48,7 +49,7 @@ public struct ImageFolder: Dataset, Sendable {
     /// The per-channel standardisation of the floats.
     public var normalization: ImageNormalization
 
-    /// Scans `root`; throws ``ApusError`` when it is not a readable folder, holds no class
+    /// Scans `root`; throws `ApusError` when it is not a readable folder, holds no class
     /// folder, or a class folder holds no image.
     public init(root: String, transform: (any ImageTransform)? = nil, channels: Int = 3,
                 normalization: ImageNormalization = .none) throws {

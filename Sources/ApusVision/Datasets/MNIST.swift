@@ -34,7 +34,7 @@ public enum FashionMNIST {
     ///
     /// Reads `train-images-idx3-ubyte` and `train-labels-idx1-ubyte` (or `t10k-…`), each plain or
     /// with `.gz`, from `directory`; when `directory` is nil, from ``debianDirectory`` and then
-    /// `$APUS_DATA/fashion-mnist`. Throws ``ApusError/datasetNotFound(name:searched:instructions:)``
+    /// `$APUS_DATA/fashion-mnist`. Throws `ApusError.datasetNotFound(name:searched:instructions:)`
     /// saying how to get the files when they are in none of these places.
     public static func loadImages(directory: String? = nil, train: Bool = true, normalized: Bool = false) throws -> ImageDataset {
         let searched = directory.map { [$0] } ?? [debianDirectory] + apusDataDirectories("fashion-mnist")
@@ -78,7 +78,7 @@ public enum MNIST {
     ///
     /// Reads `train-images-idx3-ubyte` and `train-labels-idx1-ubyte` (or `t10k-…`), each plain or
     /// with `.gz`, from `directory`, or from `$APUS_DATA/mnist` when `directory` is nil. Throws
-    /// ``ApusError/datasetNotFound(name:searched:instructions:)`` saying how to get the files when missing.
+    /// `ApusError.datasetNotFound(name:searched:instructions:)` saying how to get the files when missing.
     public static func loadImages(directory: String? = nil, train: Bool = true, normalized: Bool = false) throws -> ImageDataset {
         let searched = directory.map { [$0] } ?? apusDataDirectories("mnist")
         let base = "https://ossci-datasets.s3.amazonaws.com/mnist"

@@ -13,7 +13,7 @@ public protocol ImageTransform: Sendable {
 }
 
 extension ImageTransform {
-    /// The transformed image, random choices drawn from ``RandomGenerator/default``.
+    /// The transformed image, random choices drawn from `RandomGenerator.default`.
     public func callAsFunction(_ image: Image) -> Image { self(image, generator: .default) }
 }
 

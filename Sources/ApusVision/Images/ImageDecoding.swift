@@ -12,7 +12,12 @@ public enum ImageDecoding {
     nonisolated(unsafe) public static var maxPixels = 89_478_485
 
     /// The file formats recognised by their first bytes.
-    public enum Format: String, Sendable { case png, jpeg }
+    public enum Format: String, Sendable {
+        /// PNG: starts with the 8 bytes `89 50 4E 47 0D 0A 1A 0A`.
+        case png
+        /// JPEG: starts with `FF D8 FF`.
+        case jpeg
+    }
 
     /// The format whose signature `bytes` start with, nil for neither.
     public static func format<C: Collection<UInt8>>(of bytes: C) -> Format? {
@@ -21,7 +26,7 @@ public enum ImageDecoding {
         return nil
     }
 
-    /// Throws ``ApusError/corruptFile(path:reason:)`` naming `path` unless `width × height` is
+    /// Throws `ApusError.corruptFile(path:reason:)` naming `path` unless `width × height` is
     /// positive and at most `maxPixels`; the product is computed without overflow.
     static func checkSize(width: Int, height: Int, path: String, maxPixels: Int) throws {
         guard width > 0, height > 0 else {
@@ -39,8 +44,8 @@ extension Image {
     /// Decodes a PNG or JPEG file held in `bytes` (recognised by its signature, not its name).
     ///
     /// Grey files give one channel, colour files three; alpha is dropped (PIL's `convert`), 16-bit
-    /// samples keep their high byte, palettes are expanded. Throws ``ApusError/corruptFile(path:reason:)``
-    /// naming `path` for a damaged or unsupported file and ``ApusError/libraryUnavailable(library:purpose:install:)``
+    /// samples keep their high byte, palettes are expanded. Throws `ApusError.corruptFile(path:reason:)`
+    /// naming `path` for a damaged or unsupported file and `ApusError.libraryUnavailable(library:purpose:install:)`
     /// for a JPEG when libjpeg-turbo is not installed.
     public init(decoding bytes: [UInt8], path: String = "<image data>", maxPixels: Int = ImageDecoding.maxPixels) throws {
         switch ImageDecoding.format(of: bytes) {

@@ -20,8 +20,8 @@ extension Image {
     /// The image as a baseline JPEG file of `quality` 1…100 (4:2:0 chroma subsampling for colour,
     /// as Pillow's default), encoded by libjpeg-turbo.
     ///
-    /// Throws ``ApusError/libraryUnavailable(library:purpose:install:)`` when libjpeg-turbo is not
-    /// installed, ``ApusError/invalidArgument(_:)`` for a quality outside 1…100.
+    /// Throws `ApusError.libraryUnavailable(library:purpose:install:)` when libjpeg-turbo is not
+    /// installed, `ApusError.invalidArgument(_:)` for a quality outside 1…100.
     public func jpegData(quality: Int = 90) throws -> [UInt8] {
         guard (1...100).contains(quality) else {
             throw ApusError.invalidArgument("JPEG quality must be in 1...100, got \(quality)")

@@ -11,9 +11,9 @@ import Apus
 enum JPEGDecoder {
     /// Decodes the JPEG file held in `bytes`; `path` names it in errors.
     ///
-    /// Throws ``ApusError/corruptFile(path:reason:)`` with libjpeg's message for a damaged file,
+    /// Throws `ApusError.corruptFile(path:reason:)` with libjpeg's message for a damaged file,
     /// or when the header claims more than `maxPixels` pixels (before any pixel memory is taken),
-    /// and ``ApusError/libraryUnavailable(library:purpose:install:)`` when libjpeg-turbo is missing.
+    /// and `ApusError.libraryUnavailable(library:purpose:install:)` when libjpeg-turbo is missing.
     static func decode(_ bytes: [UInt8], path: String, maxPixels: Int) throws -> Image {
         try decode(bytes, path: path, maxPixels: maxPixels, using: TurboJPEG.loaded())
     }

@@ -16,7 +16,7 @@ import Apus
 enum PNGDecoder {
     /// Decodes the PNG file held in `bytes` (from `path`, named in errors).
     ///
-    /// Throws ``ApusError/corruptFile(path:reason:)`` for a wrong signature, a truncated file or
+    /// Throws `ApusError.corruptFile(path:reason:)` for a wrong signature, a truncated file or
     /// chunk, a bad CRC (naming the chunk), an invalid IHDR (size, bit depth for the colour type,
     /// compression, filter or interlace method), a size above `maxPixels`, a missing PLTE, IDAT or
     /// IEND, image data that inflates to fewer or more bytes than the scanlines need, an invalid

@@ -73,7 +73,7 @@ struct TurboJPEG: Sendable {
         try load(from: searchPaths(environment: ProcessInfo.processInfo.environment))
     }
 
-    /// The process's TurboJPEG; throws ``ApusError/libraryUnavailable(library:purpose:install:)``
+    /// The process's TurboJPEG; throws `ApusError.libraryUnavailable(library:purpose:install:)`
     /// when libjpeg-turbo cannot be loaded (every call, without trying again).
     static func loaded() throws(ApusError) -> TurboJPEG { try shared.get() }
 

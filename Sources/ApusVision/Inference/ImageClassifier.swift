@@ -76,8 +76,8 @@ public final class ImageClassifier {
     }
 
     /// Loads raw weights (a torchvision model's `state_dict`, as `.pth` or safetensors: any file
-    /// ``Module/loadWeights(from:strict:)`` reads) into the zoo model `name`, with as many classes as the file's head has
-    /// (``loadPretrainedClassifier(weights:classes:generator:build:)``).
+    /// `Module.loadWeights(from:strict:)` reads) into the zoo model `name`, with as many classes as the file's head has
+    /// (`loadPretrainedClassifier(weights:classes:generator:build:)`).
     ///
     /// `classes` names them (one per class, in index order); nil labels predictions with their
     /// indices. `preprocessing` nil: torchvision's evaluation transform (``ImagePreprocessing/imageNet``),

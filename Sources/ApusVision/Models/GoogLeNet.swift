@@ -11,34 +11,62 @@ import Apus
 /// and 4e → 5a pools with a 2×2 window. 13,004,888 parameters for 1000 classes (6,624,904 without
 /// the auxiliary heads).
 public final class GoogLeNet: Module {
+    /// 7×7 stride-2 convolution to 64 channels: `[N, 3, 224, 224]` → `[N, 64, 112, 112]`.
     public let conv1: BasicConv2d
+    /// 3×3 stride-2 max-pool (ceil mode): 112 → 56 pixels.
     public let maxpool1 = MaxPool2d(3, stride: 2, ceilMode: true)
+    /// 1×1 convolution, 64 → 64 channels.
     public let conv2: BasicConv2d
+    /// 3×3 convolution, 64 → 192 channels at 56×56.
     public let conv3: BasicConv2d
+    /// 3×3 stride-2 max-pool: 56 → 28 pixels.
     public let maxpool2 = MaxPool2d(3, stride: 2, ceilMode: true)
+    /// Inception module at 28×28: 192 → 256 channels (64 + 128 + 32 + 32).
     public let inception3a: Inception
+    /// Inception module at 28×28: 256 → 480 channels.
     public let inception3b: Inception
+    /// 3×3 stride-2 max-pool: 28 → 14 pixels.
     public let maxpool3 = MaxPool2d(3, stride: 2, ceilMode: true)
+    /// Inception module at 14×14: 480 → 512 channels; ``aux1`` reads its output.
     public let inception4a: Inception
+    /// Inception module at 14×14: 512 → 512 channels.
     public let inception4b: Inception
+    /// Inception module at 14×14: 512 → 512 channels.
     public let inception4c: Inception
+    /// Inception module at 14×14: 512 → 528 channels; ``aux2`` reads its output.
     public let inception4d: Inception
+    /// Inception module at 14×14: 528 → 832 channels.
     public let inception4e: Inception
+    /// 2×2 stride-2 max-pool: 14 → 7 pixels.
     public let maxpool4 = MaxPool2d(2, stride: 2, ceilMode: true)
+    /// Inception module at 7×7: 832 → 832 channels.
     public let inception5a: Inception
+    /// Inception module at 7×7: 832 → 1024 channels.
     public let inception5b: Inception
+    /// The auxiliary classifier after `inception4a` (512 channels in); nil when built without auxiliary classifiers.
     public let aux1: InceptionAux?
+    /// The auxiliary classifier after `inception4d` (528 channels in); nil when built without auxiliary classifiers.
     public let aux2: InceptionAux?
+    /// Global average pooling: `[N, 1024, 7, 7]` → `[N, 1024, 1, 1]`.
     public let avgpool = AdaptiveAvgPool2d(1)
+    /// Dropout with p = 0.2 before ``fc``.
     public let dropout: Dropout
+    /// The head: 1024 → `classes` logits.
     public internal(set) var fc: Linear
     /// Whether ``outputs(_:)`` first maps ImageNet-normalised inputs `(p − mean)/std` to
     /// `(p − 0.5)/0.5`, as torchvision's `transform_input`: its pretrained GoogLeNet weights
     /// expect it (`googlenet(weights=...)` turns it on), random initialisation does not.
     public let transformInput: Bool
 
-    /// A GoogLeNet for `classes` classes and `inputChannels`-channel images, with or without the
-    /// auxiliary classifiers, and `transformInput` as torchvision's `transform_input` (3 channels only).
+    /// GoogLeNet for `classes` classes and images of `inputChannels` channels (224×224 as in the paper).
+    ///
+    /// - Parameters:
+    ///   - classes: outputs of ``fc`` and of the auxiliary classifiers (1000: ImageNet).
+    ///   - inputChannels: channels of the input images (3: RGB).
+    ///   - auxiliaryClassifiers: whether to build ``aux1`` and ``aux2`` (torchvision's `aux_logits`).
+    ///   - transformInput: map ImageNet-normalised inputs to torchvision's `transform_input` range first
+    ///     (its pretrained weights expect it; 3 channels only).
+    ///   - generator: the random numbers for the weights (truncated normal, σ = 0.01) and the dropout masks.
     public init(classes: Int = 1000, inputChannels: Int = 3, auxiliaryClassifiers: Bool = true,
                 transformInput: Bool = false, generator: RandomGenerator = .default) {
         require(!transformInput || inputChannels == 3,
@@ -92,7 +120,9 @@ public final class GoogLeNet: Module {
 
     /// Convolution without bias, batch norm (ε = 0.001), ReLU.
     public final class BasicConv2d: Module {
+        /// The convolution (no bias: the batch norm's shift replaces it).
         public let conv: Conv2d
+        /// Batch norm over the convolution's channels, ε = 0.001.
         public let bn: BatchNorm2d
 
         init(_ i: Int, _ o: Int, kernel: Int, stride: Int = 1, padding: Int = 0, _ generator: RandomGenerator) {
@@ -101,15 +131,20 @@ public final class GoogLeNet: Module {
             bn = BatchNorm2d(o, eps: 0.001)
         }
 
+        /// `relu(bn(conv(x)))`.
         public override func forward(_ x: Tensor) -> Tensor { relu(bn(conv(x))) }
     }
 
     /// Four parallel branches concatenated along channels: 1×1; 1×1 → 3×3; 1×1 → "5×5" (3×3 in
     /// torchvision); 3×3 max-pool → 1×1.
     public final class Inception: Module {
+        /// 1×1 convolution.
         public let branch1: BasicConv2d
+        /// 1×1 reduction, then 3×3 convolution.
         public let branch2: Sequential
+        /// 1×1 reduction, then the "5×5" branch's 3×3 convolution (torchvision's kernel).
         public let branch3: Sequential
+        /// 3×3 stride-1 max-pool, then 1×1 projection.
         public let branch4: Sequential
 
         init(_ i: Int, _ c1: Int, _ c3r: Int, _ c3: Int, _ c5r: Int, _ c5: Int, _ pool: Int, _ g: RandomGenerator) {
@@ -119,6 +154,7 @@ public final class GoogLeNet: Module {
             branch4 = Sequential(MaxPool2d(3, stride: 1, padding: 1, ceilMode: true), BasicConv2d(i, pool, kernel: 1, g))
         }
 
+        /// The four branches' outputs concatenated along the channels; height and width are kept.
         public override func forward(_ x: Tensor) -> Tensor {
             concat([branch1(x), branch2(x), branch3(x), branch4(x)], axis: 1)
         }
@@ -126,10 +162,15 @@ public final class GoogLeNet: Module {
 
     /// An auxiliary classifier: 4×4 average pooling, 1×1 convolution to 128, 1024 units, dropout 0.7.
     public final class InceptionAux: Module {
+        /// Adaptive average pooling to 4×4 (14×14 inputs: 5×5 windows, stride 3 in the paper).
         public let pool = AdaptiveAvgPool2d(4)
+        /// 1×1 convolution to 128 channels: `[N, 128, 4, 4]`, flattened to 2048.
         public let conv: BasicConv2d
+        /// 2048 → 1024 units, followed by a ReLU.
         public let fc1: Linear
+        /// The auxiliary head: 1024 → `classes` logits.
         public internal(set) var fc2: Linear
+        /// Dropout with p = 0.7 between ``fc1`` and ``fc2``.
         public let dropout: Dropout
 
         init(_ i: Int, _ classes: Int, _ g: RandomGenerator) {
@@ -139,6 +180,7 @@ public final class GoogLeNet: Module {
             dropout = Dropout(p: 0.7, generator: g)
         }
 
+        /// Auxiliary logits `[N, classes]` from the 14×14 feature maps of `inception4a` or `inception4d`.
         public override func forward(_ x: Tensor) -> Tensor {
             fc2(dropout(relu(fc1(conv(pool(x)).flatten(startAxis: 1)))))
         }

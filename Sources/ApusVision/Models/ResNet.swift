@@ -7,7 +7,16 @@ import Apus
 public final class ResNet: Module {
     /// The five depths of the paper and their block counts per stage.
     public enum Depth: Int, Sendable, CaseIterable {
-        case resnet18 = 18, resnet34 = 34, resnet50 = 50, resnet101 = 101, resnet152 = 152
+        /// 18 layers: basic blocks 2-2-2-2, 11.7 M parameters for 1000 classes.
+        case resnet18 = 18
+        /// 34 layers: basic blocks 3-4-6-3, 21.8 M parameters.
+        case resnet34 = 34
+        /// 50 layers: bottleneck blocks 3-4-6-3, 25.6 M parameters.
+        case resnet50 = 50
+        /// 101 layers: bottleneck blocks 3-4-23-3, 44.5 M parameters.
+        case resnet101 = 101
+        /// 152 layers: bottleneck blocks 3-8-36-3, 60.2 M parameters.
+        case resnet152 = 152
 
         var blocks: [Int] {
             switch self {
@@ -21,17 +30,34 @@ public final class ResNet: Module {
         var bottleneck: Bool { rawValue >= 50 }
     }
 
+    /// The stem's 7×7 stride-2 convolution to 64 channels (no bias): `[N, 3, 224, 224]` → `[N, 64, 112, 112]`.
     public let conv1: Conv2d
+    /// Batch norm after ``conv1``.
     public let bn1: BatchNorm2d
+    /// The stem's ReLU.
     public let relu = ReLU()
+    /// 3×3 stride-2 max-pool: 112 → 56 pixels.
     public let maxpool = MaxPool2d(3, stride: 2, padding: 1)
+    /// Stage 1 at 56×56: 64 channels (256 for bottleneck depths).
     public let layer1: Sequential
+    /// Stage 2, halving the resolution to 28×28: 128 channels (512 with bottlenecks).
     public let layer2: Sequential
+    /// Stage 3 at 14×14: 256 channels (1024 with bottlenecks).
     public let layer3: Sequential
+    /// Stage 4 at 7×7: 512 channels (2048 with bottlenecks).
     public let layer4: Sequential
+    /// Global average pooling to `[N, C, 1, 1]`, so that the head fits inputs of any size, not only 224×224.
     public let avgpool = AdaptiveAvgPool2d(1)
+    /// The head: 512 (2048 with bottlenecks) → `classes` logits.
     public internal(set) var fc: Linear
 
+    /// A ResNet of the given depth for `classes` classes and images of `inputChannels` channels.
+    ///
+    /// - Parameters:
+    ///   - depth: 18 or 34 layers (basic blocks), 50, 101 or 152 (bottlenecks).
+    ///   - classes: outputs of ``fc`` (1000: ImageNet).
+    ///   - inputChannels: channels of the input images (3: RGB).
+    ///   - generator: the random numbers for the convolutions' He-normal weights and ``fc``'s, layer by layer.
     public init(_ depth: Depth, classes: Int = 1000, inputChannels: Int = 3, generator: RandomGenerator = .default) {
         conv1 = resNetConv(inputChannels, 64, kernel: 7, stride: 2, generator)
         bn1 = BatchNorm2d(64)
@@ -55,6 +81,7 @@ public final class ResNet: Module {
         fc = Linear(512 * expansion, classes, generator: generator)
     }
 
+    /// Class scores (logits) `[N, classes]` for images `[N, inputChannels, H, W]`.
     public override func forward(_ x: Tensor) -> Tensor {
         let stem = maxpool(relu(bn1(conv1(x))))
         let features = layer4(layer3(layer2(layer1(stem))))
@@ -63,11 +90,17 @@ public final class ResNet: Module {
 
     /// Two 3×3 convolutions with batch norm, added to the (projected) input.
     public final class BasicBlock: Module {
+        /// The first 3×3 convolution, carrying the block's stride.
         public let conv1: Conv2d
+        /// Batch norm after ``conv1``.
         public let bn1: BatchNorm2d
+        /// The ReLU after ``bn1`` and after the addition.
         public let relu = ReLU()
+        /// The second 3×3 convolution.
         public let conv2: Conv2d
+        /// Batch norm after ``conv2``, before the addition.
         public let bn2: BatchNorm2d
+        /// The shortcut's 1×1 convolution and batch norm when the block changes resolution or width; nil: identity.
         public let downsample: Sequential?
 
         init(_ inChannels: Int, _ width: Int, stride: Int, generator: RandomGenerator) {
@@ -79,6 +112,7 @@ public final class ResNet: Module {
                 ? Sequential(resNetConv(inChannels, width, kernel: 1, stride: stride, generator), BatchNorm2d(width)) : nil
         }
 
+        /// `relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))`, the shortcut being ``downsample`` or the identity.
         public override func forward(_ x: Tensor) -> Tensor {
             let out = bn2(conv2(relu(bn1(conv1(x)))))
             return relu(out + (downsample?(x) ?? x))
@@ -88,13 +122,21 @@ public final class ResNet: Module {
     /// 1×1 reduction, 3×3 (with the stride, as torchvision's "ResNet v1.5"), 1×1 expansion ×4,
     /// each with batch norm, added to the (projected) input.
     public final class Bottleneck: Module {
+        /// 1×1 convolution reducing the channels to the block's width.
         public let conv1: Conv2d
+        /// Batch norm after ``conv1``.
         public let bn1: BatchNorm2d
+        /// 3×3 convolution at the block's width, carrying its stride.
         public let conv2: Conv2d
+        /// Batch norm after ``conv2``.
         public let bn2: BatchNorm2d
+        /// 1×1 convolution expanding to 4 × the width.
         public let conv3: Conv2d
+        /// Batch norm after ``conv3``, before the addition.
         public let bn3: BatchNorm2d
+        /// The ReLU used after each of the first two batch norms and after the addition.
         public let relu = ReLU()
+        /// The shortcut's 1×1 convolution and batch norm when the block changes resolution or width; nil: identity.
         public let downsample: Sequential?
 
         init(_ inChannels: Int, _ width: Int, stride: Int, generator: RandomGenerator) {
@@ -108,6 +150,7 @@ public final class ResNet: Module {
                 ? Sequential(resNetConv(inChannels, width * 4, kernel: 1, stride: stride, generator), BatchNorm2d(width * 4)) : nil
         }
 
+        /// The three convolutions' output plus the shortcut (``downsample`` or the identity), through a ReLU.
         public override func forward(_ x: Tensor) -> Tensor {
             let out = bn3(conv3(relu(bn2(conv2(relu(bn1(conv1(x))))))))
             return relu(out + (downsample?(x) ?? x))

@@ -14,11 +14,22 @@
 ///     }
 public final class ReduceLROnPlateau: LRScheduler {
     /// Whether a smaller or a larger metric is better.
-    public enum Mode: Sendable { case min, max }
+    public enum Mode: Sendable {
+        /// Smaller is better: losses and errors.
+        case min
+        /// Larger is better: accuracies.
+        case max
+    }
     /// How `threshold` measures a significant improvement.
-    public enum ThresholdMode: Sendable { case relative, absolute }
+    public enum ThresholdMode: Sendable {
+        /// A fraction of the best value: `value < best·(1 − threshold)` in min mode.
+        case relative
+        /// An amount in the metric's unit: `value < best − threshold` in min mode.
+        case absolute
+    }
 
     public let optimizer: any Optimizer
+    /// Whether a smaller or a larger metric counts as better.
     public let mode: Mode
     /// Factor the rates are multiplied by on a plateau, in [0, 1).
     public let factor: Double
@@ -26,6 +37,7 @@ public final class ReduceLROnPlateau: LRScheduler {
     public let patience: Int
     /// Smallest improvement that counts (see ``thresholdMode``).
     public let threshold: Double
+    /// Whether ``threshold`` is a fraction of the best value or an amount.
     public let thresholdMode: ThresholdMode
     /// Steps after a reduction during which no bad step is counted.
     public let cooldown: Int
