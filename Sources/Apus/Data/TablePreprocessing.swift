@@ -41,7 +41,7 @@ public struct TablePreprocessing: MetadataRecord, Sendable, Equatable {
     /// Regression: a target in its own units from the model's standardised output.
     public func targetValue(fromOutput z: Double) -> Double { z * (targetStd ?? 1) + (targetMean ?? 0) }
 
-    /// Reads ``json``; throws ``ApusError/corruptFile(path:reason:)`` naming `path` when the text is not one.
+    /// Reads the JSON that `json` writes; throws ``ApusError/corruptFile(path:reason:)`` naming `path` when the text is not one.
     public init(json: String, path: String) throws {
         self = try Self.decode(json: json, path: path, what: "a table description")
         guard !features.isEmpty, mean.count == features.count, std.count == features.count,

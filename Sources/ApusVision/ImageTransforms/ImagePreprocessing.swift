@@ -59,7 +59,7 @@ public struct ImagePreprocessing: MetadataRecord, Sendable, Equatable {
         }
     }
 
-    /// Reads ``json``; throws `ApusError.corruptFile(path:reason:)` naming `path` when the text is not one.
+    /// Reads the JSON that `json` writes; throws `ApusError.corruptFile(path:reason:)` naming `path` when the text is not one.
     public init(json: String, path: String) throws {
         self = try Self.decode(json: json, path: path, what: "image preprocessing")
         guard channels == 1 || channels == 3, (resize ?? 1) > 0, (crop ?? 1) > 0,
