@@ -195,7 +195,14 @@ extension ConvKernels {
                     bias: bias.map { UnsafePointer($0.storage.pointer(T.self) + $0.offset) },
                     y: out.storage.pointer(T.self), pool: pool)
         }
-        if x.dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        if x.dtype == .float32 {
+            // Implicit GEMM (Backend/ConvGemm.swift); float64 keeps the im2col reference path.
+            ConvGemm.forward(g, x: x.storage.pointer(Float.self) + x.offset, weight: weight.storage.pointer(Float.self) + weight.offset,
+                             bias: bias.map { UnsafePointer($0.storage.pointer(Float.self) + $0.offset) },
+                             y: out.storage.pointer(Float.self), pool: pool)
+        } else {
+            run(Double.self)
+        }
         return out
     }
 
@@ -216,7 +223,23 @@ extension ConvKernels {
                      x: input.map { UnsafePointer($0.storage.pointer(T.self) + $0.offset) },
                      dx: dx?.storage.pointer(T.self), dw: dw?.storage.pointer(T.self), pool: pool)
         }
-        if weight.dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        if weight.dtype == .float32 {
+            let dyp = UnsafePointer(dy.storage.pointer(Float.self) + dy.offset)
+            let wp = UnsafePointer(weight.storage.pointer(Float.self) + weight.offset)
+            if let dx {
+                if ConvGemm.inputGradientIsConvolution(g) {
+                    ConvGemm.inputGradient(g, dy: dyp, weight: wp, dx: dx.storage.pointer(Float.self), pool: pool)
+                } else {
+                    backward(Float.self, g, dy: dyp, weight: wp, x: nil, dx: dx.storage.pointer(Float.self), dw: nil, pool: pool)
+                }
+            }
+            if let dw, let input {
+                ConvGemm.weightGradient(g, x: UnsafePointer(input.storage.pointer(Float.self) + input.offset), dy: dyp,
+                                        dw: dw.storage.pointer(Float.self), pool: pool)
+            }
+        } else {
+            run(Double.self)
+        }
         return (dx, dw)
     }
 

@@ -96,3 +96,39 @@ void apus_adam_f32(float *p, const float *grad, float *m, float *v, long n,
 #ifdef __cplusplus
 }
 #endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The geometry of one 2-D convolution as the implicit-GEMM packing loops see it: an input image
+/// [channels, height, width] (NCHW) or [height, width, channels] (NHWC), one group's channels
+/// `channel0..<channel0 + group_channels`, kernel, stride, padding (top/left; the bottom/right
+/// padding is whatever gives out_h × out_w) and dilation.
+typedef struct {
+    long channels, height, width;
+    long kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left, dilation_h, dilation_w;
+    long out_h, out_w;
+    long channel0, group_channels;
+} apus_conv_shape;
+
+/// Packs rows `k0..<k0 + depth` and columns `first..<first + count` of the batch's im2col matrix
+/// (row k = (c, i, j): channel c of the group, kernel tap (i, j); column = image·out_h·out_w +
+/// output position) into GEMM B panels of `nr` columns: panel q at `dst + q·nr·depth`, `nr`
+/// values per row, columns past `count` zero. `x` is the batch [N, channels, height, width].
+void apus_conv_pack_columns(const apus_conv_shape *shape, const float *x, long k0, long depth,
+                            long first, long count, long nr, float *dst);
+
+/// Packs the weight gradient's B operand: rows are output positions `p0..<p0 + depth` of the
+/// batch (image-major), columns `k0..<k0 + count` are taps in (i, j, c) order; entry =
+/// input under tap (i, j), channel c, at that position (0 in the padding). `xt` is the batch in
+/// NHWC layout [N, height, width, channels]. Panels as in `apus_conv_pack_columns`.
+void apus_conv_pack_taps(const apus_conv_shape *shape, const float *xt, long p0, long depth,
+                         long k0, long count, long nr, float *dst);
+
+/// dst[j·ldd + i] = src[i·lds + j] for i < rows, j < cols.
+void apus_transpose_f32(const float *src, long rows, long cols, long lds, float *dst, long ldd);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,311 @@
+import CApusKernels
+import Foundation
+
+// float32 convolutions as implicit GEMMs: the register tile of PackedSgemm multiplies packed
+// panels as usual, but the im2col operand is packed straight from the image
+// (`apus_conv_pack_columns`, `apus_conv_pack_taps`), so no unfolded matrix (kH·kW times the
+// input) is ever written to memory and read back, and all the images of a batch form one GEMM.
+//
+// - forward: `Y[O, N·L] = W[O, K] · col[K, N·L]`, the weight packed once and shared by the threads,
+//   B panels packed from the NCHW input, tiles written straight into the NCHW output;
+// - input gradient, stride 1: a forward convolution of dY with the kernel flipped and its in/out
+//   channels swapped (padding d·(k − 1) − p): no col2im and no zeroing of dx;
+// - weight gradient: `dW[O, (i, j, c)] = dYᵀᵀ · X`, both operands read from NHWC copies of dY and
+//   x (one transpose each per layer), where every packed run is contiguous: 32 channels of one
+//   tap at one position, instead of a transpose inside the packing of every panel.
+//
+// Every element of an output is computed by one tile sequence over the depth in blocks of `kc`,
+// whichever thread runs it, so results do not depend on the thread count.
+enum ConvGemm {
+    static var mr: Int { PackedSgemm.mr }
+    static var nr: Int { PackedSgemm.nr }
+    /// Depth of a packed block (as PackedSgemm).
+    static let kc = tunable("APUS_CONV_KC", 256)
+    /// Rows of packed A a thread runs against one B block before moving on (an L2-sized block).
+    static let mc = tunable("APUS_CONV_MC", PackedSgemm.mr * 24)
+    /// Columns of one packed B block: kc × nc floats stay in L2 while all rows of A pass over them.
+    static let nc = tunable("APUS_CONV_NC", PackedSgemm.nr * 16)
+
+    static func tunable(_ name: String, _ value: Int) -> Int {
+        if let s = ProcessInfo.processInfo.environment[name], let v = Int(s), v > 0 { return v }
+        return value
+    }
+
+    /// The packing loops' view of group `group` of `g` (input side).
+    static func shape(_ g: ConvGeometry, group: Int) -> apus_conv_shape {
+        let cg = g.channels / g.groups
+        return apus_conv_shape(channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH, kernel_w: g.kernelW,
+                               stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft,
+                               dilation_h: g.dilationH, dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW,
+                               channel0: group * cg, group_channels: cg)
+    }
+
+    /// Raw pointers handed to the worker threads.
+    struct Buffers: @unchecked Sendable {
+        var x: UnsafePointer<Float>
+        var y: UnsafeMutablePointer<Float>
+        var a: UnsafePointer<Float>
+        var bias: UnsafePointer<Float>?
+    }
+
+    /// A weight matrix `[m × k]` packed once into the tile's A panels for every depth block: block
+    /// `pc` (depth `kcur`) starts at `pc · mPadded` and holds `mPadded / mr` panels of `mr × kcur`.
+    static func packWeights(_ w: PackedSgemm.Operand, m: Int, k: Int, into dst: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        let mPadded = (m + mr - 1) / mr * mr
+        let blocks = (k + kc - 1) / kc
+        let out = UnsafeMutableRawPointer(dst)
+        pool.parallelFor(Swift.min(blocks, pool.size)) { t in
+            for b in stride(from: t, to: blocks, by: pool.size) {
+                let pc = b * kc, kcur = Swift.min(kc, k - pc)
+                PackedSgemm.packPanels(of: w, transposed: false, from: 0, pc, depth: kcur, width: m, panel: mr,
+                                       into: out.assumingMemoryBound(to: Float.self) + pc * mPadded)
+            }
+        }
+    }
+
+    /// Splits a `rows × cols` output among `threads`: whole column panels when there are enough of
+    /// them, else whole row panels. Returns one (rows, cols) range per part.
+    static func split(rows: Int, cols: Int, threads: Int) -> [(Range<Int>, Range<Int>)] {
+        let colPanels = (cols + nr - 1) / nr, rowPanels = (rows + mr - 1) / mr
+        if threads <= 1 || rows * cols < 4096 { return [(0..<rows, 0..<cols)] }
+        if colPanels >= 2 * threads || colPanels >= rowPanels {
+            let parts = Swift.min(threads, colPanels), per = (colPanels + parts - 1) / parts * nr
+            return (0..<parts).compactMap { t in
+                let lo = t * per, hi = Swift.min(cols, lo + per)
+                return lo < hi ? (0..<rows, lo..<hi) : nil
+            }
+        }
+        let parts = Swift.min(threads, rowPanels), per = (rowPanels + parts - 1) / parts * mr
+        return (0..<parts).compactMap { t in
+            let lo = t * per, hi = Swift.min(rows, lo + per)
+            return lo < hi ? (lo..<hi, 0..<cols) : nil
+        }
+    }
+
+    // MARK: Forward
+
+    /// `y = conv(x, w) (+ bias)` for contiguous float32 NCHW tensors.
+    static func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                        bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        let (m, k, L, cols) = (g.groupOut, g.groupDepth, g.positions, g.batch * g.positions)
+        if cols == 0 || m == 0 { return }
+        let mPadded = (m + mr - 1) / mr * mr
+        // Small maps: tiles would straddle images at every depth block; compute [O, N·L] in a
+        // scratch matrix instead and spread it once.
+        let viaScratch = L < nr
+        let scratchCount = viaScratch ? g.outChannels * cols : 0
+        ConvKernels.withScratch(Float.self, count: mPadded * k + scratchCount) { scratch in
+            let packedA = scratch, product = scratch + mPadded * k
+            for gi in 0..<g.groups {
+                packWeights(.init(base: weight + gi * m * k, rowStride: k, colStride: 1), m: m, k: k, into: packedA, pool: pool)
+                var shape = shape(g, group: gi)
+                let io = Buffers(x: x, y: y, a: UnsafePointer(packedA), bias: nil)
+                let target = Buffers(x: x, y: viaScratch ? product + gi * m * cols : y, a: UnsafePointer(packedA), bias: nil)
+                let parts = split(rows: m, cols: cols, threads: pool.size)
+                pool.parallelFor(parts.count) { t in
+                    let (rows, colRange) = parts[t]
+                    withUnsafePointer(to: &shape) { s in
+                        forwardBlock(s, g, group: gi, x: io.x, a: io.a, mPadded: mPadded, k: k, rows: rows, cols: colRange,
+                                     y: target.y, viaScratch: viaScratch, totalCols: cols)
+                    }
+                }
+            }
+            let out = Buffers(x: UnsafePointer(product), y: y, a: UnsafePointer(product), bias: bias)
+            if viaScratch {
+                // y[n, o, l] = product[o, n·L + l] (+ bias[o])
+                pool.parallelFor(Swift.min(pool.size, g.batch)) { t in
+                    for n in stride(from: t, to: g.batch, by: pool.size) {
+                        for o in 0..<g.outChannels {
+                            let src = out.x + o * cols + n * L, dst = out.y + (n * g.outChannels + o) * L
+                            let v = out.bias?[o] ?? 0
+                            for l in 0..<L { dst[l] = src[l] + v }
+                        }
+                    }
+                }
+            } else if bias != nil {
+                addBias(out.bias!, to: y, images: g.batch, channels: g.outChannels, plane: L, pool: pool)
+            }
+        }
+    }
+
+    /// `y[n, o, :] += bias[o]`.
+    static func addBias(_ bias: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, images: Int, channels: Int,
+                        plane: Int, pool: ThreadPool) {
+        let io = Buffers(x: bias, y: y, a: bias, bias: bias)
+        let rows = images * channels
+        pool.parallelRanges(rows, grain: Swift.max(1, (1 << 14) / Swift.max(plane, 1))) { range in
+            for r in range {
+                let row = io.y + r * plane
+                ConvKernels.copy(UnsafePointer(row), to: row, count: plane, adding: io.x[r % channels])
+            }
+        }
+    }
+
+    /// One thread's part of a forward GEMM: output rows `rows` (of the group) and columns `cols`
+    /// (positions of the batch).
+    static func forwardBlock(_ shape: UnsafePointer<apus_conv_shape>, _ g: ConvGeometry, group: Int,
+                             x: UnsafePointer<Float>, a: UnsafePointer<Float>, mPadded: Int, k: Int,
+                             rows: Range<Int>, cols: Range<Int>, y: UnsafeMutablePointer<Float>,
+                             viaScratch: Bool, totalCols: Int) {
+        let L = g.positions
+        let ncMax = Swift.min(nc, (cols.count + nr - 1) / nr * nr), kcMax = Swift.min(kc, k)
+        ConvKernels.withScratch(Float.self, count: ncMax * kcMax + mr * nr) { packedB in
+            let tile = packedB + ncMax * kcMax
+            for jc in stride(from: cols.lowerBound, to: cols.upperBound, by: nc) {
+                let ncur = Swift.min(nc, cols.upperBound - jc)
+                for pc in stride(from: 0, to: k, by: kc) {
+                    let kcur = Swift.min(kc, k - pc)
+                    apus_conv_pack_columns(shape, x, pc, kcur, jc, ncur, nr, packedB)
+                    let accumulate: Int32 = pc > 0 ? 1 : 0
+                    for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mc) {
+                        let icEnd = Swift.min(rows.upperBound, ic + mc)
+                        for jr in stride(from: 0, to: ncur, by: nr) {
+                            let bPanel = packedB + jr * kcur
+                            let nValid = Swift.min(nr, ncur - jr), j = jc + jr
+                            for ir in stride(from: ic, to: icEnd, by: mr) {
+                                let aPanel = a + pc * mPadded + ir * kcur
+                                let mValid = Swift.min(mr, icEnd - ir)
+                                if viaScratch {
+                                    apus_sgemm_tile(kcur, aPanel, bPanel, y + ir * totalCols + j, totalCols, accumulate,
+                                                    Int32(mValid), Int32(nValid))
+                                    continue
+                                }
+                                let n = j / L, l = j % L
+                                let rowBase = (n * g.outChannels + group * g.groupOut + ir) * L
+                                if l + nValid <= L {
+                                    apus_sgemm_tile(kcur, aPanel, bPanel, y + rowBase + l, L, accumulate, Int32(mValid), Int32(nValid))
+                                } else {
+                                    // The tile straddles images: compute it aside, then write each image's part.
+                                    apus_sgemm_tile(kcur, aPanel, bPanel, tile, nr, 0, Int32(mr), Int32(nr))
+                                    var t = 0
+                                    while t < nValid {
+                                        let jj = j + t, nn = jj / L, ll = jj % L
+                                        let run = Swift.min(nValid - t, L - ll)
+                                        let base = y + (nn * g.outChannels + group * g.groupOut + ir) * L + ll
+                                        for i in 0..<mValid {
+                                            let dst = base + i * L, src = tile + i * nr + t
+                                            if accumulate != 0 {
+                                                for e in 0..<run { dst[e] += src[e] }
+                                            } else {
+                                                for e in 0..<run { dst[e] = src[e] }
+                                            }
+                                        }
+                                        t += run
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Input gradient
+
+    /// Whether the input gradient can run as a forward convolution of dY (stride 1, and padding
+    /// no larger than the dilated kernel's reach so the flipped convolution's padding is not negative).
+    static func inputGradientIsConvolution(_ g: ConvGeometry) -> Bool {
+        g.strideH == 1 && g.strideW == 1 && g.padTop <= g.dilationH * (g.kernelH - 1)
+            && g.padLeft <= g.dilationW * (g.kernelW - 1)
+    }
+
+    /// `dx = conv(dY, W̃)` with `W̃[c, o, i, j] = W[o, c, kH − 1 − i, kW − 1 − j]` per group:
+    /// the input gradient of a stride-1 convolution.
+    static func inputGradient(_ g: ConvGeometry, dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                              dx: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        let (og, cg, taps) = (g.groupOut, g.channels / g.groups, g.kernelH * g.kernelW)
+        let flipped = ConvGeometry(
+            batch: g.batch, channels: g.outChannels, height: g.outH, width: g.outW, outChannels: g.channels, groups: g.groups,
+            kernelH: g.kernelH, kernelW: g.kernelW, strideH: 1, strideW: 1,
+            padTop: g.dilationH * (g.kernelH - 1) - g.padTop, padLeft: g.dilationW * (g.kernelW - 1) - g.padLeft,
+            dilationH: g.dilationH, dilationW: g.dilationW, outH: g.height, outW: g.width)
+        ConvKernels.withScratch(Float.self, count: g.outChannels * cg * taps) { w2 in
+            // W̃ as [C, O/groups, kH, kW]: output channel c of group gi reads input channels (dY's) of gi.
+            for gi in 0..<g.groups {
+                for o in 0..<og {
+                    for c in 0..<cg {
+                        let src = weight + ((gi * og + o) * cg + c) * taps
+                        let dst = w2 + ((gi * cg + c) * og + o) * taps
+                        for t in 0..<taps { dst[t] = src[taps - 1 - t] }
+                    }
+                }
+            }
+            forward(flipped, x: dy, weight: UnsafePointer(w2), bias: nil, y: dx, pool: pool)
+        }
+    }
+
+    // MARK: Weight gradient
+
+    /// `dw = Σₙ dYₙ · colₙᵀ` as `[O, C/groups, kH, kW]`, from NHWC copies of x and dY.
+    static func weightGradient(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                               dw: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        let (L, O, C, HW) = (g.positions, g.outChannels, g.channels, g.height * g.width)
+        let (og, k, depth, taps) = (g.groupOut, g.groupDepth, g.batch * g.positions, g.kernelH * g.kernelW)
+        let cg = C / g.groups
+        let reorder = taps > 1 && cg > 1
+        ConvKernels.withScratch(Float.self, count: g.batch * (C * HW + O * L) + (reorder ? O * k : 0)) { scratch in
+            let xt = scratch, dyt = scratch + g.batch * C * HW, dwt = reorder ? dyt + g.batch * O * L : dw
+            let io = Buffers(x: x, y: xt, a: dy, bias: nil), t2 = Buffers(x: dy, y: dyt, a: dy, bias: nil)
+            pool.parallelFor(g.batch) { n in
+                apus_transpose_f32(io.x + n * C * HW, C, HW, HW, io.y + n * C * HW, C)
+                apus_transpose_f32(t2.x + n * O * L, O, L, L, t2.y + n * O * L, O)
+            }
+            for gi in 0..<g.groups {
+                var shape = shape(g, group: gi)
+                // A[o, p] = dYᵀ[p, gi·O/g + o]: rows adjacent in memory, the depth O apart.
+                let a = PackedSgemm.Operand(base: UnsafePointer(dyt + gi * og), rowStride: 1, colStride: O)
+                let out = Buffers(x: UnsafePointer(xt), y: dwt + gi * og * k, a: UnsafePointer(dyt), bias: nil)
+                let parts = split(rows: og, cols: k, threads: pool.size)
+                pool.parallelFor(parts.count) { t in
+                    let (rows, cols) = parts[t]
+                    withUnsafePointer(to: &shape) { s in
+                        weightBlock(s, xt: out.x, a: a, depth: depth, k: k, rows: rows, cols: cols, dw: out.y)
+                    }
+                }
+            }
+            if reorder {
+                // [O, (i, j, c)] → [O, (c, i, j)]
+                let r = Buffers(x: UnsafePointer(dwt), y: dw, a: UnsafePointer(dwt), bias: nil)
+                pool.parallelRanges(O, grain: Swift.max(1, 4096 / k)) { range in
+                    for o in range {
+                        let src = r.x + o * k, dst = r.y + o * k
+                        for t in 0..<taps {
+                            for c in 0..<cg { dst[c * taps + t] = src[t * cg + c] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One thread's part of the weight-gradient GEMM: rows (output channels of the group) `rows`,
+    /// columns (taps in (i, j, c) order) `cols`, over the whole depth (positions of the batch).
+    static func weightBlock(_ shape: UnsafePointer<apus_conv_shape>, xt: UnsafePointer<Float>, a: PackedSgemm.Operand,
+                            depth: Int, k: Int, rows: Range<Int>, cols: Range<Int>, dw: UnsafeMutablePointer<Float>) {
+        let ncMax = Swift.min(nc, (cols.count + nr - 1) / nr * nr), kcMax = Swift.min(kc, depth)
+        let mcMax = Swift.min(mc, (rows.count + mr - 1) / mr * mr)
+        ConvKernels.withScratch(Float.self, count: ncMax * kcMax + mcMax * kcMax) { packedB in
+            let packedA = packedB + ncMax * kcMax
+            for jc in stride(from: cols.lowerBound, to: cols.upperBound, by: nc) {
+                let ncur = Swift.min(nc, cols.upperBound - jc)
+                for pc in stride(from: 0, to: depth, by: kc) {
+                    let kcur = Swift.min(kc, depth - pc)
+                    apus_conv_pack_taps(shape, xt, pc, kcur, jc, ncur, nr, packedB)
+                    let accumulate: Int32 = pc > 0 ? 1 : 0
+                    for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mc) {
+                        let mcur = Swift.min(mc, rows.upperBound - ic)
+                        PackedSgemm.packPanels(of: a, transposed: false, from: ic, pc, depth: kcur, width: mcur, panel: mr, into: packedA)
+                        for jr in stride(from: 0, to: ncur, by: nr) {
+                            let bPanel = packedB + jr * kcur
+                            for ir in stride(from: 0, to: mcur, by: mr) {
+                                apus_sgemm_tile(kcur, packedA + ir * kcur, bPanel, dw + (ic + ir) * k + jc + jr, k, accumulate,
+                                                Int32(Swift.min(mr, mcur - ir)), Int32(Swift.min(nr, ncur - jr)))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
