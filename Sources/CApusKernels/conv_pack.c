@@ -104,46 +104,69 @@ static inline unsigned lane_mask32(long a, long b) {  // lanes a..<b of 32
     return hi & ~lo;
 }
 
+// Rows of the im2col matrix are produced for up to `PANEL_GROUP` panels at once (row k of every
+// panel, then row k + 1): each row of the input is then read as one stream across the panels,
+// where panel after panel it was re-read from L2 for every row.
+#define PANEL_GROUP 8
+
 __attribute__((target("avx512f")))
 static void pack_columns_avx512(const apus_conv_shape *s, const float *x, long k0, long depth, long first,
                                 long count, float *dst) {
     long taps = s->kernel_h * s->kernel_w;
     long plane = s->height * s->width, image_size = s->channels * plane;
-    long sw = s->stride_w;
+    long sw = s->stride_w, width = s->width, height = s->height;
     const __m512i step = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                                             _mm512_set1_epi32((int)sw));
     const __m512i step16 = _mm512_add_epi32(step, _mm512_set1_epi32((int)(16 * sw)));
-    row_segment seg[32];
-    for (long p0 = 0; p0 < count; p0 += 32) {
-        long cols = min_l(32, count - p0);
-        int segments = row_segments(s, first + p0, cols, seg);
-        float *panel = dst + p0 * depth;
+    row_segment seg[32 * PANEL_GROUP];
+    long segment_end[PANEL_GROUP];
+    // Per segment: first input row (before the tap's offset), element offset of the row start
+    // (before the tap's row offset) and of lane 0, first output column and the lane shift.
+    long seg_ih[32 * PANEL_GROUP], seg_off[32 * PANEL_GROUP], seg_shift[32 * PANEL_GROUP];
+    for (long g0 = 0; g0 < count; g0 += 32 * PANEL_GROUP) {
+        long group_cols = min_l(32 * PANEL_GROUP, count - g0);
+        long panels = (group_cols + 31) / 32;
+        int total = 0;
+        for (long q = 0; q < panels; q++) {
+            long cols = min_l(32, group_cols - q * 32);
+            total += row_segments(s, first + g0 + q * 32, cols, seg + total);
+            segment_end[q] = total;
+        }
+        for (int g = 0; g < total; g++) {
+            long shift = seg[g].ow - seg[g].col;
+            seg_ih[g] = seg[g].oh * s->stride_h;
+            seg_shift[g] = shift;
+            seg_off[g] = seg[g].image * image_size + seg_ih[g] * width + shift * sw;
+        }
         long c = k0 / taps, t = k0 % taps, ki = t / s->kernel_w, kj = t % s->kernel_w;
         for (long k = 0; k < depth; k++) {
             long row_off = ki * s->dilation_h - s->pad_top, col_off = kj * s->dilation_w - s->pad_left;
             long lo, hi;
-            valid_range(col_off, sw, s->width, s->out_w, &lo, &hi);
-            const float *channel = x + (s->channel0 + c) * plane;
-            __m512 r0 = _mm512_setzero_ps(), r1 = _mm512_setzero_ps();
-            for (int g = 0; g < segments; g++) {
-                long ih = seg[g].oh * s->stride_h + row_off;
-                if (ih < 0 || ih >= s->height) continue;
-                long a = max_l(seg[g].ow, lo), b = min_l(seg[g].ow + seg[g].len, hi);
-                if (a >= b) continue;
-                // Lane j of the panel row reads output column ow = j − col + seg.ow.
-                long shift = seg[g].ow - seg[g].col;
-                unsigned m = lane_mask32(a - shift, b - shift);
-                const float *base = channel + seg[g].image * image_size + ih * s->width + col_off + shift * sw;
-                if (sw == 1) {
-                    r0 = _mm512_mask_loadu_ps(r0, (__mmask16)m, base);
-                    r1 = _mm512_mask_loadu_ps(r1, (__mmask16)(m >> 16), base + 16);
-                } else {
-                    r0 = _mm512_mask_i32gather_ps(r0, (__mmask16)m, step, base, 4);
-                    r1 = _mm512_mask_i32gather_ps(r1, (__mmask16)(m >> 16), step16, base, 4);
+            valid_range(col_off, sw, width, s->out_w, &lo, &hi);
+            const float *channel = x + (s->channel0 + c) * plane + row_off * width + col_off;
+            int g = 0;
+            for (long q = 0; q < panels; q++) {
+                __m512 r0 = _mm512_setzero_ps(), r1 = _mm512_setzero_ps();
+                for (; g < segment_end[q]; g++) {
+                    long ih = seg_ih[g] + row_off;
+                    if (ih < 0 || ih >= height) continue;
+                    long a = max_l(seg[g].ow, lo), b = min_l(seg[g].ow + seg[g].len, hi);
+                    if (a >= b) continue;
+                    // Lane j of the panel row reads output column ow = j + shift.
+                    unsigned m = lane_mask32(a - seg_shift[g], b - seg_shift[g]);
+                    const float *base = channel + seg_off[g];
+                    if (sw == 1) {
+                        r0 = _mm512_mask_loadu_ps(r0, (__mmask16)m, base);
+                        r1 = _mm512_mask_loadu_ps(r1, (__mmask16)(m >> 16), base + 16);
+                    } else {
+                        r0 = _mm512_mask_i32gather_ps(r0, (__mmask16)m, step, base, 4);
+                        r1 = _mm512_mask_i32gather_ps(r1, (__mmask16)(m >> 16), step16, base, 4);
+                    }
                 }
+                float *row = dst + (g0 + q * 32) * depth + k * 32;
+                _mm512_storeu_ps(row, r0);
+                _mm512_storeu_ps(row + 16, r1);
             }
-            _mm512_storeu_ps(panel + k * 32, r0);
-            _mm512_storeu_ps(panel + k * 32 + 16, r1);
             if (++kj == s->kernel_w) {
                 kj = 0;
                 if (++ki == s->kernel_h) { ki = 0; c++; }
@@ -353,4 +376,105 @@ void apus_transpose_f32(const float *src, long rows, long cols, long lds, float 
     if (use_avx512(32)) { transpose_avx512(src, rows, cols, lds, dst, ldd); return; }
 #endif
     transpose_generic(src, rows, cols, lds, dst, ldd);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weight panels: the GEMM's A operand for every depth block at once.
+
+static void pack_rows_generic(const float *src, long rows, long depth, long lds, long mr, long kc, float *dst) {
+    long padded = (rows + mr - 1) / mr * mr;
+    for (long pc = 0; pc < depth; pc += kc) {
+        long kcur = min_l(kc, depth - pc);
+        float *block = dst + pc * padded;
+        for (long r0 = 0; r0 < padded; r0 += mr) {
+            float *panel = block + r0 * kcur;
+            for (long i = 0; i < mr; i++) {
+                if (r0 + i >= rows) {
+                    for (long p = 0; p < kcur; p++) panel[p * mr + i] = 0;
+                    continue;
+                }
+                const float *row = src + (r0 + i) * lds + pc;
+                for (long p = 0; p < kcur; p++) panel[p * mr + i] = row[p];
+            }
+        }
+    }
+}
+
+#ifdef APUS_X86
+// Twelve rows (plus four zero rows) × 16 depth steps transposed in registers, then 16 masked
+// stores of 12 values: one pass over the weight, vector loads and stores only.
+__attribute__((target("avx512f")))
+static void pack_rows_avx512(const float *src, long rows, long depth, long lds, long kc, float *dst) {
+    long padded = (rows + 11) / 12 * 12;
+    for (long pc = 0; pc < depth; pc += kc) {
+        long kcur = min_l(kc, depth - pc);
+        float *block = dst + pc * padded;
+        for (long r0 = 0; r0 < padded; r0 += 12) {
+            float *panel = block + r0 * kcur;
+            long valid = min_l(12, rows - r0);
+            long p = 0;
+            for (; p + 16 <= kcur; p += 16) {
+                __m512 r[16], t[16];
+                for (int i = 0; i < 16; i++)
+                    r[i] = i < valid ? _mm512_loadu_ps(src + (r0 + i) * lds + pc + p) : _mm512_setzero_ps();
+                for (int i = 0; i < 16; i += 2) {
+                    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+                    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+                }
+                for (int i = 0; i < 16; i += 4) {
+                    r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+                    r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+                    r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+                    r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+                }
+                for (int i = 0; i < 4; i++) {
+                    t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+                    t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
+                    t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+                    t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
+                }
+                for (int i = 0; i < 4; i++) {
+                    r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+                    r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
+                    r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
+                    r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
+                }
+                for (int q = 0; q < 16; q++) _mm512_mask_storeu_ps(panel + (p + q) * 12, 0x0FFF, r[q]);
+            }
+            for (; p < kcur; p++)
+                for (long i = 0; i < 12; i++) panel[p * 12 + i] = i < valid ? src[(r0 + i) * lds + pc + p] : 0;
+        }
+    }
+}
+#endif
+
+void apus_conv_pack_weights(const float *src, long rows, long depth, long lds, long mr, long kc, float *dst) {
+#ifdef APUS_X86
+    if (mr == 12 && use_avx512(32)) { pack_rows_avx512(src, rows, depth, lds, kc, dst); return; }
+#endif
+    pack_rows_generic(src, rows, depth, lds, mr, kc, dst);
+}
+
+void apus_conv_pack_flipped_weights(const float *w, long out_channels, long channels, long taps, long mr, long kc,
+                                    long first, long count, float *dst) {
+    // Row c, depth (o, t): w[(o·channels + c)·taps + taps − 1 − t].
+    long rows = channels, depth = min_l(out_channels * taps, first + count);
+    long padded = (rows + mr - 1) / mr * mr;
+    for (long pc = first; pc < depth; pc += kc) {
+        long kcur = min_l(kc, depth - pc);
+        float *block = dst + pc * padded;
+        for (long r0 = 0; r0 < padded; r0 += mr) {
+            float *panel = block + r0 * kcur;
+            long valid = min_l(mr, rows - r0);
+            long o = pc / taps, t = pc % taps;
+            for (long p = 0; p < kcur; p++) {
+                const float *src = w + (o * channels + r0) * taps + taps - 1 - t;
+                float *out = panel + p * mr;
+                long i = 0;
+                for (; i < valid; i++) out[i] = src[i * taps];
+                for (; i < mr; i++) out[i] = 0;
+                if (++t == taps) { t = 0; o++; }
+            }
+        }
+    }
 }

@@ -48,17 +48,33 @@ enum ConvGemm {
         var bias: UnsafePointer<Float>?
     }
 
-    /// A weight matrix `[m × k]` packed once into the tile's A panels for every depth block: block
-    /// `pc` (depth `kcur`) starts at `pc · mPadded` and holds `mPadded / mr` panels of `mr × kcur`.
-    static func packWeights(_ w: PackedSgemm.Operand, m: Int, k: Int, into dst: UnsafeMutablePointer<Float>, pool: ThreadPool) {
-        let mPadded = (m + mr - 1) / mr * mr
-        let blocks = (k + kc - 1) / kc
-        let out = UnsafeMutableRawPointer(dst)
-        pool.parallelFor(Swift.min(blocks, pool.size)) { t in
-            for b in stride(from: t, to: blocks, by: pool.size) {
-                let pc = b * kc, kcur = Swift.min(kc, k - pc)
-                PackedSgemm.packPanels(of: w, transposed: false, from: 0, pc, depth: kcur, width: m, panel: mr,
-                                       into: out.assumingMemoryBound(to: Float.self) + pc * mPadded)
+    /// Where the forward GEMM's A operand comes from: a weight `[O, C/groups, kH, kW]` as it is, or
+    /// flipped with its channels swapped (`W̃[c, o, i, j] = W[o, c, kH − 1 − i, kW − 1 − j]`, the
+    /// weight of a stride-1 convolution's input gradient) without ever materialising W̃.
+    enum Weights {
+        case plain(UnsafePointer<Float>)
+        /// The original weight and the original convolution's output channels per group.
+        case flipped(UnsafePointer<Float>, originalGroupOut: Int)
+    }
+
+    /// Packs group `group`'s `[m × k]` weight matrix once into the tile's A panels for every depth
+    /// block: block `pc` (depth `kcur`) starts at `pc · mPadded` and holds `mPadded / mr` panels of
+    /// `mr × kcur`.
+    /// Depth blocks are split among the pool's threads.
+    static func packWeights(_ w: Weights, group: Int, m: Int, k: Int, taps: Int, into dst: UnsafeMutablePointer<Float>,
+                            pool: ThreadPool) {
+        let blocks = (k + kc - 1) / kc, mPadded = (m + mr - 1) / mr * mr
+        let parts = m * k >= 1 << 15 ? Swift.min(blocks, pool.size) : 1
+        let out = Buffers(x: UnsafePointer(dst), y: dst, a: UnsafePointer(dst), bias: nil)
+        pool.parallelFor(parts) { t in
+            let first = t * blocks / parts * kc, end = Swift.min(k, (t + 1) * blocks / parts * kc)
+            if first >= end { return }
+            switch w {
+            case .plain(let base):
+                apus_conv_pack_weights(base + group * m * k + first, m, end - first, k, mr, kc, out.y + first * mPadded)
+            case .flipped(let base, let og):
+                // Rows: this group's input channels of the original (m of them); depth: (o, tap).
+                apus_conv_pack_flipped_weights(base + group * og * m * taps, og, m, taps, mr, kc, first, end - first, out.y)
             }
         }
     }
@@ -87,6 +103,11 @@ enum ConvGemm {
     /// `y = conv(x, w) (+ bias)` for contiguous float32 NCHW tensors.
     static func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                         bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        forward(g, x: x, weights: .plain(weight), bias: bias, y: y, pool: pool)
+    }
+
+    static func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, weights: Weights,
+                        bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
         let (m, k, L, cols) = (g.groupOut, g.groupDepth, g.positions, g.batch * g.positions)
         if cols == 0 || m == 0 { return }
         let mPadded = (m + mr - 1) / mr * mr
@@ -97,7 +118,7 @@ enum ConvGemm {
         ConvKernels.withScratch(Float.self, count: mPadded * k + scratchCount) { scratch in
             let packedA = scratch, product = scratch + mPadded * k
             for gi in 0..<g.groups {
-                packWeights(.init(base: weight + gi * m * k, rowStride: k, colStride: 1), m: m, k: k, into: packedA, pool: pool)
+                packWeights(weights, group: gi, m: m, k: k, taps: g.kernelH * g.kernelW, into: packedA, pool: pool)
                 var shape = shape(g, group: gi)
                 let io = Buffers(x: x, y: y, a: UnsafePointer(packedA), bias: nil)
                 let target = Buffers(x: x, y: viaScratch ? product + gi * m * cols : y, a: UnsafePointer(packedA), bias: nil)
@@ -214,25 +235,13 @@ enum ConvGemm {
     /// the input gradient of a stride-1 convolution.
     static func inputGradient(_ g: ConvGeometry, dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                               dx: UnsafeMutablePointer<Float>, pool: ThreadPool) {
-        let (og, cg, taps) = (g.groupOut, g.channels / g.groups, g.kernelH * g.kernelW)
+        let og = g.groupOut
         let flipped = ConvGeometry(
             batch: g.batch, channels: g.outChannels, height: g.outH, width: g.outW, outChannels: g.channels, groups: g.groups,
             kernelH: g.kernelH, kernelW: g.kernelW, strideH: 1, strideW: 1,
             padTop: g.dilationH * (g.kernelH - 1) - g.padTop, padLeft: g.dilationW * (g.kernelW - 1) - g.padLeft,
             dilationH: g.dilationH, dilationW: g.dilationW, outH: g.height, outW: g.width)
-        ConvKernels.withScratch(Float.self, count: g.outChannels * cg * taps) { w2 in
-            // W̃ as [C, O/groups, kH, kW]: output channel c of group gi reads input channels (dY's) of gi.
-            for gi in 0..<g.groups {
-                for o in 0..<og {
-                    for c in 0..<cg {
-                        let src = weight + ((gi * og + o) * cg + c) * taps
-                        let dst = w2 + ((gi * cg + c) * og + o) * taps
-                        for t in 0..<taps { dst[t] = src[taps - 1 - t] }
-                    }
-                }
-            }
-            forward(flipped, x: dy, weight: UnsafePointer(w2), bias: nil, y: dx, pool: pool)
-        }
+        forward(flipped, x: dy, weights: .flipped(weight, originalGroupOut: og), bias: nil, y: dx, pool: pool)
     }
 
     // MARK: Weight gradient

@@ -68,6 +68,16 @@ struct PoolAxis: Sendable {
         return axis
     }
 
+    /// The outputs whose windows have every tap (`count` at its largest), if they are consecutive
+    /// and start `stride` apart; an empty range otherwise.
+    func interior() -> (columns: Range<Int>, stride: Int) {
+        guard let full = count.max(), let lo = count.firstIndex(of: full), let last = count.lastIndex(of: full) else { return (0..<0, 0) }
+        let hi = last + 1
+        let stride = hi - lo > 1 ? start[lo + 1] - start[lo] : 1
+        for o in lo..<hi where count[o] != full || start[o] - start[lo] != (o - lo) * stride { return (0..<0, 0) }
+        return (lo..<hi, stride)
+    }
+
     /// Whether every window is `k` unpadded taps, one apart, starting at `o·k` (non-overlapping tiles).
     func isTiled(_ k: Int) -> Bool {
         step == 1 && (0..<output).allSatisfy { start[$0] == $0 * k && count[$0] == k }
@@ -123,6 +133,7 @@ extension Kernels {
             // jobs would retain and release the arrays on every output.
             let (w, planeIn, outH, outW) = (cols.input, rows.input * cols.input, rows.output, cols.output)
             let tiled2 = rows.isTiled(2) && cols.isTiled(2)
+            let interior = cols.interior()
             withOptionalBuffer(&argmax) { pa in
                 rows.start.withUnsafeBufferPointer { rs in rows.count.withUnsafeBufferPointer { rc in
                 cols.start.withUnsafeBufferPointer { cs in cols.count.withUnsafeBufferPointer { cc in
@@ -136,7 +147,8 @@ extension Kernels {
                                 continue
                             }
                             let windows = Windows(rowStart: rs.baseAddress!, rowCount: rc.baseAddress!, colStart: cs.baseAddress!,
-                                                  colCount: cc.baseAddress!, outH: outH, outW: outW, width: w, dh: dh, dw: dw)
+                                                  colCount: cc.baseAddress!, outH: outH, outW: outW, width: w, dh: dh, dw: dw,
+                                                  interior: interior.columns, interiorStride: interior.stride)
                             if let arg { maxPoolPlaneTracking(src, dst, arg, windows) } else { maxPoolPlane(src, dst, windows) }
                         }
                     }
@@ -151,6 +163,9 @@ extension Kernels {
     private struct Windows {
         let rowStart: UnsafePointer<Int>, rowCount: UnsafePointer<Int>, colStart: UnsafePointer<Int>, colCount: UnsafePointer<Int>
         let outH: Int, outW: Int, width: Int, dh: Int, dw: Int
+        /// Columns whose windows have all their taps, `interiorStride` apart (see ``PoolAxis/interior()``).
+        var interior: Range<Int> = 0..<0
+        var interiorStride = 0
     }
 
     /// Max over each window of one plane. Branch-free selects: with random data a branch on
@@ -180,10 +195,17 @@ extension Kernels {
     @inline(__always)
     private static func maxPoolPlaneTracking<T: FloatScalar>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>,
                                                             _ arg: UnsafeMutablePointer<Int32>, _ g: Windows) {
+        let fullRows = (0..<g.outH).reduce(0) { Swift.max($0, g.rowCount[$1]) }
         for oh in 0..<g.outH {
             let (h0, nh) = (g.rowStart[oh], g.rowCount[oh])
             let o = dst + oh * g.outW, a = arg + oh * g.outW
-            for ow in 0..<g.outW {
+            var vectorized = 0..<0
+            if T.self == Float.self && nh == fullRows && g.interior.count >= 8 {
+                vectorized = maxPoolRowVector(UnsafeRawPointer(src).assumingMemoryBound(to: Float.self),
+                                              UnsafeMutableRawPointer(o).assumingMemoryBound(to: Float.self), a,
+                                              firstRow: h0, rows: nh, g)
+            }
+            for ow in 0..<g.outW where !vectorized.contains(ow) {
                 let (w0, nw) = (g.colStart[ow], g.colCount[ow])
                 // The maximum first (branch-free), then where it is: one hard-to-predict branch per
                 // output instead of one per new running maximum.
@@ -217,6 +239,57 @@ extension Kernels {
                 a[ow] = bestIndex
             }
         }
+    }
+
+    /// The interior windows of one output row (every tap inside the input, columns `interiorStride`
+    /// apart) eight outputs at a time with their argmax, visiting taps in the scalar loop's order
+    /// with the same rule (a tap wins when larger, or NaN), so results are identical. The last
+    /// group overlaps the one before when the count is not a multiple of 8. Returns the columns done.
+    @inline(__always)
+    private static func maxPoolRowVector(_ src: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>,
+                                         _ a: UnsafeMutablePointer<Int32>, firstRow h0: Int, rows nh: Int,
+                                         _ g: Windows) -> Range<Int> {
+        let s = g.interiorStride, nw = g.colCount[g.interior.lowerBound]
+        guard s == 1 || s == 2 else { return 0..<0 }
+        let laneOffsets = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) &* Int32(s)
+        // Stride 2 reads 16 values per tap and keeps every other one: the even lanes from the
+        // tap, or near the row's end the odd lanes from one value before it (never past the row).
+        @inline(__always) func readable(at ow: Int) -> Bool {
+            s == 1 || g.colStart[ow] + (nw - 1) * g.dw + 16 <= g.width || g.colStart[ow] >= 1
+        }
+        @inline(__always) func eight(at ow: Int) {
+            let w0 = g.colStart[ow]
+            let shifted = s == 2 && w0 + (nw - 1) * g.dw + 16 > g.width
+            var best = SIMD8<Float>(repeating: -.infinity)
+            var index = laneOffsets &+ Int32(truncatingIfNeeded: h0 * g.width + w0)
+            for i in 0..<nh {
+                let rowIndex = (h0 + i * g.dh) * g.width + w0
+                let row = UnsafeRawPointer(src + rowIndex)
+                for j in 0..<nw {
+                    let v: SIMD8<Float> = s == 1
+                        ? row.loadUnaligned(fromByteOffset: j * g.dw * 4, as: SIMD8<Float>.self)
+                        : shifted ? row.loadUnaligned(fromByteOffset: (j * g.dw - 1) * 4, as: SIMD16<Float>.self).oddHalf
+                        : row.loadUnaligned(fromByteOffset: j * g.dw * 4, as: SIMD16<Float>.self).evenHalf
+                    let take = (v .> best) .| (v .!= v)
+                    best.replace(with: v, where: take)
+                    index.replace(with: laneOffsets &+ Int32(truncatingIfNeeded: rowIndex + j * g.dw), where: take)
+                }
+            }
+            UnsafeMutableRawPointer(o + ow).storeBytes(of: best, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(a + ow).storeBytes(of: index, as: SIMD8<Int32>.self)
+        }
+        var ow = g.interior.lowerBound
+        let last = g.interior.upperBound - 8
+        while ow <= last {
+            if !readable(at: ow) { return g.interior.lowerBound..<ow }
+            eight(at: ow)
+            ow += 8
+        }
+        if ow < g.interior.upperBound {
+            if !readable(at: last) { return g.interior.lowerBound..<ow }
+            eight(at: last)
+        }
+        return g.interior
     }
 
     /// The 2×2, stride-2 case without padding: four loads and compares per output, same tie rule.

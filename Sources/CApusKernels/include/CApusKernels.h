@@ -132,3 +132,23 @@ void apus_transpose_f32(const float *src, long rows, long cols, long lds, float 
 #ifdef __cplusplus
 }
 #endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Packs a row-major matrix [rows × depth] (rows `lds` apart) into the GEMM's A panels for every
+/// depth block of `kc`: block `pc` starts at `dst + pc·padded` (padded = rows rounded up to `mr`)
+/// and holds panels of `mr` rows × the block's depth, depth-major; rows past `rows` are zero.
+void apus_conv_pack_weights(const float *src, long rows, long depth, long lds, long mr, long kc, float *dst);
+
+/// The same panels for the matrix A[c, (o, t)] = w[o, c, taps − 1 − t] of a weight `w`
+/// [out_channels, channels, taps] (a kernel flipped, input and output channels swapped): the
+/// weight of the convolution that computes a stride-1 convolution's input gradient. Packs the
+/// depth blocks that start in `first..<first + count` (`first` a multiple of `kc`).
+void apus_conv_pack_flipped_weights(const float *w, long out_channels, long channels, long taps, long mr, long kc,
+                                    long first, long count, float *dst);
+
+#ifdef __cplusplus
+}
+#endif
