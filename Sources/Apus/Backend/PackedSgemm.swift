@@ -16,11 +16,11 @@ enum PackedSgemm {
     static let mr = tile.mr
     static let nr = tile.nr
     /// Depth of a packed block: a KC×NR panel of B stays in L1 while a tile runs.
-    static let kc = 256
+    static let kc = ConvGemm.tunable("APUS_GEMM_KC", 256)
     /// Rows of A per packed block (fits L2 together with the B panels in flight).
-    static let mc = mr * 16
+    static let mc = ConvGemm.tunable("APUS_GEMM_MC", mr * 16)
     /// Columns of B per packed block.
-    static let nc = nr * 128
+    static let nc = ConvGemm.tunable("APUS_GEMM_NC", nr * 128)
 
     /// The instruction set the micro-kernel uses ("avx512", "avx2+fma", "neon", "generic").
     static var isa: String { tile.isa }
