@@ -120,6 +120,11 @@ static void pack_columns_avx512(const apus_conv_shape *s, const float *x, long k
     const __m512i step16 = _mm512_add_epi32(step, _mm512_set1_epi32((int)(16 * sw)));
     row_segment seg[32 * PANEL_GROUP];
     long segment_end[PANEL_GROUP];
+    // Lanes of each segment whose input column is inside the image, per kernel column (the
+    // same for every row of the im2col block), when the kernel is narrow enough to tabulate.
+    enum { MAX_TABLE_KW = 16 };
+    unsigned lane_masks[32 * PANEL_GROUP * MAX_TABLE_KW];
+    int tabulated = s->kernel_w <= MAX_TABLE_KW;
     // Per segment: first input row (before the tap's offset), element offset of the row start
     // (before the tap's row offset) and of lane 0, first output column and the lane shift.
     long seg_ih[32 * PANEL_GROUP], seg_off[32 * PANEL_GROUP], seg_shift[32 * PANEL_GROUP];
@@ -138,22 +143,38 @@ static void pack_columns_avx512(const apus_conv_shape *s, const float *x, long k
             seg_shift[g] = shift;
             seg_off[g] = seg[g].image * image_size + seg_ih[g] * width + shift * sw;
         }
+        if (tabulated) {
+            for (long j = 0; j < s->kernel_w; j++) {
+                long lo, hi;
+                valid_range(j * s->dilation_w - s->pad_left, sw, width, s->out_w, &lo, &hi);
+                for (int g = 0; g < total; g++) {
+                    long a = max_l(seg[g].ow, lo), b = min_l(seg[g].ow + seg[g].len, hi);
+                    lane_masks[j * total + g] = a < b ? lane_mask32(a - seg_shift[g], b - seg_shift[g]) : 0;
+                }
+            }
+        }
         long c = k0 / taps, t = k0 % taps, ki = t / s->kernel_w, kj = t % s->kernel_w;
         for (long k = 0; k < depth; k++) {
             long row_off = ki * s->dilation_h - s->pad_top, col_off = kj * s->dilation_w - s->pad_left;
-            long lo, hi;
-            valid_range(col_off, sw, width, s->out_w, &lo, &hi);
+            long lo = 0, hi = 0;
+            if (!tabulated) valid_range(col_off, sw, width, s->out_w, &lo, &hi);
             const float *channel = x + (s->channel0 + c) * plane + row_off * width + col_off;
+            const unsigned *masks = lane_masks + kj * total;
             int g = 0;
             for (long q = 0; q < panels; q++) {
                 __m512 r0 = _mm512_setzero_ps(), r1 = _mm512_setzero_ps();
                 for (; g < segment_end[q]; g++) {
                     long ih = seg_ih[g] + row_off;
                     if (ih < 0 || ih >= height) continue;
-                    long a = max_l(seg[g].ow, lo), b = min_l(seg[g].ow + seg[g].len, hi);
-                    if (a >= b) continue;
+                    unsigned m;
+                    if (tabulated) {
+                        m = masks[g];
+                    } else {
+                        long a = max_l(seg[g].ow, lo), b = min_l(seg[g].ow + seg[g].len, hi);
+                        m = a < b ? lane_mask32(a - seg_shift[g], b - seg_shift[g]) : 0;
+                    }
+                    if (!m) continue;
                     // Lane j of the panel row reads output column ow = j + shift.
-                    unsigned m = lane_mask32(a - seg_shift[g], b - seg_shift[g]);
                     const float *base = channel + seg_off[g];
                     if (sw == 1) {
                         r0 = _mm512_mask_loadu_ps(r0, (__mmask16)m, base);
@@ -401,17 +422,18 @@ static void pack_rows_generic(const float *src, long rows, long depth, long lds,
 }
 
 #ifdef APUS_X86
-// Twelve rows (plus four zero rows) × 16 depth steps transposed in registers, then 16 masked
-// stores of 12 values: one pass over the weight, vector loads and stores only.
+// Twelve (or eight) rows, padded with zero rows to 16, × 16 depth steps transposed in registers,
+// then 16 masked stores of 12 (8) values: one pass over the weight, vector loads and stores only.
 __attribute__((target("avx512f")))
-static void pack_rows_avx512(const float *src, long rows, long depth, long lds, long kc, float *dst) {
-    long padded = (rows + 11) / 12 * 12;
+static void pack_rows_avx512(const float *src, long rows, long depth, long lds, long mr, long kc, float *dst) {
+    long padded = (rows + mr - 1) / mr * mr;
+    __mmask16 store_mask = (__mmask16)((1u << mr) - 1);
     for (long pc = 0; pc < depth; pc += kc) {
         long kcur = min_l(kc, depth - pc);
         float *block = dst + pc * padded;
-        for (long r0 = 0; r0 < padded; r0 += 12) {
+        for (long r0 = 0; r0 < padded; r0 += mr) {
             float *panel = block + r0 * kcur;
-            long valid = min_l(12, rows - r0);
+            long valid = min_l(mr, rows - r0);
             long p = 0;
             for (; p + 16 <= kcur; p += 16) {
                 __m512 r[16], t[16];
@@ -439,10 +461,10 @@ static void pack_rows_avx512(const float *src, long rows, long depth, long lds, 
                     r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
                     r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
                 }
-                for (int q = 0; q < 16; q++) _mm512_mask_storeu_ps(panel + (p + q) * 12, 0x0FFF, r[q]);
+                for (int q = 0; q < 16; q++) _mm512_mask_storeu_ps(panel + (p + q) * mr, store_mask, r[q]);
             }
             for (; p < kcur; p++)
-                for (long i = 0; i < 12; i++) panel[p * 12 + i] = i < valid ? src[(r0 + i) * lds + pc + p] : 0;
+                for (long i = 0; i < mr; i++) panel[p * mr + i] = i < valid ? src[(r0 + i) * lds + pc + p] : 0;
         }
     }
 }
@@ -450,7 +472,7 @@ static void pack_rows_avx512(const float *src, long rows, long depth, long lds, 
 
 void apus_conv_pack_weights(const float *src, long rows, long depth, long lds, long mr, long kc, float *dst) {
 #ifdef APUS_X86
-    if (mr == 12 && use_avx512(32)) { pack_rows_avx512(src, rows, depth, lds, kc, dst); return; }
+    if ((mr == 12 || mr == 8) && use_avx512(32)) { pack_rows_avx512(src, rows, depth, lds, mr, kc, dst); return; }
 #endif
     pack_rows_generic(src, rows, depth, lds, mr, kc, dst);
 }

@@ -26,6 +26,28 @@ enum ConvGemm {
     /// Columns of one packed B block: kc × nc floats stay in L2 while all rows of A pass over them.
     static let nc = tunable("APUS_CONV_NC", PackedSgemm.nr * 16)
 
+    /// Whether 8-row A panels have a vector tile (`apus_sgemm_tile8`, with the AVX-512 12×32 tile).
+    static let hasTile8 = apus_sgemm_tile8_available() != 0
+
+    /// Rows per A panel for a GEMM with `m` rows: 8 when that pads noticeably less than the
+    /// selected tile's 12 (64 rows: 64 instead of 72), else the selected tile's.
+    static func panelRows(_ m: Int) -> Int {
+        guard hasTile8 && mr == 12 else { return mr }
+        let (p8, p12) = ((m + 7) / 8 * 8, (m + 11) / 12 * 12)
+        return p8 * 25 < p12 * 24 ? 8 : mr
+    }
+
+    /// One register tile: the selected kernel, or the 8-row one for 8-row panels.
+    @inline(__always)
+    static func tile(_ rows: Int, _ k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                     _ ldc: Int, _ accumulate: Int32, _ mValid: Int, _ nValid: Int) {
+        if rows == 8 && mr != 8 {
+            apus_sgemm_tile8(k, a, b, c, ldc, accumulate, Int32(mValid), Int32(nValid))
+        } else {
+            apus_sgemm_tile(k, a, b, c, ldc, accumulate, Int32(mValid), Int32(nValid))
+        }
+    }
+
     static func tunable(_ name: String, _ value: Int) -> Int {
         if let s = ProcessInfo.processInfo.environment[name], let v = Int(s), v > 0 { return v }
         return value
@@ -61,7 +83,7 @@ enum ConvGemm {
     /// block: block `pc` (depth `kcur`) starts at `pc · mPadded` and holds `mPadded / mr` panels of
     /// `mr × kcur`.
     /// Depth blocks are split among the pool's threads.
-    static func packWeights(_ w: Weights, group: Int, m: Int, k: Int, taps: Int, into dst: UnsafeMutablePointer<Float>,
+    static func packWeights(_ w: Weights, group: Int, m: Int, k: Int, taps: Int, rows mr: Int, into dst: UnsafeMutablePointer<Float>,
                             pool: ThreadPool) {
         let blocks = (k + kc - 1) / kc, mPadded = (m + mr - 1) / mr * mr
         let parts = m * k >= 1 << 15 ? Swift.min(blocks, pool.size) : 1
@@ -81,7 +103,7 @@ enum ConvGemm {
 
     /// Splits a `rows × cols` output among `threads`: whole column panels when there are enough of
     /// them, else whole row panels. Returns one (rows, cols) range per part.
-    static func split(rows: Int, cols: Int, threads: Int) -> [(Range<Int>, Range<Int>)] {
+    static func split(rows: Int, cols: Int, threads: Int, panelRows mr: Int) -> [(Range<Int>, Range<Int>)] {
         let colPanels = (cols + nr - 1) / nr, rowPanels = (rows + mr - 1) / mr
         if threads <= 1 || rows * cols < 4096 { return [(0..<rows, 0..<cols)] }
         if colPanels >= 2 * threads || colPanels >= rowPanels {
@@ -110,24 +132,25 @@ enum ConvGemm {
                         bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
         let (m, k, L, cols) = (g.groupOut, g.groupDepth, g.positions, g.batch * g.positions)
         if cols == 0 || m == 0 { return }
-        let mPadded = (m + mr - 1) / mr * mr
-        // Small maps: tiles would straddle images at every depth block; compute [O, N·L] in a
-        // scratch matrix instead and spread it once.
-        let viaScratch = L < nr
+        let rows = panelRows(m)
+        let mPadded = (m + rows - 1) / rows * rows
+        // Small maps: most tiles would straddle two images at every depth block; compute
+        // [O, N·L] in a scratch matrix instead and spread it once.
+        let viaScratch = L < 4 * nr
         let scratchCount = viaScratch ? g.outChannels * cols : 0
         ConvKernels.withScratch(Float.self, count: mPadded * k + scratchCount) { scratch in
             let packedA = scratch, product = scratch + mPadded * k
             for gi in 0..<g.groups {
-                packWeights(weights, group: gi, m: m, k: k, taps: g.kernelH * g.kernelW, into: packedA, pool: pool)
+                packWeights(weights, group: gi, m: m, k: k, taps: g.kernelH * g.kernelW, rows: rows, into: packedA, pool: pool)
                 var shape = shape(g, group: gi)
                 let io = Buffers(x: x, y: y, a: UnsafePointer(packedA), bias: nil)
                 let target = Buffers(x: x, y: viaScratch ? product + gi * m * cols : y, a: UnsafePointer(packedA), bias: nil)
-                let parts = split(rows: m, cols: cols, threads: pool.size)
+                let parts = split(rows: m, cols: cols, threads: pool.size, panelRows: rows)
                 pool.parallelFor(parts.count) { t in
-                    let (rows, colRange) = parts[t]
+                    let (rowRange, colRange) = parts[t]
                     withUnsafePointer(to: &shape) { s in
-                        forwardBlock(s, g, group: gi, x: io.x, a: io.a, mPadded: mPadded, k: k, rows: rows, cols: colRange,
-                                     y: target.y, viaScratch: viaScratch, totalCols: cols)
+                        forwardBlock(s, g, group: gi, x: io.x, a: io.a, panelRows: rows, mPadded: mPadded, k: k, rows: rowRange,
+                                     cols: colRange, y: target.y, viaScratch: viaScratch, totalCols: cols)
                     }
                 }
             }
@@ -165,13 +188,14 @@ enum ConvGemm {
     /// One thread's part of a forward GEMM: output rows `rows` (of the group) and columns `cols`
     /// (positions of the batch).
     static func forwardBlock(_ shape: UnsafePointer<apus_conv_shape>, _ g: ConvGeometry, group: Int,
-                             x: UnsafePointer<Float>, a: UnsafePointer<Float>, mPadded: Int, k: Int,
+                             x: UnsafePointer<Float>, a: UnsafePointer<Float>, panelRows mr: Int, mPadded: Int, k: Int,
                              rows: Range<Int>, cols: Range<Int>, y: UnsafeMutablePointer<Float>,
                              viaScratch: Bool, totalCols: Int) {
         let L = g.positions
+        let mc = Self.mc / mr * mr
         let ncMax = Swift.min(nc, (cols.count + nr - 1) / nr * nr), kcMax = Swift.min(kc, k)
         ConvKernels.withScratch(Float.self, count: ncMax * kcMax + mr * nr) { packedB in
-            let tile = packedB + ncMax * kcMax
+            let aside = packedB + ncMax * kcMax
             for jc in stride(from: cols.lowerBound, to: cols.upperBound, by: nc) {
                 let ncur = Swift.min(nc, cols.upperBound - jc)
                 for pc in stride(from: 0, to: k, by: kc) {
@@ -187,24 +211,23 @@ enum ConvGemm {
                                 let aPanel = a + pc * mPadded + ir * kcur
                                 let mValid = Swift.min(mr, icEnd - ir)
                                 if viaScratch {
-                                    apus_sgemm_tile(kcur, aPanel, bPanel, y + ir * totalCols + j, totalCols, accumulate,
-                                                    Int32(mValid), Int32(nValid))
+                                    tile(mr, kcur, aPanel, bPanel, y + ir * totalCols + j, totalCols, accumulate, mValid, nValid)
                                     continue
                                 }
                                 let n = j / L, l = j % L
                                 let rowBase = (n * g.outChannels + group * g.groupOut + ir) * L
                                 if l + nValid <= L {
-                                    apus_sgemm_tile(kcur, aPanel, bPanel, y + rowBase + l, L, accumulate, Int32(mValid), Int32(nValid))
+                                    tile(mr, kcur, aPanel, bPanel, y + rowBase + l, L, accumulate, mValid, nValid)
                                 } else {
                                     // The tile straddles images: compute it aside, then write each image's part.
-                                    apus_sgemm_tile(kcur, aPanel, bPanel, tile, nr, 0, Int32(mr), Int32(nr))
+                                    tile(mr, kcur, aPanel, bPanel, aside, nr, 0, mr, nr)
                                     var t = 0
                                     while t < nValid {
                                         let jj = j + t, nn = jj / L, ll = jj % L
                                         let run = Swift.min(nValid - t, L - ll)
                                         let base = y + (nn * g.outChannels + group * g.groupOut + ir) * L + ll
                                         for i in 0..<mValid {
-                                            let dst = base + i * L, src = tile + i * nr + t
+                                            let dst = base + i * L, src = aside + i * nr + t
                                             if accumulate != 0 {
                                                 for e in 0..<run { dst[e] += src[e] }
                                             } else {
@@ -265,11 +288,12 @@ enum ConvGemm {
                 // A[o, p] = dYᵀ[p, gi·O/g + o]: rows adjacent in memory, the depth O apart.
                 let a = PackedSgemm.Operand(base: UnsafePointer(dyt + gi * og), rowStride: 1, colStride: O)
                 let out = Buffers(x: UnsafePointer(xt), y: dwt + gi * og * k, a: UnsafePointer(dyt), bias: nil)
-                let parts = split(rows: og, cols: k, threads: pool.size)
+                let rows = panelRows(og)
+                let parts = split(rows: og, cols: k, threads: pool.size, panelRows: rows)
                 pool.parallelFor(parts.count) { t in
-                    let (rows, cols) = parts[t]
+                    let (rowRange, cols) = parts[t]
                     withUnsafePointer(to: &shape) { s in
-                        weightBlock(s, xt: out.x, a: a, depth: depth, k: k, rows: rows, cols: cols, dw: out.y)
+                        weightBlock(s, xt: out.x, a: a, depth: depth, k: k, panelRows: rows, rows: rowRange, cols: cols, dw: out.y)
                     }
                 }
             }
@@ -291,7 +315,11 @@ enum ConvGemm {
     /// One thread's part of the weight-gradient GEMM: rows (output channels of the group) `rows`,
     /// columns (taps in (i, j, c) order) `cols`, over the whole depth (positions of the batch).
     static func weightBlock(_ shape: UnsafePointer<apus_conv_shape>, xt: UnsafePointer<Float>, a: PackedSgemm.Operand,
-                            depth: Int, k: Int, rows: Range<Int>, cols: Range<Int>, dw: UnsafeMutablePointer<Float>) {
+                            depth: Int, k: Int, panelRows mr: Int, rows: Range<Int>, cols: Range<Int>, dw: UnsafeMutablePointer<Float>) {
+        // Up to 32 panels of B per block (all of a layer's taps up to 1024), so that dY's panels
+        // (A) are packed once for most layers rather than once per block of B.
+        let nc = Swift.max(Self.nc, Swift.min((k + nr - 1) / nr * nr, 32 * nr))
+        let mc = Self.mc / mr * mr
         let ncMax = Swift.min(nc, (cols.count + nr - 1) / nr * nr), kcMax = Swift.min(kc, depth)
         let mcMax = Swift.min(mc, (rows.count + mr - 1) / mr * mr)
         ConvKernels.withScratch(Float.self, count: ncMax * kcMax + mcMax * kcMax) { packedB in
@@ -308,8 +336,8 @@ enum ConvGemm {
                         for jr in stride(from: 0, to: ncur, by: nr) {
                             let bPanel = packedB + jr * kcur
                             for ir in stride(from: 0, to: mcur, by: mr) {
-                                apus_sgemm_tile(kcur, packedA + ir * kcur, bPanel, dw + (ic + ir) * k + jc + jr, k, accumulate,
-                                                Int32(Swift.min(mr, mcur - ir)), Int32(Swift.min(nr, ncur - jr)))
+                                tile(mr, kcur, packedA + ir * kcur, bPanel, dw + (ic + ir) * k + jc + jr, k, accumulate,
+                                     Swift.min(mr, mcur - ir), Swift.min(nr, ncur - jr))
                             }
                         }
                     }

@@ -47,6 +47,21 @@ enum PackedSgemm {
             apus_sgemm_nt(m, n, k, a.base, a.rowStride, b.base, b.colStride, c, ldc, accumulate ? 1 : 0)
             return
         }
+        if a.colStride == 1 && b.rowStride == 1 && streamsB(m: m, n: n, k: k) {
+            // A few rows against a large Bᵀ (a fully connected layer's forward on a small batch,
+            // X·Wᵀ): dot products straight from W's rows read it once; packing it would read it,
+            // write panels and read those again, and a 12-row tile would be part padding.
+            let out = Output(base: c, ldc: ldc)
+            let parts = threads > 1 && n >= 8 * threads ? threads : 1
+            ThreadPool.shared.parallelFor(parts) { t in
+                let lo = n * t / parts / 4 * 4, hi = t == parts - 1 ? n : n * (t + 1) / parts / 4 * 4
+                if lo < hi {
+                    apus_sgemm_nt(m, hi - lo, k, a.base, a.rowStride, b.base + lo * b.colStride, b.colStride,
+                                  out.base + lo, out.ldc, accumulate ? 1 : 0)
+                }
+            }
+            return
+        }
         let out = Output(base: c, ldc: ldc)
         let threads = m * n * k >= 1 << 17 ? threads : 1
         let columnPanels = (n + nr - 1) / nr, rowPanels = (m + mr - 1) / mr
@@ -76,6 +91,12 @@ enum PackedSgemm {
     /// gradient: `dY[O, positions] · colᵀ`). Serial: such products are small.
     static func prefersDotProducts(m: Int, n: Int, k: Int) -> Bool {
         m * n <= 4096 && k >= 4 * Swift.max(m, n)
+    }
+
+    /// `A·Bᵀ` with at most 16 rows of A and a B of at least 256 × 256: B is streamed once by dot
+    /// products (each element of C is summed in the same fixed order whichever thread runs it).
+    static func streamsB(m: Int, n: Int, k: Int) -> Bool {
+        m <= 16 && n >= 256 && k >= 256
     }
 
     struct Output: @unchecked Sendable {

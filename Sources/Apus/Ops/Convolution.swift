@@ -226,16 +226,23 @@ extension ConvKernels {
         if weight.dtype == .float32 {
             let dyp = UnsafePointer(dy.storage.pointer(Float.self) + dy.offset)
             let wp = UnsafePointer(weight.storage.pointer(Float.self) + weight.offset)
+            // Strided input gradients, and those of layers with few input channels (the flipped
+            // convolution would have as few output rows), take col2im; weight gradients small
+            // enough for plain dot products take them straight from im2col rows (LeNet's layers).
             if let dx {
-                if ConvGemm.inputGradientIsConvolution(g) {
+                if ConvGemm.inputGradientIsConvolution(g) && g.channels / g.groups >= 8 {
                     ConvGemm.inputGradient(g, dy: dyp, weight: wp, dx: dx.storage.pointer(Float.self), pool: pool)
                 } else {
                     backward(Float.self, g, dy: dyp, weight: wp, x: nil, dx: dx.storage.pointer(Float.self), dw: nil, pool: pool)
                 }
             }
             if let dw, let input {
-                ConvGemm.weightGradient(g, x: UnsafePointer(input.storage.pointer(Float.self) + input.offset), dy: dyp,
-                                        dw: dw.storage.pointer(Float.self), pool: pool)
+                let x = UnsafePointer(input.storage.pointer(Float.self) + input.offset)
+                if PackedSgemm.prefersDotProducts(m: g.groupOut, n: g.groupDepth, k: g.batch * g.positions) {
+                    backward(Float.self, g, dy: dyp, weight: wp, x: x, dx: nil, dw: dw.storage.pointer(Float.self), pool: pool)
+                } else {
+                    ConvGemm.weightGradient(g, x: x, dy: dyp, dw: dw.storage.pointer(Float.self), pool: pool)
+                }
             }
         } else {
             run(Double.self)

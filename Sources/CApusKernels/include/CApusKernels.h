@@ -29,6 +29,14 @@ apus_sgemm_info apus_sgemm_query(void);
 void apus_sgemm_tile(long k, const float *a, const float *b, float *c, long ldc,
                      int accumulate, int m_valid, int n_valid);
 
+/// Whether the 8-row tile (`apus_sgemm_tile8`) runs vector code: with the AVX-512 12×32 tile.
+int apus_sgemm_tile8_available(void);
+
+/// `apus_sgemm_tile` with A panels of 8 rows (the selected tile's panel width `nr` for B): for
+/// matrices whose row count is a multiple of 8 but not of 12, which 12-row panels would pad.
+void apus_sgemm_tile8(long k, const float *a, const float *b, float *c, long ldc,
+                      int accumulate, int m_valid, int n_valid);
+
 /// C[m×n] (+)= A[m×k] · B[n×k]ᵀ with A's and B's rows contiguous along k (`lda`, `ldb` apart),
 /// C's rows `ldc` apart: dot products, no packing (small m·n, long k). Overwrites C, or adds to
 /// it when `accumulate` is non-zero. Each element is summed in a fixed order.
