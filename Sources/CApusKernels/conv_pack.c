@@ -477,10 +477,10 @@ void apus_conv_pack_weights(const float *src, long rows, long depth, long lds, l
     pack_rows_generic(src, rows, depth, lds, mr, kc, dst);
 }
 
-void apus_conv_pack_flipped_weights(const float *w, long out_channels, long channels, long taps, long mr, long kc,
-                                    long first, long count, float *dst) {
-    // Row c, depth (o, t): w[(o·channels + c)·taps + taps − 1 − t].
-    long rows = channels, depth = min_l(out_channels * taps, first + count);
+void apus_conv_pack_tap_weights(const float *w, long out_channels, long channels, long taps, const int *tap_list,
+                                long tap_count, long mr, long kc, long first, long count, float *dst) {
+    // Row c, depth (o, j): w[(o·channels + c)·taps + tap_list[j]].
+    long rows = channels, depth = min_l(out_channels * tap_count, first + count);
     long padded = (rows + mr - 1) / mr * mr;
     for (long pc = first; pc < depth; pc += kc) {
         long kcur = min_l(kc, depth - pc);
@@ -488,14 +488,14 @@ void apus_conv_pack_flipped_weights(const float *w, long out_channels, long chan
         for (long r0 = 0; r0 < padded; r0 += mr) {
             float *panel = block + r0 * kcur;
             long valid = min_l(mr, rows - r0);
-            long o = pc / taps, t = pc % taps;
+            long o = pc / tap_count, j = pc % tap_count;
             for (long p = 0; p < kcur; p++) {
-                const float *src = w + (o * channels + r0) * taps + taps - 1 - t;
+                const float *src = w + (o * channels + r0) * taps + tap_list[j];
                 float *out = panel + p * mr;
                 long i = 0;
                 for (; i < valid; i++) out[i] = src[i * taps];
                 for (; i < mr; i++) out[i] = 0;
-                if (++t == taps) { t = 0; o++; }
+                if (++j == tap_count) { j = 0; o++; }
             }
         }
     }

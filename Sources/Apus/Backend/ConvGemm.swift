@@ -77,6 +77,9 @@ enum ConvGemm {
         case plain(UnsafePointer<Float>)
         /// The original weight and the original convolution's output channels per group.
         case flipped(UnsafePointer<Float>, originalGroupOut: Int)
+        /// Some taps of the original weight (kernel taps `taps` in all), in the order of `list`
+        /// (indices into the row-major kernel): one phase of a strided input gradient.
+        case taps(UnsafePointer<Float>, originalGroupOut: Int, taps: Int, list: UnsafePointer<Int32>, count: Int)
     }
 
     /// Packs group `group`'s `[m × k]` weight matrix once into the tile's A panels for every depth
@@ -96,7 +99,13 @@ enum ConvGemm {
                 apus_conv_pack_weights(base + group * m * k + first, m, end - first, k, mr, kc, out.y + first * mPadded)
             case .flipped(let base, let og):
                 // Rows: this group's input channels of the original (m of them); depth: (o, tap).
-                apus_conv_pack_flipped_weights(base + group * og * m * taps, og, m, taps, mr, kc, first, end - first, out.y)
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: taps) { reversed in
+                    for t in 0..<taps { reversed[t] = Int32(taps - 1 - t) }
+                    apus_conv_pack_tap_weights(base + group * og * m * taps, og, m, taps, reversed.baseAddress!, taps, mr, kc,
+                                               first, end - first, out.y)
+                }
+            case .taps(let base, let og, let all, let list, let count):
+                apus_conv_pack_tap_weights(base + group * og * m * all, og, m, all, list, count, mr, kc, first, end - first, out.y)
             }
         }
     }
@@ -132,6 +141,12 @@ enum ConvGemm {
                         bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
         let (m, k, L, cols) = (g.groupOut, g.groupDepth, g.positions, g.batch * g.positions)
         if cols == 0 || m == 0 { return }
+        let subset: Bool
+        if case .taps = weights { subset = true } else { subset = false }
+        if !subset && ConvWinograd.applies(g) {
+            ConvWinograd.forward(g, x: x, weights: weights, bias: bias, y: y, pool: pool)
+            return
+        }
         let rows = panelRows(m)
         let mPadded = (m + rows - 1) / rows * rows
         // Small maps: most tiles would straddle two images at every depth block; compute
@@ -265,6 +280,99 @@ enum ConvGemm {
             padTop: g.dilationH * (g.kernelH - 1) - g.padTop, padLeft: g.dilationW * (g.kernelW - 1) - g.padLeft,
             dilationH: g.dilationH, dilationW: g.dilationW, outH: g.height, outW: g.width)
         forward(flipped, x: dy, weights: .flipped(weight, originalGroupOut: og), bias: nil, y: dx, pool: pool)
+    }
+
+    /// One phase of a strided input gradient along one axis: input rows `s·u + phase` of the
+    /// original convolution receive `taps` kernel rows `s·(taps − 1 − m) + first` (m = 0..<taps)
+    /// from output rows `u − pad + m`, i.e. a stride-1 correlation of dY with padding `pad`.
+    struct Phase {
+        var taps: Int, first: Int, pad: Int, size: Int
+    }
+
+    /// The phases of an axis of input size `n`, kernel `k`, stride `s`, padding `p` (dilation 1):
+    /// nil when some phase would need negative padding (then col2im serves).
+    static func phases(n: Int, k: Int, s: Int, p: Int) -> [Phase]? {
+        var result: [Phase] = []
+        for a in 0..<s {
+            let r = (a + p) % s, q = (a + p - r) / s
+            let taps = r < k ? (k - r + s - 1) / s : 0
+            let size = n > a ? (n - a + s - 1) / s : 0
+            if taps > 0 && taps - 1 - q < 0 { return nil }
+            result.append(Phase(taps: taps, first: r, pad: Swift.max(0, taps - 1 - q), size: size))
+        }
+        return result
+    }
+
+    /// Whether the input gradient of a strided convolution runs as stride-1 convolutions of dY,
+    /// one per phase (dilation 1, a kernel larger than 1×1, no negative padding).
+    static func inputGradientByPhases(_ g: ConvGeometry) -> Bool {
+        // A 1×1 kernel has a single phase with taps, a plain product that col2im scatters as cheaply.
+        (g.strideH > 1 || g.strideW > 1) && g.dilationH == 1 && g.dilationW == 1 && g.kernelH * g.kernelW > 1
+            && phases(n: g.height, k: g.kernelH, s: g.strideH, p: g.padTop) != nil
+            && phases(n: g.width, k: g.kernelW, s: g.strideW, p: g.padLeft) != nil
+    }
+
+    /// The input gradient of a strided convolution: input position (s·u + a, s·v + b) receives
+    /// only the kernel taps ≡ (a + p, b + p) modulo the stride, so each of the s² phases is a
+    /// stride-1 convolution of dY with those taps (flipped), computed by ``forward(_:x:weights:bias:y:pool:)``
+    /// into a scratch plane and interleaved into dx: no col2im and no zeroing, and no multiply by
+    /// the zeros a dilated dY would hold.
+    static func inputGradientPhases(_ g: ConvGeometry, dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                                    dx: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        let rowPhases = phases(n: g.height, k: g.kernelH, s: g.strideH, p: g.padTop)!
+        let colPhases = phases(n: g.width, k: g.kernelW, s: g.strideW, p: g.padLeft)!
+        let (og, C) = (g.groupOut, g.channels)
+        let largest = rowPhases.map(\.size).max()! * colPhases.map(\.size).max()!
+        ConvKernels.withScratch(Float.self, count: g.batch * C * largest) { scratch in
+            let part = scratch
+            for (a, rp) in rowPhases.enumerated() {
+                for (b, cp) in colPhases.enumerated() where rp.size > 0 && cp.size > 0 {
+                    let io = Buffers(x: UnsafePointer(part), y: dx, a: UnsafePointer(part), bias: nil)
+                    if rp.taps == 0 || cp.taps == 0 {
+                        // No tap reaches these positions: their gradient is 0.
+                        pool.parallelFor(Swift.min(pool.size, g.batch * C)) { t in
+                            for r in stride(from: t, to: g.batch * C, by: pool.size) {
+                                for u in 0..<rp.size {
+                                    let row = io.y + r * g.height * g.width + (u * g.strideH + a) * g.width + b
+                                    for v in 0..<cp.size { row[v * g.strideW] = 0 }
+                                }
+                            }
+                        }
+                        continue
+                    }
+                    // The phase's kernel: tap (m, n) is the original's (s·(taps − 1 − m) + first, …).
+                    let phase = ConvGeometry(
+                        batch: g.batch, channels: g.outChannels, height: g.outH, width: g.outW, outChannels: C, groups: g.groups,
+                        kernelH: rp.taps, kernelW: cp.taps, strideH: 1, strideW: 1, padTop: rp.pad, padLeft: cp.pad,
+                        dilationH: 1, dilationW: 1, outH: rp.size, outW: cp.size)
+                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: rp.taps * cp.taps) { list in
+                        for m in 0..<rp.taps {
+                            for n in 0..<cp.taps {
+                                let (kh, kw) = (g.strideH * (rp.taps - 1 - m) + rp.first, g.strideW * (cp.taps - 1 - n) + cp.first)
+                                list[m * cp.taps + n] = Int32(kh * g.kernelW + kw)
+                            }
+                        }
+                        forward(phase, x: dy, weights: .taps(weight, originalGroupOut: og, taps: g.kernelH * g.kernelW,
+                                                             list: UnsafePointer(list.baseAddress!), count: rp.taps * cp.taps),
+                                bias: nil, y: part, pool: pool)
+                    }
+                    // dx[n, c, s·u + a, s·v + b] = part[n, c, u, v]
+                    pool.parallelFor(Swift.min(pool.size, g.batch * C)) { t in
+                        for r in stride(from: t, to: g.batch * C, by: pool.size) {
+                            for u in 0..<rp.size {
+                                let src = io.x + (r * rp.size + u) * cp.size
+                                let row = io.y + r * g.height * g.width + (u * g.strideH + a) * g.width + b
+                                if g.strideW == 1 {
+                                    row.update(from: src, count: cp.size)
+                                } else {
+                                    for v in 0..<cp.size { row[v * g.strideW] = src[v] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     // MARK: Weight gradient

@@ -172,10 +172,17 @@ extension Kernels {
     /// `v > best` mispredicts about once per output, which cost more than the comparisons.
     @inline(__always)
     private static func maxPoolPlane<T: FloatScalar>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, _ g: Windows) {
+        let fullRows = (0..<g.outH).reduce(0) { Swift.max($0, g.rowCount[$1]) }
         for oh in 0..<g.outH {
             let (h0, nh) = (g.rowStart[oh], g.rowCount[oh])
             let o = dst + oh * g.outW
-            for ow in 0..<g.outW {
+            var vectorized = 0..<0
+            if T.self == Float.self && nh == fullRows && g.interior.count >= 8 {
+                vectorized = maxPoolRowVector(UnsafeRawPointer(src).assumingMemoryBound(to: Float.self),
+                                              UnsafeMutableRawPointer(o).assumingMemoryBound(to: Float.self), nil,
+                                              firstRow: h0, rows: nh, g)
+            }
+            for ow in 0..<g.outW where !vectorized.contains(ow) {
                 let (w0, nw) = (g.colStart[ow], g.colCount[ow])
                 var best = -T.infinity
                 for i in 0..<nh {
@@ -242,12 +249,12 @@ extension Kernels {
     }
 
     /// The interior windows of one output row (every tap inside the input, columns `interiorStride`
-    /// apart) eight outputs at a time with their argmax, visiting taps in the scalar loop's order
+    /// apart) eight outputs at a time, with their argmax when `a` is given, visiting taps in the scalar loop's order
     /// with the same rule (a tap wins when larger, or NaN), so results are identical. The last
     /// group overlaps the one before when the count is not a multiple of 8. Returns the columns done.
     @inline(__always)
     private static func maxPoolRowVector(_ src: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>,
-                                         _ a: UnsafeMutablePointer<Int32>, firstRow h0: Int, rows nh: Int,
+                                         _ a: UnsafeMutablePointer<Int32>?, firstRow h0: Int, rows nh: Int,
                                          _ g: Windows) -> Range<Int> {
         let s = g.interiorStride, nw = g.colCount[g.interior.lowerBound]
         guard s == 1 || s == 2 else { return 0..<0 }
@@ -272,11 +279,11 @@ extension Kernels {
                         : row.loadUnaligned(fromByteOffset: j * g.dw * 4, as: SIMD16<Float>.self).evenHalf
                     let take = (v .> best) .| (v .!= v)
                     best.replace(with: v, where: take)
-                    index.replace(with: laneOffsets &+ Int32(truncatingIfNeeded: rowIndex + j * g.dw), where: take)
+                    if a != nil { index.replace(with: laneOffsets &+ Int32(truncatingIfNeeded: rowIndex + j * g.dw), where: take) }
                 }
             }
             UnsafeMutableRawPointer(o + ow).storeBytes(of: best, as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(a + ow).storeBytes(of: index, as: SIMD8<Int32>.self)
+            if let a { UnsafeMutableRawPointer(a + ow).storeBytes(of: index, as: SIMD8<Int32>.self) }
         }
         var ow = g.interior.lowerBound
         let last = g.interior.upperBound - 8

@@ -232,6 +232,8 @@ extension ConvKernels {
             if let dx {
                 if ConvGemm.inputGradientIsConvolution(g) && g.channels / g.groups >= 8 {
                     ConvGemm.inputGradient(g, dy: dyp, weight: wp, dx: dx.storage.pointer(Float.self), pool: pool)
+                } else if ConvGemm.inputGradientByPhases(g) && g.channels / g.groups >= 8 {
+                    ConvGemm.inputGradientPhases(g, dy: dyp, weight: wp, dx: dx.storage.pointer(Float.self), pool: pool)
                 } else {
                     backward(Float.self, g, dy: dyp, weight: wp, x: nil, dx: dx.storage.pointer(Float.self), dw: nil, pool: pool)
                 }

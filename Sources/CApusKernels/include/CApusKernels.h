@@ -150,12 +150,44 @@ extern "C" {
 /// and holds panels of `mr` rows × the block's depth, depth-major; rows past `rows` are zero.
 void apus_conv_pack_weights(const float *src, long rows, long depth, long lds, long mr, long kc, float *dst);
 
-/// The same panels for the matrix A[c, (o, t)] = w[o, c, taps − 1 − t] of a weight `w`
-/// [out_channels, channels, taps] (a kernel flipped, input and output channels swapped): the
-/// weight of the convolution that computes a stride-1 convolution's input gradient. Packs the
-/// depth blocks that start in `first..<first + count` (`first` a multiple of `kc`).
-void apus_conv_pack_flipped_weights(const float *w, long out_channels, long channels, long taps, long mr, long kc,
-                                    long first, long count, float *dst);
+/// The same panels for the matrix A[c, (o, j)] = w[o, c, tap_list[j]] of a weight `w`
+/// [out_channels, channels, taps] (taps = kH·kW, row-major): the kernel of an input gradient,
+/// input and output channels swapped, its taps flipped (the list in reverse) or, for one phase of
+/// a strided convolution, a subset of them. Packs the depth blocks that start in
+/// `first..<first + count` (`first` a multiple of `kc`).
+void apus_conv_pack_tap_weights(const float *w, long out_channels, long channels, long taps, const int *tap_list,
+                                long tap_count, long mr, long kc, long first, long count, float *dst);
+
+#ifdef __cplusplus
+}
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Winograd F(2×2, 3×3) weight transform U_e = (G g Gᵀ)_e of every 3×3 kernel of `w`
+/// [out_channels, in_channels, 3, 3], written as 16 matrices of A panels (`mr` rows, depth blocks
+/// of `kc`, as `apus_conv_pack_weights`), matrix e at `dst + e·padded·depth`. Plain: rows are
+/// output channels, depth input channels. `flipped`: the input gradient's kernel, rows are input
+/// channels, depth output channels, g = w[o, c] rotated by 180°. Writes the row panels that
+/// start in `r_first..<r_first + r_count` (`r_first` a multiple of `mr`).
+void apus_winograd_pack_weights(const float *w, long out_channels, long in_channels, int flipped, long mr, long kc,
+                                long r_first, long r_count, float *dst);
+
+/// Winograd input transform V_e = (Bᵀ d B)_e of tiles `t0..<t0 + count` (2×2 output tiles of the
+/// batch, image-major, row-major within an image) for channels `c0..<c0 + depth` of the group in
+/// `shape` (3×3, stride 1): 16 matrices of B panels (`nr` columns, the last zero-padded), matrix e
+/// at `dst + e·columns·depth`, columns = count rounded up to `nr`. `x` is the NCHW batch.
+void apus_winograd_input(const apus_conv_shape *shape, const float *x, long t0, long count, long c0, long depth,
+                         long nr, float *dst);
+
+/// Winograd output transform Y = Aᵀ M A of tiles `t0..<t0 + count` for `rows` output channels
+/// from `o0`: M_e is the matrix at `m + e·per_element`, row r of it `ldm` apart (one column per
+/// tile). Writes the tiles' 2×2 outputs (cut at the output's size) into `y` [N, out_channels,
+/// out_h, out_w], adding `bias[o]` when `bias` is not NULL.
+void apus_winograd_output(const float *m, long ldm, long per_element, long rows, long o0, long t0, long count,
+                          long out_channels, long out_h, long out_w, const float *bias, float *y);
 
 #ifdef __cplusplus
 }
