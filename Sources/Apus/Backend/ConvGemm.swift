@@ -1,5 +1,4 @@
 import CApusKernels
-import Foundation
 
 // float32 convolutions as implicit GEMMs: the register tile of PackedSgemm multiplies packed
 // panels as usual, but the im2col operand is packed straight from the image
@@ -19,12 +18,12 @@ import Foundation
 enum ConvGemm {
     static var mr: Int { PackedSgemm.mr }
     static var nr: Int { PackedSgemm.nr }
-    /// Depth of a packed block (as PackedSgemm).
-    static let kc = tunable("APUS_CONV_KC", 256)
+    /// Depth of a packed block (convolutions: most depths are 9·C, often 576 or 1152).
+    static let kc = 256
     /// Rows of packed A a thread runs against one B block before moving on (an L2-sized block).
-    static let mc = tunable("APUS_CONV_MC", PackedSgemm.mr * 24)
+    static let mc = PackedSgemm.mr * 24
     /// Columns of one packed B block: kc × nc floats stay in L2 while all rows of A pass over them.
-    static let nc = tunable("APUS_CONV_NC", PackedSgemm.nr * 16)
+    static let nc = PackedSgemm.nr * 16
 
     /// Whether 8-row A panels have a vector tile (`apus_sgemm_tile8`, with the AVX-512 12×32 tile).
     static let hasTile8 = apus_sgemm_tile8_available() != 0
@@ -46,11 +45,6 @@ enum ConvGemm {
         } else {
             apus_sgemm_tile(k, a, b, c, ldc, accumulate, Int32(mValid), Int32(nValid))
         }
-    }
-
-    static func tunable(_ name: String, _ value: Int) -> Int {
-        if let s = ProcessInfo.processInfo.environment[name], let v = Int(s), v > 0 { return v }
-        return value
     }
 
     /// The packing loops' view of group `group` of `g` (input side).
