@@ -8,10 +8,10 @@ struct PoolKernelTests {
     @Test(arguments: [
         // size, kernel, stride, padding, dilation
         ([9, 37], 3, 2, 1, 1), ([16, 16], 3, 2, 1, 1), ([12, 33], 3, 1, 1, 1), ([7, 20], 2, 1, 0, 1),
-        ([11, 40], 3, 2, 0, 1), ([10, 29], 5, 2, 2, 1), ([9, 26], 3, 1, 2, 2), ([8, 19], 3, 2, 1, 2),
+        ([11, 40], 3, 2, 0, 1), ([10, 29], 5, 2, 2, 1), ([9, 26], 3, 1, 1, 2), ([8, 19], 3, 2, 1, 2),
     ] as [([Int], Int, Int, Int, Int)])
     func float32MatchesScalarPath(_ c: ([Int], Int, Int, Int, Int)) {
-        let (size, kernel, stride, padding, dilation) = c
+        let (size, kernel, step, padding, dilation) = c
         let g = RandomGenerator(seed: UInt64(size[1] * 10 + kernel))
         // Small integers: many ties; a few NaNs and −∞.
         var values = (0..<(3 * 4 * size[0] * size[1])).map { _ in Double(Int(g.normals(1)[0] * 2)) }
@@ -20,13 +20,14 @@ struct PoolKernelTests {
         let x64 = Tensor(shape: [3, 4] + size, values: values, dtype: .float64)
         func run(_ dtype: DType) -> (Tensor, Tensor) {
             let x = x64.cast(to: dtype).requiringGrad()
-            let y = maxPool2d(x, kernelSize: kernel, stride: stride, padding: padding, dilation: dilation)
+            let y = maxPool2d(x, kernelSize: IntPair(kernel), stride: IntPair(step), padding: IntPair(padding), dilation: IntPair(dilation))
             y.backward(Tensor.linspace(1, 2, count: y.count, dtype: dtype).reshape(y.shape))
             return (y, x.grad!)
         }
         let (y32, g32) = run(.float32), (y64, g64) = run(.float64)
         let same = zip(y32.toDoubles(), y64.toDoubles()).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
         #expect(same)
-        #expect(zip(g32.toDoubles(), g64.toDoubles()).allSatisfy { Swift.abs($0 - $1) < 1e-6 })
+        // The same argmax: each input's gradient sums the same upstream values (float32 rounding aside).
+        #expect(zip(g32.toDoubles(), g64.toDoubles()).allSatisfy { Swift.abs($0 - $1) <= 1e-5 * (1 + Swift.abs($1)) })
     }
 }
