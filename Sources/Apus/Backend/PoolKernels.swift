@@ -13,6 +13,8 @@ struct PoolAxis: Sendable {
     let input: Int
     var start: [Int] = [], count: [Int] = [], extent: [Int] = []
     var step = 1
+    /// Max pooling's window `o` before clipping starts at `o·windowStride − windowPadding` (0 for other poolings).
+    var windowStride = 0, windowPadding = 0
     var output: Int { start.count }
 
     init(input: Int) { self.input = input }
@@ -30,6 +32,7 @@ struct PoolAxis: Sendable {
     static func dilated(input: Int, output: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) -> PoolAxis {
         var axis = PoolAxis(input: input)
         axis.step = dilation
+        (axis.windowStride, axis.windowPadding) = (stride, padding)
         for o in 0..<output {
             let first = o * stride - padding
             let kMin = first < 0 ? ceilDivide(-first, dilation) : 0
@@ -134,11 +137,25 @@ extension Kernels {
             let (w, planeIn, outH, outW) = (cols.input, rows.input * cols.input, rows.output, cols.output)
             let tiled2 = rows.isTiled(2) && cols.isTiled(2)
             let interior = cols.interior()
+            // Small maps (GoogLeNet's 7×7 and 4×4 inception pools), where rows have few interior
+            // windows: each plane goes into a −∞-padded copy, whose every window is whole.
+            let padded = T.self == Float.self && !tiled2 ? PaddedPool(rows: rows, cols: cols, interiorColumns: interior.columns.count) : nil
             withOptionalBuffer(&argmax) { pa in
                 rows.start.withUnsafeBufferPointer { rs in rows.count.withUnsafeBufferPointer { rc in
                 cols.start.withUnsafeBufferPointer { cs in cols.count.withUnsafeBufferPointer { cc in
                     let (dh, dw) = (rows.step, cols.step)
                     forEachPlane(planes, work: planeOut * 4) { range in
+                        if let padded {
+                            ConvKernels.withScratch(Float.self, count: padded.bufferCount) { buffer in
+                                for plane in range {
+                                    padded.run(UnsafeRawPointer(px + plane * planeIn).assumingMemoryBound(to: Float.self),
+                                               UnsafeMutableRawPointer(po + plane * planeOut).assumingMemoryBound(to: Float.self),
+                                               pa.map { $0 + plane * planeOut }, rowStart: rs.baseAddress!, rowCount: rc.baseAddress!,
+                                               colStart: cs.baseAddress!, colCount: cc.baseAddress!, buffer: buffer)
+                                }
+                            }
+                            return
+                        }
                         for plane in range {
                             let src = px + plane * planeIn, dst = po + plane * planeOut
                             let arg = pa.map { $0 + plane * planeOut }
@@ -157,6 +174,68 @@ extension Kernels {
         }
         floating(x.dtype, op: "maxPool2d", { run(Float.self) }, { run(Double.self) })
         return (out, argmax)
+    }
+
+    /// float32 max pooling of small planes through a copy padded with −∞ on every side, wide
+    /// enough that each window is whole and that eight outputs of a row are read with vector
+    /// loads (stride 1, or 2 taking every other value of 16): the same visiting order and rule as
+    /// the scalar loop (a tap wins when larger, or NaN), remembering which tap won. A window whose
+    /// every real tap is −∞ points at its first real tap, as the scalar loop does.
+    struct PaddedPool {
+        let height: Int, width: Int, outH: Int, outW: Int
+        let kh: Int, kw: Int, sh: Int, sw: Int, ph: Int, pw: Int
+        let paddedH: Int, paddedW: Int
+        var bufferCount: Int { paddedH * paddedW }
+
+        /// nil unless dilation is 1, strides are 1 or 2, and rows have fewer than 16 interior windows.
+        init?(rows: PoolAxis, cols: PoolAxis, interiorColumns: Int) {
+            guard rows.step == 1 && cols.step == 1, (1...2).contains(rows.windowStride), (1...2).contains(cols.windowStride),
+                  interiorColumns < 16, let kh = rows.extent.first, let kw = cols.extent.first else { return nil }
+            (height, width, outH, outW) = (rows.input, cols.input, rows.output, cols.output)
+            (self.kh, self.kw, sh, sw, ph, pw) = (kh, kw, rows.windowStride, cols.windowStride, rows.windowPadding, cols.windowPadding)
+            paddedH = Swift.max(height + ph, (outH - 1) * sh + kh)
+            // Eight outputs per group; a stride-2 group reads 16 values from each tap.
+            paddedW = Swift.max(width + pw, (outW + 7) / 8 * 8 * sw + kw + 16)
+        }
+
+        func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ arg: UnsafeMutablePointer<Int32>?,
+                 rowStart: UnsafePointer<Int>, rowCount: UnsafePointer<Int>, colStart: UnsafePointer<Int>, colCount: UnsafePointer<Int>,
+                 buffer: UnsafeMutablePointer<Float>) {
+            buffer.update(repeating: -.infinity, count: bufferCount)
+            for h in 0..<height { (buffer + (h + ph) * paddedW + pw).update(from: src + h * width, count: width) }
+            for oh in 0..<outH {
+                let top = buffer + oh * sh * paddedW
+                var ow0 = 0
+                while ow0 < outW {
+                    var best = SIMD8<Float>(repeating: -.infinity), tap = SIMD8<Int32>(repeating: 0)
+                    for i in 0..<kh {
+                        let row = UnsafeRawPointer(top + i * paddedW + ow0 * sw)
+                        for j in 0..<kw {
+                            let v: SIMD8<Float> = sw == 1
+                                ? row.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+                                : row.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self).evenHalf
+                            let take = (v .> best) .| (v .!= v)
+                            best.replace(with: v, where: take)
+                            if arg != nil { tap.replace(with: SIMD8(repeating: Int32(i * kw + j)), where: take) }
+                        }
+                    }
+                    for l in 0..<Swift.min(8, outW - ow0) {
+                        let ow = ow0 + l
+                        dst[oh * outW + ow] = best[l]
+                        guard let arg else { continue }
+                        let index: Int
+                        if best[l] == -.infinity {
+                            index = rowCount[oh] > 0 && colCount[ow] > 0 ? rowStart[oh] * width + colStart[ow] : -1
+                        } else {
+                            let t = Int(tap[l])
+                            index = (oh * sh + t / kw - ph) * width + ow * sw + t % kw - pw
+                        }
+                        arg[oh * outW + ow] = Int32(truncatingIfNeeded: index)
+                    }
+                    ow0 += 8
+                }
+            }
+        }
     }
 
     /// Window geometry of one plane, as raw pointers (no array retains inside the loops).

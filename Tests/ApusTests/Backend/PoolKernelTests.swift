@@ -1,17 +1,22 @@
 import Testing
 @testable import Apus
 
-/// Max pooling's vector path (float32 windows that lie inside the input, eight outputs at a time)
-/// against the scalar one (float64): the same maxima and the same argmax (first largest tap, the
-/// last NaN), over strides 1 and 2, paddings, dilation, widths around multiples of 8, ties and NaN.
+/// Max pooling's vector paths (float32: windows that lie inside the input, eight outputs at a time;
+/// small maps through a −∞-padded copy) against the scalar one (float64): the same maxima and the
+/// same argmax (first largest tap, the last NaN), over strides 1 and 2, paddings, dilation, ceil
+/// mode, widths around multiples of 8, ties, NaN and −∞.
 struct PoolKernelTests {
     @Test(arguments: [
-        // size, kernel, stride, padding, dilation
-        ([9, 37], 3, 2, 1, 1), ([16, 16], 3, 2, 1, 1), ([12, 33], 3, 1, 1, 1), ([7, 20], 2, 1, 0, 1),
-        ([11, 40], 3, 2, 0, 1), ([10, 29], 5, 2, 2, 1), ([9, 26], 3, 1, 1, 2), ([8, 19], 3, 2, 1, 2),
-    ] as [([Int], Int, Int, Int, Int)])
-    func float32MatchesScalarPath(_ c: ([Int], Int, Int, Int, Int)) {
-        let (size, kernel, step, padding, dilation) = c
+        // size, kernel, stride, padding, dilation, ceil mode
+        ([9, 37], 3, 2, 1, 1, false), ([16, 16], 3, 2, 1, 1, false), ([12, 33], 3, 1, 1, 1, false),
+        ([7, 20], 2, 1, 0, 1, false), ([11, 40], 3, 2, 0, 1, false), ([10, 29], 5, 2, 2, 1, false),
+        ([9, 26], 3, 1, 1, 2, false), ([8, 19], 3, 2, 1, 2, false),
+        // Small maps: the padded copy (GoogLeNet's 3×3 pools, ceil mode).
+        ([7, 7], 3, 1, 1, 1, true), ([4, 5], 3, 2, 1, 1, true), ([14, 13], 3, 2, 0, 1, true), ([3, 9], 2, 1, 0, 1, false),
+        ([6, 6], 3, 2, 0, 1, false),
+    ] as [([Int], Int, Int, Int, Int, Bool)])
+    func float32MatchesScalarPath(_ c: ([Int], Int, Int, Int, Int, Bool)) {
+        let (size, kernel, step, padding, dilation, ceilMode) = c
         let g = RandomGenerator(seed: UInt64(size[1] * 10 + kernel))
         // Small integers: many ties; a few NaNs and −∞.
         var values = (0..<(3 * 4 * size[0] * size[1])).map { _ in Double(Int(g.normals(1)[0] * 2)) }
@@ -20,7 +25,8 @@ struct PoolKernelTests {
         let x64 = Tensor(shape: [3, 4] + size, values: values, dtype: .float64)
         func run(_ dtype: DType) -> (Tensor, Tensor) {
             let x = x64.cast(to: dtype).requiringGrad()
-            let y = maxPool2d(x, kernelSize: IntPair(kernel), stride: IntPair(step), padding: IntPair(padding), dilation: IntPair(dilation))
+            let y = maxPool2d(x, kernelSize: IntPair(kernel), stride: IntPair(step), padding: IntPair(padding), dilation: IntPair(dilation),
+                              ceilMode: ceilMode)
             y.backward(Tensor.linspace(1, 2, count: y.count, dtype: dtype).reshape(y.shape))
             return (y, x.grad!)
         }
