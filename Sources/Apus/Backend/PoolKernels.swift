@@ -206,8 +206,11 @@ extension Kernels {
             for oh in 0..<outH {
                 let top = buffer + oh * sh * paddedW
                 var ow0 = 0
+                // Input index of each lane's window origin (it may lie in the padding).
+                let origin = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) &* Int32(sw) &+ Int32(truncatingIfNeeded: (oh * sh - ph) * width - pw)
                 while ow0 < outW {
-                    var best = SIMD8<Float>(repeating: -.infinity), tap = SIMD8<Int32>(repeating: 0)
+                    // The winning tap as its offset from the window's origin in the input, i·W + j.
+                    var best = SIMD8<Float>(repeating: -.infinity), offset = SIMD8<Int32>(repeating: 0)
                     for i in 0..<kh {
                         let row = UnsafeRawPointer(top + i * paddedW + ow0 * sw)
                         for j in 0..<kw {
@@ -216,21 +219,26 @@ extension Kernels {
                                 : row.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self).evenHalf
                             let take = (v .> best) .| (v .!= v)
                             best.replace(with: v, where: take)
-                            if arg != nil { tap.replace(with: SIMD8(repeating: Int32(i * kw + j)), where: take) }
+                            if arg != nil { offset.replace(with: SIMD8(repeating: Int32(truncatingIfNeeded: i * width + j)), where: take) }
                         }
                     }
-                    for l in 0..<Swift.min(8, outW - ow0) {
-                        let ow = ow0 + l
-                        dst[oh * outW + ow] = best[l]
-                        guard let arg else { continue }
-                        let index: Int
-                        if best[l] == -.infinity {
-                            index = rowCount[oh] > 0 && colCount[ow] > 0 ? rowStart[oh] * width + colStart[ow] : -1
-                        } else {
-                            let t = Int(tap[l])
-                            index = (oh * sh + t / kw - ph) * width + ow * sw + t % kw - pw
+                    let lanes = Swift.min(8, outW - ow0), o = oh * outW + ow0
+                    var index = offset &+ origin &+ Int32(truncatingIfNeeded: ow0 * sw)
+                    if arg != nil && any(best .== -.infinity) {
+                        // Only padding or −∞ in the window: its first real tap, as the scalar loop says.
+                        for l in 0..<lanes where best[l] == -.infinity {
+                            let ow = ow0 + l
+                            index[l] = Int32(truncatingIfNeeded: rowCount[oh] > 0 && colCount[ow] > 0 ? rowStart[oh] * width + colStart[ow] : -1)
                         }
-                        arg[oh * outW + ow] = Int32(truncatingIfNeeded: index)
+                    }
+                    if lanes == 8 {
+                        UnsafeMutableRawPointer(dst + o).storeBytes(of: best, as: SIMD8<Float>.self)
+                        if let arg { UnsafeMutableRawPointer(arg + o).storeBytes(of: index, as: SIMD8<Int32>.self) }
+                    } else {
+                        for l in 0..<lanes {
+                            dst[o + l] = best[l]
+                            arg?[o + l] = index[l]
+                        }
                     }
                     ow0 += 8
                 }
