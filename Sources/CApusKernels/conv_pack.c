@@ -118,6 +118,7 @@ static void pack_columns_avx512(const apus_conv_shape *s, const float *x, long k
     const __m512i step = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                                             _mm512_set1_epi32((int)sw));
     const __m512i step16 = _mm512_add_epi32(step, _mm512_set1_epi32((int)(16 * sw)));
+    const __m512i even_lanes = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     row_segment seg[32 * PANEL_GROUP];
     long segment_end[PANEL_GROUP];
     // Lanes of each segment whose input column is inside the image, per kernel column (the
@@ -179,6 +180,21 @@ static void pack_columns_avx512(const apus_conv_shape *s, const float *x, long k
                     if (sw == 1) {
                         r0 = _mm512_mask_loadu_ps(r0, (__mmask16)m, base);
                         r1 = _mm512_mask_loadu_ps(r1, (__mmask16)(m >> 16), base + 16);
+                    } else if (sw == 2) {
+                        // Lane j reads base[2j]: load the run of 2·lanes values (masked to the valid
+                        // lanes' span, so nothing outside the image is touched) and keep the even ones.
+                        unsigned first = (unsigned)__builtin_ctz(m), last = 31u - (unsigned)__builtin_clz(m);
+                        unsigned long long span = ((2ull << (2 * last)) - 1) & ~((1ull << (2 * first)) - 1);
+                        if (m & 0xFFFF) {
+                            __m512 l0 = _mm512_maskz_loadu_ps((__mmask16)span, base);
+                            __m512 l1 = _mm512_maskz_loadu_ps((__mmask16)(span >> 16), base + 16);
+                            r0 = _mm512_mask_mov_ps(r0, (__mmask16)m, _mm512_permutex2var_ps(l0, even_lanes, l1));
+                        }
+                        if (m >> 16) {
+                            __m512 l2 = _mm512_maskz_loadu_ps((__mmask16)(span >> 32), base + 32);
+                            __m512 l3 = _mm512_maskz_loadu_ps((__mmask16)(span >> 48), base + 48);
+                            r1 = _mm512_mask_mov_ps(r1, (__mmask16)(m >> 16), _mm512_permutex2var_ps(l2, even_lanes, l3));
+                        }
                     } else {
                         r0 = _mm512_mask_i32gather_ps(r0, (__mmask16)m, step, base, 4);
                         r1 = _mm512_mask_i32gather_ps(r1, (__mmask16)(m >> 16), step16, base, 4);
