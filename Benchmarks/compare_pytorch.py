@@ -18,7 +18,13 @@ What runs where:
   * PyTorch: a child process (torch.set_num_threads(N), OMP_NUM_THREADS=N) for GEMM,
     elementwise and autograd overhead; another child that runs only the MLP epoch and then reads
     its peak RSS (getrusage ru_maxrss), so the figure is not inflated by the other workloads;
-    a third child for the convolution layers (conv2d-*: forward + backward of float32 layers);
+    a third child for the convolution layers (conv2d-*: forward + backward of float32 layers, and
+    conv-*: every distinct convolution of ResNet-18/50 at 224×224, batch 16); one for max pooling
+    and batch norm (maxpool*, batchnorm-*); one for LeNet-5's epoch and ResNet-18's step; one for
+    the training steps of ResNet-50, VGG-11-bn, AlexNet and GoogLeNet (torchvision's models, with
+    GoogLeNet's auxiliary losses); one that only trains ResNet-18 and reports its peak RSS
+    (resnet18-peak-rss, against `apus bench --only resnet18-step` run alone); one for inference of
+    every zoo family at batch 1 and 16 (eval mode, torch.no_grad());
     one for the image pipeline (torchvision's ImageFolder and DataLoader(num_workers=2)) over
     128 JPEGs this script writes with Pillow into a temporary folder, which Apus reads too
     (APUS_BENCH_IMAGES; set it to use a folder of your own).
@@ -33,6 +39,9 @@ count, judged from the last warm-up run), reporting the best run, on a monotonic
 
 On a machine shared with other work, `--rounds R` repeats the whole comparison R times
 (alternating the libraries) and keeps each cell's best figure, the same best-of rule one level up.
+When other work keeps both cores busy, `--threads 1 --clock cpu` compares CPU time instead
+(time.process_time; APUS_BENCH_CLOCK=cpu for Apus), which time slicing does not inflate.
+The header names the CPU (model, family and model numbers, vector extension) and the load average.
 
 The ratio column is oriented so that > 1 means Apus is better: PyTorch time / Apus time for
 times (s/epoch, µs/op) and memory (MB), Apus / PyTorch for throughputs (GFLOP/s, Melem/s).
