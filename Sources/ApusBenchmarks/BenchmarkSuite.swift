@@ -14,13 +14,15 @@ public enum BenchmarkSuite {
     /// large GEMM operands.
     public static var workloads: [BenchmarkWorkload] {
         [MLPTrainingBenchmark.workload]
-            + [256, 512, 1024, 2048].map { GemmBenchmark.workload(name: "gemm-\($0)", m: $0, k: $0, n: $0) }
+            + [256, 512, 1024, 2048, 3072, 4096].map { GemmBenchmark.workload(name: "gemm-\($0)", m: $0, k: $0, n: $0) }
             + [GemmBenchmark.workload(name: "gemm-mlp-fwd-128x784x256", m: 128, k: 784, n: 256),
                GemmBenchmark.workload(name: "gemm-mlp-AtB-784x128x256", m: 784, k: 128, n: 256, layout: .transposedA),
                GemmBenchmark.workload(name: "gemm-mlp-ABt-128x256x784", m: 128, k: 256, n: 784, layout: .transposedB)]
             + ElementwiseBenchmark.workloads
             + ConvBenchmark.workloads
+            + ResNetConvBenchmark.workloads
             + PoolingBenchmark.workloads
+            + BatchNormBenchmark.workloads
             + [AutogradOverheadBenchmark.workload]
     }
 

@@ -1,4 +1,5 @@
 import Apus
+import Foundation
 
 /// Wall-clock timing on a monotonic clock (`ContinuousClock`), for benchmarks.
 ///
@@ -7,12 +8,28 @@ import Apus
 /// best and the median run. The best run is the usual figure on a machine shared with other
 /// work, since interference only ever makes a run slower.
 public enum Stopwatch {
-    /// Seconds `body` takes to run once.
+    /// Seconds `body` takes to run once: wall-clock time, or with `APUS_BENCH_CLOCK=cpu` the CPU
+    /// time the process used (all its threads together). On a machine busy with other work, CPU
+    /// time compares single-threaded runs (`APUS_NUM_THREADS=1`) that wall-clock time cannot.
     public static func time(_ body: () throws -> Void) rethrows -> Double {
+        if usesProcessTime {
+            let start = processSeconds()
+            try body()
+            return processSeconds() - start
+        }
         let clock = ContinuousClock()
         let start = clock.now
         try body()
         return seconds(clock.now - start)
+    }
+
+    /// Whether `APUS_BENCH_CLOCK=cpu` asks for CPU time instead of wall-clock time.
+    public static let usesProcessTime = ProcessInfo.processInfo.environment["APUS_BENCH_CLOCK"] == "cpu"
+
+    private static func processSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + 1e-9 * Double(t.tv_nsec)
     }
 
     /// Runs `body` `warmup` times untimed, then `repetitions` times timed.

@@ -38,8 +38,8 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         if distributed { return try DistributedBench.run(quick: quick, json: json) }
-        // The engine's workloads, then the zoo's training workloads (ApusVision).
-        let all = BenchmarkSuite.workloads + ZooBenchmark.workloads + [ImagePipelineBenchmark.workload]
+        // The engine's workloads, then the zoo's training and inference workloads (ApusVision).
+        let all = BenchmarkSuite.workloads + ZooBenchmark.workloads + InferenceBenchmark.workloads + [ImagePipelineBenchmark.workload]
         let workloads = only.map { filter in all.filter { $0.matches(filter) } } ?? all
         if let only, workloads.isEmpty {
             let known = all.flatMap(\.reports).joined(separator: ", ")

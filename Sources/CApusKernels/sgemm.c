@@ -43,6 +43,7 @@ static void tile_generic(long k, const float *a, const float *b, float *c, long 
 
 __attribute__((target("avx2,fma")))
 static void tile_avx2(long k, const float *a, const float *b, float *c, long ldc, int accumulate) {
+    for (int i = 0; i < 6; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);  // as in tile_avx512
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
     __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -81,10 +82,20 @@ static void tile_avx2(long k, const float *a, const float *b, float *c, long ldc
 
 __attribute__((target("avx512f")))
 static void tile_avx512(long k, const float *a, const float *b, float *c, long ldc, int accumulate) {
+    // Fetch the C tile while the k loop runs: its rows are far apart (often a page or more), and
+    // loading them only at the end stalled the tile on cache and TLB misses (~10% of a 2048² GEMM).
+#pragma clang loop unroll(full)
+    for (int i = 0; i < 12; i++) {
+        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + i * ldc + 16), _MM_HINT_T0);
+    }
     __m512 acc[12][2];
 #pragma clang loop unroll(full)
     for (int i = 0; i < 12; i++) { acc[i][0] = _mm512_setzero_ps(); acc[i][1] = _mm512_setzero_ps(); }
+    // A streams from L2 (its panel changes every tile): fetch it 16 depth steps ahead.
+#pragma clang loop unroll_count(4)
     for (long p = 0; p < k; p++) {
+        _mm_prefetch((const char *)(a + 12 * 16), _MM_HINT_T0);
         __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
 #pragma clang loop unroll(full)
         for (int i = 0; i < 12; i++) {
@@ -97,6 +108,42 @@ static void tile_avx512(long k, const float *a, const float *b, float *c, long l
     }
 #pragma clang loop unroll(full)
     for (int i = 0; i < 12; i++) {
+        float *row = c + i * ldc;
+        __m512 r0 = acc[i][0], r1 = acc[i][1];
+        if (accumulate) {
+            r0 = _mm512_add_ps(r0, _mm512_loadu_ps(row));
+            r1 = _mm512_add_ps(r1, _mm512_loadu_ps(row + 16));
+        }
+        _mm512_storeu_ps(row, r0);
+        _mm512_storeu_ps(row + 16, r1);
+    }
+}
+
+// AVX-512, 8×32 (16 accumulators): for matrices of 8·k rows (64 output channels), which the
+// 12-row tile would pad by an eighth.
+__attribute__((target("avx512f")))
+static void tile8_avx512(long k, const float *a, const float *b, float *c, long ldc, int accumulate) {
+#pragma clang loop unroll(full)
+    for (int i = 0; i < 8; i++) {
+        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + i * ldc + 16), _MM_HINT_T0);
+    }
+    __m512 acc[8][2];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < 8; i++) { acc[i][0] = _mm512_setzero_ps(); acc[i][1] = _mm512_setzero_ps(); }
+    for (long p = 0; p < k; p++) {
+        __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+#pragma clang loop unroll(full)
+        for (int i = 0; i < 8; i++) {
+            __m512 av = _mm512_set1_ps(a[i]);
+            acc[i][0] = _mm512_fmadd_ps(av, b0, acc[i][0]);
+            acc[i][1] = _mm512_fmadd_ps(av, b1, acc[i][1]);
+        }
+        a += 8;
+        b += 32;
+    }
+#pragma clang loop unroll(full)
+    for (int i = 0; i < 8; i++) {
         float *row = c + i * ldc;
         __m512 r0 = acc[i][0], r1 = acc[i][1];
         if (accumulate) {
@@ -228,4 +275,39 @@ void apus_sgemm_tile(long k, const float *a, const float *b, float *c, long ldc,
     for (int i = 0; i < m_valid; i++)
         for (int j = 0; j < n_valid; j++)
             c[i * ldc + j] = accumulate ? c[i * ldc + j] + tile[i * nr + j] : tile[i * nr + j];
+}
+
+int apus_sgemm_tile8_available(void) {
+    apus_sgemm_query();
+#ifdef APUS_X86
+    return selected_tile == tile_avx512;
+#else
+    return 0;
+#endif
+}
+
+void apus_sgemm_tile8(long k, const float *a, const float *b, float *c, long ldc,
+                      int accumulate, int m_valid, int n_valid) {
+#ifdef APUS_X86
+    if (apus_sgemm_tile8_available()) {
+        if (m_valid == 8 && n_valid == 32) {
+            tile8_avx512(k, a, b, c, ldc, accumulate);
+            return;
+        }
+        float tile[8 * 32];
+        tile8_avx512(k, a, b, tile, 32, 0);
+        for (int i = 0; i < m_valid; i++)
+            for (int j = 0; j < n_valid; j++)
+                c[i * ldc + j] = accumulate ? c[i * ldc + j] + tile[i * 32 + j] : tile[i * 32 + j];
+        return;
+    }
+#endif
+    // Portable: the same products, any panel width (nr of the selected tile).
+    int nr = selected_info.nr;
+    for (int i = 0; i < m_valid; i++)
+        for (int j = 0; j < n_valid; j++) {
+            float sum = 0;
+            for (long p = 0; p < k; p++) sum += a[p * 8 + i] * b[p * nr + j];
+            c[i * ldc + j] = accumulate ? c[i * ldc + j] + sum : sum;
+        }
 }

@@ -13,6 +13,8 @@ struct PoolAxis: Sendable {
     let input: Int
     var start: [Int] = [], count: [Int] = [], extent: [Int] = []
     var step = 1
+    /// Max pooling's window `o` before clipping starts at `o·windowStride − windowPadding` (0 for other poolings).
+    var windowStride = 0, windowPadding = 0
     var output: Int { start.count }
 
     init(input: Int) { self.input = input }
@@ -30,6 +32,7 @@ struct PoolAxis: Sendable {
     static func dilated(input: Int, output: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) -> PoolAxis {
         var axis = PoolAxis(input: input)
         axis.step = dilation
+        (axis.windowStride, axis.windowPadding) = (stride, padding)
         for o in 0..<output {
             let first = o * stride - padding
             let kMin = first < 0 ? ceilDivide(-first, dilation) : 0
@@ -66,6 +69,16 @@ struct PoolAxis: Sendable {
             axis.extent.append(hi - lo)
         }
         return axis
+    }
+
+    /// The outputs whose windows have every tap (`count` at its largest), if they are consecutive
+    /// and start `stride` apart; an empty range otherwise.
+    func interior() -> (columns: Range<Int>, stride: Int) {
+        guard let full = count.max(), let lo = count.firstIndex(of: full), let last = count.lastIndex(of: full) else { return (0..<0, 0) }
+        let hi = last + 1
+        let stride = hi - lo > 1 ? start[lo + 1] - start[lo] : 1
+        for o in lo..<hi where count[o] != full || start[o] - start[lo] != (o - lo) * stride { return (0..<0, 0) }
+        return (lo..<hi, stride)
     }
 
     /// Whether every window is `k` unpadded taps, one apart, starting at `o·k` (non-overlapping tiles).
@@ -123,11 +136,26 @@ extension Kernels {
             // jobs would retain and release the arrays on every output.
             let (w, planeIn, outH, outW) = (cols.input, rows.input * cols.input, rows.output, cols.output)
             let tiled2 = rows.isTiled(2) && cols.isTiled(2)
+            let interior = cols.interior()
+            // Small maps (GoogLeNet's 7×7 and 4×4 inception pools), where rows have few interior
+            // windows: each plane goes into a −∞-padded copy, whose every window is whole.
+            let padded = T.self == Float.self && !tiled2 ? PaddedPool(rows: rows, cols: cols, interiorColumns: interior.columns.count) : nil
             withOptionalBuffer(&argmax) { pa in
                 rows.start.withUnsafeBufferPointer { rs in rows.count.withUnsafeBufferPointer { rc in
                 cols.start.withUnsafeBufferPointer { cs in cols.count.withUnsafeBufferPointer { cc in
                     let (dh, dw) = (rows.step, cols.step)
                     forEachPlane(planes, work: planeOut * 4) { range in
+                        if let padded {
+                            ConvKernels.withScratch(Float.self, count: padded.bufferCount) { buffer in
+                                for plane in range {
+                                    padded.run(UnsafeRawPointer(px + plane * planeIn).assumingMemoryBound(to: Float.self),
+                                               UnsafeMutableRawPointer(po + plane * planeOut).assumingMemoryBound(to: Float.self),
+                                               pa.map { $0 + plane * planeOut }, rowStart: rs.baseAddress!, rowCount: rc.baseAddress!,
+                                               colStart: cs.baseAddress!, colCount: cc.baseAddress!, buffer: buffer)
+                                }
+                            }
+                            return
+                        }
                         for plane in range {
                             let src = px + plane * planeIn, dst = po + plane * planeOut
                             let arg = pa.map { $0 + plane * planeOut }
@@ -136,7 +164,8 @@ extension Kernels {
                                 continue
                             }
                             let windows = Windows(rowStart: rs.baseAddress!, rowCount: rc.baseAddress!, colStart: cs.baseAddress!,
-                                                  colCount: cc.baseAddress!, outH: outH, outW: outW, width: w, dh: dh, dw: dw)
+                                                  colCount: cc.baseAddress!, outH: outH, outW: outW, width: w, dh: dh, dw: dw,
+                                                  interior: interior.columns, interiorStride: interior.stride)
                             if let arg { maxPoolPlaneTracking(src, dst, arg, windows) } else { maxPoolPlane(src, dst, windows) }
                         }
                     }
@@ -147,20 +176,100 @@ extension Kernels {
         return (out, argmax)
     }
 
+    /// float32 max pooling of small planes through a copy padded with −∞ on every side, wide
+    /// enough that each window is whole and that eight outputs of a row are read with vector
+    /// loads (stride 1, or 2 taking every other value of 16): the same visiting order and rule as
+    /// the scalar loop (a tap wins when larger, or NaN), remembering which tap won. A window whose
+    /// every real tap is −∞ points at its first real tap, as the scalar loop does.
+    struct PaddedPool {
+        let height: Int, width: Int, outH: Int, outW: Int
+        let kh: Int, kw: Int, sh: Int, sw: Int, ph: Int, pw: Int
+        let paddedH: Int, paddedW: Int
+        var bufferCount: Int { paddedH * paddedW }
+
+        /// nil unless dilation is 1, strides are 1 or 2, and rows have fewer than 16 interior windows.
+        init?(rows: PoolAxis, cols: PoolAxis, interiorColumns: Int) {
+            guard rows.step == 1 && cols.step == 1, (1...2).contains(rows.windowStride), (1...2).contains(cols.windowStride),
+                  interiorColumns < 16, let kh = rows.extent.first, let kw = cols.extent.first else { return nil }
+            (height, width, outH, outW) = (rows.input, cols.input, rows.output, cols.output)
+            (self.kh, self.kw, sh, sw, ph, pw) = (kh, kw, rows.windowStride, cols.windowStride, rows.windowPadding, cols.windowPadding)
+            paddedH = Swift.max(height + ph, (outH - 1) * sh + kh)
+            // Eight outputs per group; a stride-2 group reads 16 values from each tap.
+            paddedW = Swift.max(width + pw, (outW + 7) / 8 * 8 * sw + kw + 16)
+        }
+
+        func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ arg: UnsafeMutablePointer<Int32>?,
+                 rowStart: UnsafePointer<Int>, rowCount: UnsafePointer<Int>, colStart: UnsafePointer<Int>, colCount: UnsafePointer<Int>,
+                 buffer: UnsafeMutablePointer<Float>) {
+            buffer.update(repeating: -.infinity, count: bufferCount)
+            for h in 0..<height { (buffer + (h + ph) * paddedW + pw).update(from: src + h * width, count: width) }
+            for oh in 0..<outH {
+                let top = buffer + oh * sh * paddedW
+                var ow0 = 0
+                // Input index of each lane's window origin (it may lie in the padding).
+                let origin = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) &* Int32(sw) &+ Int32(truncatingIfNeeded: (oh * sh - ph) * width - pw)
+                while ow0 < outW {
+                    // The winning tap as its offset from the window's origin in the input, i·W + j.
+                    var best = SIMD8<Float>(repeating: -.infinity), offset = SIMD8<Int32>(repeating: 0)
+                    for i in 0..<kh {
+                        let row = UnsafeRawPointer(top + i * paddedW + ow0 * sw)
+                        for j in 0..<kw {
+                            let v: SIMD8<Float> = sw == 1
+                                ? row.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+                                : row.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self).evenHalf
+                            let take = (v .> best) .| (v .!= v)
+                            best.replace(with: v, where: take)
+                            if arg != nil { offset.replace(with: SIMD8(repeating: Int32(truncatingIfNeeded: i * width + j)), where: take) }
+                        }
+                    }
+                    let lanes = Swift.min(8, outW - ow0), o = oh * outW + ow0
+                    var index = offset &+ origin &+ Int32(truncatingIfNeeded: ow0 * sw)
+                    if arg != nil && any(best .== -.infinity) {
+                        // Only padding or −∞ in the window: its first real tap, as the scalar loop says.
+                        for l in 0..<lanes where best[l] == -.infinity {
+                            let ow = ow0 + l
+                            index[l] = Int32(truncatingIfNeeded: rowCount[oh] > 0 && colCount[ow] > 0 ? rowStart[oh] * width + colStart[ow] : -1)
+                        }
+                    }
+                    if lanes == 8 {
+                        UnsafeMutableRawPointer(dst + o).storeBytes(of: best, as: SIMD8<Float>.self)
+                        if let arg { UnsafeMutableRawPointer(arg + o).storeBytes(of: index, as: SIMD8<Int32>.self) }
+                    } else {
+                        for l in 0..<lanes {
+                            dst[o + l] = best[l]
+                            arg?[o + l] = index[l]
+                        }
+                    }
+                    ow0 += 8
+                }
+            }
+        }
+    }
+
     /// Window geometry of one plane, as raw pointers (no array retains inside the loops).
     private struct Windows {
         let rowStart: UnsafePointer<Int>, rowCount: UnsafePointer<Int>, colStart: UnsafePointer<Int>, colCount: UnsafePointer<Int>
         let outH: Int, outW: Int, width: Int, dh: Int, dw: Int
+        /// Columns whose windows have all their taps, `interiorStride` apart (see ``PoolAxis/interior()``).
+        var interior: Range<Int> = 0..<0
+        var interiorStride = 0
     }
 
     /// Max over each window of one plane. Branch-free selects: with random data a branch on
     /// `v > best` mispredicts about once per output, which cost more than the comparisons.
     @inline(__always)
     private static func maxPoolPlane<T: FloatScalar>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, _ g: Windows) {
+        let fullRows = (0..<g.outH).reduce(0) { Swift.max($0, g.rowCount[$1]) }
         for oh in 0..<g.outH {
             let (h0, nh) = (g.rowStart[oh], g.rowCount[oh])
             let o = dst + oh * g.outW
-            for ow in 0..<g.outW {
+            var vectorized = 0..<0
+            if T.self == Float.self && nh == fullRows && g.interior.count >= 8 {
+                vectorized = maxPoolRowVector(UnsafeRawPointer(src).assumingMemoryBound(to: Float.self),
+                                              UnsafeMutableRawPointer(o).assumingMemoryBound(to: Float.self), nil,
+                                              firstRow: h0, rows: nh, g)
+            }
+            for ow in 0..<g.outW where !vectorized.contains(ow) {
                 let (w0, nw) = (g.colStart[ow], g.colCount[ow])
                 var best = -T.infinity
                 for i in 0..<nh {
@@ -180,10 +289,17 @@ extension Kernels {
     @inline(__always)
     private static func maxPoolPlaneTracking<T: FloatScalar>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>,
                                                             _ arg: UnsafeMutablePointer<Int32>, _ g: Windows) {
+        let fullRows = (0..<g.outH).reduce(0) { Swift.max($0, g.rowCount[$1]) }
         for oh in 0..<g.outH {
             let (h0, nh) = (g.rowStart[oh], g.rowCount[oh])
             let o = dst + oh * g.outW, a = arg + oh * g.outW
-            for ow in 0..<g.outW {
+            var vectorized = 0..<0
+            if T.self == Float.self && nh == fullRows && g.interior.count >= 8 {
+                vectorized = maxPoolRowVector(UnsafeRawPointer(src).assumingMemoryBound(to: Float.self),
+                                              UnsafeMutableRawPointer(o).assumingMemoryBound(to: Float.self), a,
+                                              firstRow: h0, rows: nh, g)
+            }
+            for ow in 0..<g.outW where !vectorized.contains(ow) {
                 let (w0, nw) = (g.colStart[ow], g.colCount[ow])
                 // The maximum first (branch-free), then where it is: one hard-to-predict branch per
                 // output instead of one per new running maximum.
@@ -217,6 +333,57 @@ extension Kernels {
                 a[ow] = bestIndex
             }
         }
+    }
+
+    /// The interior windows of one output row (every tap inside the input, columns `interiorStride`
+    /// apart) eight outputs at a time, with their argmax when `a` is given, visiting taps in the scalar loop's order
+    /// with the same rule (a tap wins when larger, or NaN), so results are identical. The last
+    /// group overlaps the one before when the count is not a multiple of 8. Returns the columns done.
+    @inline(__always)
+    private static func maxPoolRowVector(_ src: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>,
+                                         _ a: UnsafeMutablePointer<Int32>?, firstRow h0: Int, rows nh: Int,
+                                         _ g: Windows) -> Range<Int> {
+        let s = g.interiorStride, nw = g.colCount[g.interior.lowerBound]
+        guard s == 1 || s == 2 else { return 0..<0 }
+        let laneOffsets = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) &* Int32(s)
+        // Stride 2 reads 16 values per tap and keeps every other one: the even lanes from the
+        // tap, or near the row's end the odd lanes from one value before it (never past the row).
+        @inline(__always) func readable(at ow: Int) -> Bool {
+            s == 1 || g.colStart[ow] + (nw - 1) * g.dw + 16 <= g.width || g.colStart[ow] >= 1
+        }
+        @inline(__always) func eight(at ow: Int) {
+            let w0 = g.colStart[ow]
+            let shifted = s == 2 && w0 + (nw - 1) * g.dw + 16 > g.width
+            var best = SIMD8<Float>(repeating: -.infinity)
+            var index = laneOffsets &+ Int32(truncatingIfNeeded: h0 * g.width + w0)
+            for i in 0..<nh {
+                let rowIndex = (h0 + i * g.dh) * g.width + w0
+                let row = UnsafeRawPointer(src + rowIndex)
+                for j in 0..<nw {
+                    let v: SIMD8<Float> = s == 1
+                        ? row.loadUnaligned(fromByteOffset: j * g.dw * 4, as: SIMD8<Float>.self)
+                        : shifted ? row.loadUnaligned(fromByteOffset: (j * g.dw - 1) * 4, as: SIMD16<Float>.self).oddHalf
+                        : row.loadUnaligned(fromByteOffset: j * g.dw * 4, as: SIMD16<Float>.self).evenHalf
+                    let take = (v .> best) .| (v .!= v)
+                    best.replace(with: v, where: take)
+                    if a != nil { index.replace(with: laneOffsets &+ Int32(truncatingIfNeeded: rowIndex + j * g.dw), where: take) }
+                }
+            }
+            UnsafeMutableRawPointer(o + ow).storeBytes(of: best, as: SIMD8<Float>.self)
+            if let a { UnsafeMutableRawPointer(a + ow).storeBytes(of: index, as: SIMD8<Int32>.self) }
+        }
+        var ow = g.interior.lowerBound
+        let last = g.interior.upperBound - 8
+        while ow <= last {
+            if !readable(at: ow) { return g.interior.lowerBound..<ow }
+            eight(at: ow)
+            ow += 8
+        }
+        if ow < g.interior.upperBound {
+            if !readable(at: last) { return g.interior.lowerBound..<ow }
+            eight(at: last)
+        }
+        return g.interior
     }
 
     /// The 2×2, stride-2 case without padding: four loads and compares per output, same tie rule.

@@ -199,7 +199,14 @@ extension ConvKernels {
                     bias: bias.map { UnsafePointer($0.storage.pointer(T.self) + $0.offset) },
                     y: out.storage.pointer(T.self), pool: pool)
         }
-        if x.dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        if x.dtype == .float32 {
+            // Implicit GEMM (Backend/ConvGemm.swift); float64 keeps the im2col reference path.
+            ConvGemm.forward(g, x: x.storage.pointer(Float.self) + x.offset, weight: weight.storage.pointer(Float.self) + weight.offset,
+                             bias: bias.map { UnsafePointer($0.storage.pointer(Float.self) + $0.offset) },
+                             y: out.storage.pointer(Float.self), pool: pool)
+        } else {
+            run(Double.self)
+        }
         return out
     }
 
@@ -220,7 +227,32 @@ extension ConvKernels {
                      x: input.map { UnsafePointer($0.storage.pointer(T.self) + $0.offset) },
                      dx: dx?.storage.pointer(T.self), dw: dw?.storage.pointer(T.self), pool: pool)
         }
-        if weight.dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        if weight.dtype == .float32 {
+            let dyp = UnsafePointer(dy.storage.pointer(Float.self) + dy.offset)
+            let wp = UnsafePointer(weight.storage.pointer(Float.self) + weight.offset)
+            // Strided input gradients, and those of layers with few input channels (the flipped
+            // convolution would have as few output rows), take col2im; weight gradients small
+            // enough for plain dot products take them straight from im2col rows (LeNet's layers).
+            if let dx {
+                if ConvGemm.inputGradientIsConvolution(g) && g.channels / g.groups >= 8 {
+                    ConvGemm.inputGradient(g, dy: dyp, weight: wp, dx: dx.storage.pointer(Float.self), pool: pool)
+                } else if ConvGemm.inputGradientByPhases(g) && g.channels / g.groups >= 8 {
+                    ConvGemm.inputGradientPhases(g, dy: dyp, weight: wp, dx: dx.storage.pointer(Float.self), pool: pool)
+                } else {
+                    backward(Float.self, g, dy: dyp, weight: wp, x: nil, dx: dx.storage.pointer(Float.self), dw: nil, pool: pool)
+                }
+            }
+            if let dw, let input {
+                let x = UnsafePointer(input.storage.pointer(Float.self) + input.offset)
+                if PackedSgemm.prefersDotProducts(m: g.groupOut, n: g.groupDepth, k: g.batch * g.positions) {
+                    backward(Float.self, g, dy: dyp, weight: wp, x: x, dx: nil, dw: dw.storage.pointer(Float.self), pool: pool)
+                } else {
+                    ConvGemm.weightGradient(g, x: x, dy: dyp, dw: dw.storage.pointer(Float.self), pool: pool)
+                }
+            }
+        } else {
+            run(Double.self)
+        }
         return (dx, dw)
     }
 

@@ -94,9 +94,13 @@ public final class SGD: Optimizer {
         noGrad {
             core.update { p, grad, o, state in
                 p.updateInPlace { value in
-                    let buffer = UpdateKernels.sgd(value: &value, grad: grad, momentumBuffer: state?.momentumBuffer,
-                                                   lr: o.lr, momentum: o.momentum, dampening: o.dampening,
-                                                   weightDecay: o.weightDecay, nesterov: o.nesterov)
+                    // Moved out of the state: as its only owner the kernel updates the buffer in
+                    // place (while the state also held it, every step copied it).
+                    var buffer = state?.momentumBuffer
+                    state = nil
+                    UpdateKernels.sgd(value: &value, grad: grad, momentumBuffer: &buffer,
+                                      lr: o.lr, momentum: o.momentum, dampening: o.dampening,
+                                      weightDecay: o.weightDecay, nesterov: o.nesterov)
                     if let buffer { state = State(momentumBuffer: buffer) }
                 }
             }

@@ -88,22 +88,21 @@ enum UpdateKernels {
 
     /// SGD's update for one parameter (see ``SGD``), in place, in one pass:
     /// `g = ∇ + λ·w`; with momentum `v = μ·v + (1 − dampening)·g` (or `v = g` when `momentumBuffer`
-    /// is nil, the first step; the new buffer is returned) and `g = nesterov ? g + μ·v : v`;
+    /// is nil, the first step, which creates it) and `g = nesterov ? g + μ·v : v`;
     /// then `w = w − lr·g`. The operations and their rounding are those of the tensor expression.
-    static func sgd(value: inout Tensor, grad: Tensor, momentumBuffer: Tensor?, lr: Double, momentum: Double,
-                    dampening: Double, weightDecay: Double, nesterov: Bool) -> Tensor? {
+    /// The buffer is updated in place when its storage is not shared.
+    static func sgd(value: inout Tensor, grad: Tensor, momentumBuffer buffer: inout Tensor?, lr: Double, momentum: Double,
+                    dampening: Double, weightDecay: Double, nesterov: Bool) {
         let g = grad.cast(to: value.dtype).contiguous()
         value.makeStorageUnique()
-        var buffer: Tensor? = nil
+        let first = buffer == nil
         if momentum != 0 {
-            if var b = momentumBuffer?.cast(to: value.dtype).contiguous() {
-                b.makeStorageUnique()
-                buffer = b
-            } else {
-                buffer = Tensor(uninitialized: value.shape, dtype: value.dtype)
-            }
+            if let b = buffer, b.dtype != value.dtype || !b.isContiguous { buffer = b.cast(to: value.dtype).contiguous() }
+            if buffer == nil { buffer = Tensor(uninitialized: value.shape, dtype: value.dtype) }
+            buffer!.makeStorageUnique()
+        } else {
+            buffer = nil
         }
-        let first = momentumBuffer == nil
         func run<T: FloatScalar>(_: T.Type) {
             let p = value.storage.pointer(T.self) + value.offset
             let gp = g.storage.pointer(T.self) + g.offset
@@ -144,7 +143,6 @@ enum UpdateKernels {
         case .float64: run(Double.self)
         default: fatalError("SGD: parameters must be floating point, got \(value.dtype)")
         }
-        return buffer
     }
 
     /// `x[0..<count] *= factor`, in place.

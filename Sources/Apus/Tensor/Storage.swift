@@ -87,7 +87,21 @@ final class BufferCache: @unchecked Sendable {
             }
             lock.unlock()
         }
-        return UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+        return Self.systemAllocate(byteCount: byteCount)
+    }
+
+    /// Buffers of 4 MiB and more start on a 2 MiB boundary and ask for transparent huge pages
+    /// (Linux, where the system allows them on request): a fresh 150 MB weight gradient then
+    /// takes 75 page faults instead of 37,000 (page faults were a tenth of an AlexNet step).
+    static let hugePageBytes = 2 << 20
+
+    static func systemAllocate(byteCount: Int) -> UnsafeMutableRawPointer {
+        guard byteCount >= 2 * hugePageBytes else { return UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64) }
+        let p = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: hugePageBytes)
+        #if os(Linux)
+        _ = madvise(p, byteCount / hugePageBytes * hugePageBytes, MADV_HUGEPAGE)
+        #endif
+        return p
     }
 
     func release(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {

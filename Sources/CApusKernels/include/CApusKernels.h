@@ -29,6 +29,14 @@ apus_sgemm_info apus_sgemm_query(void);
 void apus_sgemm_tile(long k, const float *a, const float *b, float *c, long ldc,
                      int accumulate, int m_valid, int n_valid);
 
+/// Whether the 8-row tile (`apus_sgemm_tile8`) runs vector code: with the AVX-512 12×32 tile.
+int apus_sgemm_tile8_available(void);
+
+/// `apus_sgemm_tile` with A panels of 8 rows (the selected tile's panel width `nr` for B): for
+/// matrices whose row count is a multiple of 8 but not of 12, which 12-row panels would pad.
+void apus_sgemm_tile8(long k, const float *a, const float *b, float *c, long ldc,
+                      int accumulate, int m_valid, int n_valid);
+
 /// C[m×n] (+)= A[m×k] · B[n×k]ᵀ with A's and B's rows contiguous along k (`lda`, `ldb` apart),
 /// C's rows `ldc` apart: dot products, no packing (small m·n, long k). Overwrites C, or adds to
 /// it when `accumulate` is non-zero. Each element is summed in a fixed order.
@@ -52,38 +60,14 @@ void apus_vtanh_f32(const float *x, float *out, long n);
 /// out[i] = 1 / (1 + exp(-x[i])) for i < n.
 void apus_vsigmoid_f32(const float *x, float *out, long n);
 
-#ifdef __cplusplus
-}
-#endif
-
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 /// Makes this thread treat subnormal float inputs and results as zero (x86 MXCSR FTZ and DAZ)
 /// and returns the previous state for `apus_denormals_restore`. A no-op elsewhere.
 /// Used around loops whose values decay towards zero, where subnormals cost many cycles each.
 unsigned apus_denormals_flush_begin(void);
 void apus_denormals_restore(unsigned previous);
 
-#ifdef __cplusplus
-}
-#endif
-
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 /// The largest of x[0..<n] (−inf for n = 0; NaNs may be skipped).
 float apus_vmax_f32(const float *x, long n);
-
-#ifdef __cplusplus
-}
-#endif
-
-#ifdef __cplusplus
-extern "C" {
-#endif
 
 /// One Adam step over n float32 parameters, in place (subnormal moments flush to zero):
 ///   g ← grad + weight_decay·p;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;
@@ -93,20 +77,76 @@ void apus_adam_f32(float *p, const float *grad, float *m, float *v, long n,
                    float beta1, float beta2, float one_minus_beta1, float one_minus_beta2,
                    float step_size, float bias_correction2_sqrt, float eps, float weight_decay);
 
-#ifdef __cplusplus
-}
-#endif
-
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 /// CRC-32C (Castagnoli) of `count` bytes at `data`, continuing from `crc` (the CRC-32C of the
 /// bytes before; 0 to start): `apus_crc32c(0, "123456789", 9) == 0xE3069283`. Uses the CPU's CRC
 /// instructions when it has them (x86 SSE4.2, ARMv8 CRC), unless APUS_ISA=generic.
 unsigned int apus_crc32c(unsigned int crc, const void *data, long count);
 /// "hardware" or "tables": which implementation ``apus_crc32c`` uses on this CPU.
 const char *apus_crc32c_variant(void);
+
+/// The geometry of one 2-D convolution as the implicit-GEMM packing loops see it: an input image
+/// [channels, height, width] (NCHW) or [height, width, channels] (NHWC), one group's channels
+/// `channel0..<channel0 + group_channels`, kernel, stride, padding (top/left; the bottom/right
+/// padding is whatever gives out_h × out_w) and dilation.
+typedef struct {
+    long channels, height, width;
+    long kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left, dilation_h, dilation_w;
+    long out_h, out_w;
+    long channel0, group_channels;
+} apus_conv_shape;
+
+/// Packs rows `k0..<k0 + depth` and columns `first..<first + count` of the batch's im2col matrix
+/// (row k = (c, i, j): channel c of the group, kernel tap (i, j); column = image·out_h·out_w +
+/// output position) into GEMM B panels of `nr` columns: panel q at `dst + q·nr·depth`, `nr`
+/// values per row, columns past `count` zero. `x` is the batch [N, channels, height, width].
+void apus_conv_pack_columns(const apus_conv_shape *shape, const float *x, long k0, long depth,
+                            long first, long count, long nr, float *dst);
+
+/// Packs the weight gradient's B operand: rows are output positions `p0..<p0 + depth` of the
+/// batch (image-major), columns `k0..<k0 + count` are taps in (i, j, c) order; entry =
+/// input under tap (i, j), channel c, at that position (0 in the padding). `xt` is the batch in
+/// NHWC layout [N, height, width, channels]. Panels as in `apus_conv_pack_columns`.
+void apus_conv_pack_taps(const apus_conv_shape *shape, const float *xt, long p0, long depth,
+                         long k0, long count, long nr, float *dst);
+
+/// dst[j·ldd + i] = src[i·lds + j] for i < rows, j < cols.
+void apus_transpose_f32(const float *src, long rows, long cols, long lds, float *dst, long ldd);
+
+/// Packs a row-major matrix [rows × depth] (rows `lds` apart) into the GEMM's A panels for every
+/// depth block of `kc`: block `pc` starts at `dst + pc·padded` (padded = rows rounded up to `mr`)
+/// and holds panels of `mr` rows × the block's depth, depth-major; rows past `rows` are zero.
+void apus_conv_pack_weights(const float *src, long rows, long depth, long lds, long mr, long kc, float *dst);
+
+/// The same panels for the matrix A[c, (o, j)] = w[o, c, tap_list[j]] of a weight `w`
+/// [out_channels, channels, taps] (taps = kH·kW, row-major): the kernel of an input gradient,
+/// input and output channels swapped, its taps flipped (the list in reverse) or, for one phase of
+/// a strided convolution, a subset of them. Packs the depth blocks that start in
+/// `first..<first + count` (`first` a multiple of `kc`).
+void apus_conv_pack_tap_weights(const float *w, long out_channels, long channels, long taps, const int *tap_list,
+                                long tap_count, long mr, long kc, long first, long count, float *dst);
+
+/// Winograd F(2×2, 3×3) weight transform U_e = (G g Gᵀ)_e of every 3×3 kernel of `w`
+/// [out_channels, in_channels, 3, 3], written as 16 matrices of A panels (`mr` rows, depth blocks
+/// of `kc`, as `apus_conv_pack_weights`), matrix e at `dst + e·padded·depth`. Plain: rows are
+/// output channels, depth input channels. `flipped`: the input gradient's kernel, rows are input
+/// channels, depth output channels, g = w[o, c] rotated by 180°. Writes the row panels that
+/// start in `r_first..<r_first + r_count` (`r_first` a multiple of `mr`).
+void apus_winograd_pack_weights(const float *w, long out_channels, long in_channels, int flipped, long mr, long kc,
+                                long r_first, long r_count, float *dst);
+
+/// Winograd input transform V_e = (Bᵀ d B)_e of tiles `t0..<t0 + count` (2×2 output tiles of the
+/// batch, image-major, row-major within an image) for channels `c0..<c0 + depth` of the group in
+/// `shape` (3×3, stride 1): 16 matrices of B panels (`nr` columns, the last zero-padded), matrix e
+/// at `dst + e·columns·depth`, columns = count rounded up to `nr`. `x` is the NCHW batch.
+void apus_winograd_input(const apus_conv_shape *shape, const float *x, long t0, long count, long c0, long depth,
+                         long nr, float *dst);
+
+/// Winograd output transform Y = Aᵀ M A of tiles `t0..<t0 + count` for `rows` output channels
+/// from `o0`: M_e is the matrix at `m + e·per_element`, row r of it `ldm` apart (one column per
+/// tile). Writes the tiles' 2×2 outputs (cut at the output's size) into `y` [N, out_channels,
+/// out_h, out_w], adding `bias[o]` when `bias` is not NULL.
+void apus_winograd_output(const float *m, long ldm, long per_element, long rows, long o0, long t0, long count,
+                          long out_channels, long out_h, long out_w, const float *bias, float *y);
 
 #ifdef __cplusplus
 }

@@ -37,6 +37,9 @@ struct PackedSgemmTests {
         // Small C, long depth: A·Bᵀ (layout (false, true)) runs as dot products (apus_sgemm_nt),
         // over blocks of 4 rows and 4 (AVX2: 2) columns, 16 (8) lanes and a depth tail.
         (4, 4, 16), (5, 7, 29), (1, 9, 40), (13, 50, 211), (16, 150, 1000), (33, 3, 133),
+        // A few rows against a large Bᵀ (layout (false, true)): dot products with B streamed once,
+        // split among threads by columns.
+        (16, 300, 260), (5, 257, 300), (1, 1000, 512),
     ]
 
     @Test(arguments: shapes, [(false, false), (true, false), (false, true), (true, true)])
@@ -49,6 +52,17 @@ struct PackedSgemmTests {
         var worst = 0.0
         for (x, y) in zip(got, expected) { worst = Swift.max(worst, Swift.abs(Double(x) - y) / (1 + Swift.abs(y))) }
         #expect(worst < 1e-4, "m \(m) n \(n) k \(k) layout \(layout): worst relative error \(worst)")
+    }
+
+    @Test func streamedProductsDoNotDependOnThreadCount() {
+        let (m, n, k) = (12, 700, 300)
+        let g = RandomGenerator(seed: 9)
+        let a = g.normals(m * k).map { Float($0) }, b = g.normals(k * n).map { Float($0) }
+        #expect(PackedSgemm.streamsB(m: m, n: n, k: k))
+        let one = Self.packed(a, b, m: m, n: n, k: k, transposeA: false, transposeB: true, threads: 1)
+        for threads in [2, 3] {
+            #expect(Self.packed(a, b, m: m, n: n, k: k, transposeA: false, transposeB: true, threads: threads) == one)
+        }
     }
 
     @Test func resultsDoNotDependOnThreadCount() {

@@ -1,0 +1,450 @@
+import CApusKernels
+
+// float32 convolutions as implicit GEMMs: the register tile of PackedSgemm multiplies packed
+// panels as usual, but the im2col operand is packed straight from the image
+// (`apus_conv_pack_columns`, `apus_conv_pack_taps`), so no unfolded matrix (kH·kW times the
+// input) is ever written to memory and read back, and all the images of a batch form one GEMM.
+//
+// - forward: `Y[O, N·L] = W[O, K] · col[K, N·L]`, the weight packed once and shared by the threads,
+//   B panels packed from the NCHW input, tiles written straight into the NCHW output;
+// - input gradient, stride 1: a forward convolution of dY with the kernel flipped and its in/out
+//   channels swapped (padding d·(k − 1) − p): no col2im and no zeroing of dx;
+// - weight gradient: `dW[O, (i, j, c)] = dYᵀᵀ · X`, both operands read from NHWC copies of dY and
+//   x (one transpose each per layer), where every packed run is contiguous: 32 channels of one
+//   tap at one position, instead of a transpose inside the packing of every panel.
+//
+// Every element of an output is computed by one tile sequence over the depth in blocks of `kc`,
+// whichever thread runs it, so results do not depend on the thread count.
+enum ConvGemm {
+    static var mr: Int { PackedSgemm.mr }
+    static var nr: Int { PackedSgemm.nr }
+    /// Depth of a packed block (convolutions: most depths are 9·C, often 576 or 1152).
+    static let kc = 256
+    /// Rows of packed A a thread runs against one B block before moving on (an L2-sized block).
+    static let mc = PackedSgemm.mr * 24
+    /// Columns of one packed B block: kc × nc floats stay in L2 while all rows of A pass over them.
+    static let nc = PackedSgemm.nr * 16
+
+    /// Whether 8-row A panels have a vector tile (`apus_sgemm_tile8`, with the AVX-512 12×32 tile).
+    static let hasTile8 = apus_sgemm_tile8_available() != 0
+
+    /// Rows per A panel for a GEMM with `m` rows: 8 when that pads noticeably less than the
+    /// selected tile's 12 (64 rows: 64 instead of 72), else the selected tile's.
+    static func panelRows(_ m: Int) -> Int {
+        guard hasTile8 && mr == 12 else { return mr }
+        let (p8, p12) = ((m + 7) / 8 * 8, (m + 11) / 12 * 12)
+        return p8 * 25 < p12 * 24 ? 8 : mr
+    }
+
+    /// One register tile: the selected kernel, or the 8-row one for 8-row panels.
+    @inline(__always)
+    static func tile(_ rows: Int, _ k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                     _ ldc: Int, _ accumulate: Int32, _ mValid: Int, _ nValid: Int) {
+        if rows == 8 && mr != 8 {
+            apus_sgemm_tile8(k, a, b, c, ldc, accumulate, Int32(mValid), Int32(nValid))
+        } else {
+            apus_sgemm_tile(k, a, b, c, ldc, accumulate, Int32(mValid), Int32(nValid))
+        }
+    }
+
+    /// The packing loops' view of group `group` of `g` (input side).
+    static func shape(_ g: ConvGeometry, group: Int) -> apus_conv_shape {
+        let cg = g.channels / g.groups
+        return apus_conv_shape(channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH, kernel_w: g.kernelW,
+                               stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft,
+                               dilation_h: g.dilationH, dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW,
+                               channel0: group * cg, group_channels: cg)
+    }
+
+    /// Raw pointers handed to the worker threads.
+    struct Buffers: @unchecked Sendable {
+        var x: UnsafePointer<Float>
+        var y: UnsafeMutablePointer<Float>
+        var a: UnsafePointer<Float>
+        var bias: UnsafePointer<Float>?
+    }
+
+    /// Where the forward GEMM's A operand comes from: a weight `[O, C/groups, kH, kW]` as it is, or
+    /// flipped with its channels swapped (`W̃[c, o, i, j] = W[o, c, kH − 1 − i, kW − 1 − j]`, the
+    /// weight of a stride-1 convolution's input gradient) without ever materialising W̃.
+    enum Weights {
+        case plain(UnsafePointer<Float>)
+        /// The original weight and the original convolution's output channels per group.
+        case flipped(UnsafePointer<Float>, originalGroupOut: Int)
+        /// Some taps of the original weight (kernel taps `taps` in all), in the order of `list`
+        /// (indices into the row-major kernel): one phase of a strided input gradient.
+        case taps(UnsafePointer<Float>, originalGroupOut: Int, taps: Int, list: UnsafePointer<Int32>, count: Int)
+    }
+
+    /// Packs group `group`'s `[m × k]` weight matrix once into the tile's A panels for every depth
+    /// block: block `pc` (depth `kcur`) starts at `pc · mPadded` and holds `mPadded / mr` panels of
+    /// `mr × kcur`.
+    /// Depth blocks are split among the pool's threads.
+    static func packWeights(_ w: Weights, group: Int, m: Int, k: Int, taps: Int, rows mr: Int, into dst: UnsafeMutablePointer<Float>,
+                            pool: ThreadPool) {
+        let blocks = (k + kc - 1) / kc, mPadded = (m + mr - 1) / mr * mr
+        let parts = m * k >= 1 << 15 ? Swift.min(blocks, pool.size) : 1
+        let out = Buffers(x: UnsafePointer(dst), y: dst, a: UnsafePointer(dst), bias: nil)
+        pool.parallelFor(parts) { t in
+            let first = t * blocks / parts * kc, end = Swift.min(k, (t + 1) * blocks / parts * kc)
+            if first >= end { return }
+            switch w {
+            case .plain(let base):
+                apus_conv_pack_weights(base + group * m * k + first, m, end - first, k, mr, kc, out.y + first * mPadded)
+            case .flipped(let base, let og):
+                // Rows: this group's input channels of the original (m of them); depth: (o, tap).
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: taps) { reversed in
+                    for t in 0..<taps { reversed[t] = Int32(taps - 1 - t) }
+                    apus_conv_pack_tap_weights(base + group * og * m * taps, og, m, taps, reversed.baseAddress!, taps, mr, kc,
+                                               first, end - first, out.y)
+                }
+            case .taps(let base, let og, let all, let list, let count):
+                apus_conv_pack_tap_weights(base + group * og * m * all, og, m, all, list, count, mr, kc, first, end - first, out.y)
+            }
+        }
+    }
+
+    /// Splits a `rows × cols` output among `threads`: whole column panels when there are enough of
+    /// them, else whole row panels. Returns one (rows, cols) range per part.
+    static func split(rows: Int, cols: Int, threads: Int, panelRows mr: Int) -> [(Range<Int>, Range<Int>)] {
+        let colPanels = (cols + nr - 1) / nr, rowPanels = (rows + mr - 1) / mr
+        if threads <= 1 || rows * cols < 4096 { return [(0..<rows, 0..<cols)] }
+        if colPanels >= 2 * threads || colPanels >= rowPanels {
+            let parts = Swift.min(threads, colPanels), per = (colPanels + parts - 1) / parts * nr
+            return (0..<parts).compactMap { t in
+                let lo = t * per, hi = Swift.min(cols, lo + per)
+                return lo < hi ? (0..<rows, lo..<hi) : nil
+            }
+        }
+        let parts = Swift.min(threads, rowPanels), per = (rowPanels + parts - 1) / parts * mr
+        return (0..<parts).compactMap { t in
+            let lo = t * per, hi = Swift.min(rows, lo + per)
+            return lo < hi ? (lo..<hi, 0..<cols) : nil
+        }
+    }
+
+    // MARK: Forward
+
+    /// `y = conv(x, w) (+ bias)` for contiguous float32 NCHW tensors.
+    static func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                        bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        forward(g, x: x, weights: .plain(weight), bias: bias, y: y, pool: pool)
+    }
+
+    static func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, weights: Weights,
+                        bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        let (m, k, L, cols) = (g.groupOut, g.groupDepth, g.positions, g.batch * g.positions)
+        if cols == 0 || m == 0 { return }
+        let subset: Bool
+        if case .taps = weights { subset = true } else { subset = false }
+        if !subset && ConvWinograd.applies(g) {
+            ConvWinograd.forward(g, x: x, weights: weights, bias: bias, y: y, pool: pool)
+            return
+        }
+        let rows = panelRows(m)
+        let mPadded = (m + rows - 1) / rows * rows
+        // Small maps: most tiles would straddle two images at every depth block; compute
+        // [O, N·L] in a scratch matrix instead and spread it once.
+        let viaScratch = L < 4 * nr
+        let scratchCount = viaScratch ? g.outChannels * cols : 0
+        ConvKernels.withScratch(Float.self, count: mPadded * k + scratchCount) { scratch in
+            let packedA = scratch, product = scratch + mPadded * k
+            for gi in 0..<g.groups {
+                packWeights(weights, group: gi, m: m, k: k, taps: g.kernelH * g.kernelW, rows: rows, into: packedA, pool: pool)
+                var shape = shape(g, group: gi)
+                let io = Buffers(x: x, y: y, a: UnsafePointer(packedA), bias: nil)
+                let target = Buffers(x: x, y: viaScratch ? product + gi * m * cols : y, a: UnsafePointer(packedA), bias: nil)
+                let parts = split(rows: m, cols: cols, threads: pool.size, panelRows: rows)
+                pool.parallelFor(parts.count) { t in
+                    let (rowRange, colRange) = parts[t]
+                    withUnsafePointer(to: &shape) { s in
+                        forwardBlock(s, g, group: gi, x: io.x, a: io.a, panelRows: rows, mPadded: mPadded, k: k, rows: rowRange,
+                                     cols: colRange, y: target.y, viaScratch: viaScratch, totalCols: cols)
+                    }
+                }
+            }
+            let out = Buffers(x: UnsafePointer(product), y: y, a: UnsafePointer(product), bias: bias)
+            if viaScratch {
+                // y[n, o, l] = product[o, n·L + l] (+ bias[o])
+                pool.parallelFor(Swift.min(pool.size, g.batch)) { t in
+                    for n in stride(from: t, to: g.batch, by: pool.size) {
+                        for o in 0..<g.outChannels {
+                            let src = out.x + o * cols + n * L, dst = out.y + (n * g.outChannels + o) * L
+                            let v = out.bias?[o] ?? 0
+                            for l in 0..<L { dst[l] = src[l] + v }
+                        }
+                    }
+                }
+            } else if bias != nil {
+                addBias(out.bias!, to: y, images: g.batch, channels: g.outChannels, plane: L, pool: pool)
+            }
+        }
+    }
+
+    /// `y[n, o, :] += bias[o]`.
+    static func addBias(_ bias: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, images: Int, channels: Int,
+                        plane: Int, pool: ThreadPool) {
+        let io = Buffers(x: bias, y: y, a: bias, bias: bias)
+        let rows = images * channels
+        pool.parallelRanges(rows, grain: Swift.max(1, (1 << 14) / Swift.max(plane, 1))) { range in
+            for r in range {
+                let row = io.y + r * plane
+                ConvKernels.copy(UnsafePointer(row), to: row, count: plane, adding: io.x[r % channels])
+            }
+        }
+    }
+
+    /// One thread's part of a forward GEMM: output rows `rows` (of the group) and columns `cols`
+    /// (positions of the batch).
+    static func forwardBlock(_ shape: UnsafePointer<apus_conv_shape>, _ g: ConvGeometry, group: Int,
+                             x: UnsafePointer<Float>, a: UnsafePointer<Float>, panelRows mr: Int, mPadded: Int, k: Int,
+                             rows: Range<Int>, cols: Range<Int>, y: UnsafeMutablePointer<Float>,
+                             viaScratch: Bool, totalCols: Int) {
+        let L = g.positions
+        let mc = Self.mc / mr * mr
+        let ncMax = Swift.min(nc, (cols.count + nr - 1) / nr * nr), kcMax = Swift.min(kc, k)
+        ConvKernels.withScratch(Float.self, count: ncMax * kcMax + mr * nr) { packedB in
+            let aside = packedB + ncMax * kcMax
+            for jc in stride(from: cols.lowerBound, to: cols.upperBound, by: nc) {
+                let ncur = Swift.min(nc, cols.upperBound - jc)
+                for pc in stride(from: 0, to: k, by: kc) {
+                    let kcur = Swift.min(kc, k - pc)
+                    apus_conv_pack_columns(shape, x, pc, kcur, jc, ncur, nr, packedB)
+                    let accumulate: Int32 = pc > 0 ? 1 : 0
+                    for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mc) {
+                        let icEnd = Swift.min(rows.upperBound, ic + mc)
+                        for jr in stride(from: 0, to: ncur, by: nr) {
+                            let bPanel = packedB + jr * kcur
+                            let nValid = Swift.min(nr, ncur - jr), j = jc + jr
+                            for ir in stride(from: ic, to: icEnd, by: mr) {
+                                let aPanel = a + pc * mPadded + ir * kcur
+                                let mValid = Swift.min(mr, icEnd - ir)
+                                if viaScratch {
+                                    tile(mr, kcur, aPanel, bPanel, y + ir * totalCols + j, totalCols, accumulate, mValid, nValid)
+                                    continue
+                                }
+                                let n = j / L, l = j % L
+                                let rowBase = (n * g.outChannels + group * g.groupOut + ir) * L
+                                if l + nValid <= L {
+                                    tile(mr, kcur, aPanel, bPanel, y + rowBase + l, L, accumulate, mValid, nValid)
+                                } else {
+                                    // The tile straddles images: compute it aside, then write each image's part.
+                                    tile(mr, kcur, aPanel, bPanel, aside, nr, 0, mr, nr)
+                                    var t = 0
+                                    while t < nValid {
+                                        let jj = j + t, nn = jj / L, ll = jj % L
+                                        let run = Swift.min(nValid - t, L - ll)
+                                        let base = y + (nn * g.outChannels + group * g.groupOut + ir) * L + ll
+                                        for i in 0..<mValid {
+                                            let dst = base + i * L, src = aside + i * nr + t
+                                            if accumulate != 0 {
+                                                for e in 0..<run { dst[e] += src[e] }
+                                            } else {
+                                                for e in 0..<run { dst[e] = src[e] }
+                                            }
+                                        }
+                                        t += run
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Input gradient
+
+    /// Whether the input gradient can run as a forward convolution of dY (stride 1, and padding
+    /// no larger than the dilated kernel's reach so the flipped convolution's padding is not negative).
+    static func inputGradientIsConvolution(_ g: ConvGeometry) -> Bool {
+        g.strideH == 1 && g.strideW == 1 && g.padTop <= g.dilationH * (g.kernelH - 1)
+            && g.padLeft <= g.dilationW * (g.kernelW - 1)
+    }
+
+    /// `dx = conv(dY, W̃)` with `W̃[c, o, i, j] = W[o, c, kH − 1 − i, kW − 1 − j]` per group:
+    /// the input gradient of a stride-1 convolution.
+    static func inputGradient(_ g: ConvGeometry, dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                              dx: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        let og = g.groupOut
+        let flipped = ConvGeometry(
+            batch: g.batch, channels: g.outChannels, height: g.outH, width: g.outW, outChannels: g.channels, groups: g.groups,
+            kernelH: g.kernelH, kernelW: g.kernelW, strideH: 1, strideW: 1,
+            padTop: g.dilationH * (g.kernelH - 1) - g.padTop, padLeft: g.dilationW * (g.kernelW - 1) - g.padLeft,
+            dilationH: g.dilationH, dilationW: g.dilationW, outH: g.height, outW: g.width)
+        forward(flipped, x: dy, weights: .flipped(weight, originalGroupOut: og), bias: nil, y: dx, pool: pool)
+    }
+
+    /// One phase of a strided input gradient along one axis: input rows `s·u + phase` of the
+    /// original convolution receive `taps` kernel rows `s·(taps − 1 − m) + first` (m = 0..<taps)
+    /// from output rows `u − pad + m`, i.e. a stride-1 correlation of dY with padding `pad`.
+    struct Phase {
+        var taps: Int, first: Int, pad: Int, size: Int
+    }
+
+    /// The phases of an axis of input size `n`, kernel `k`, stride `s`, padding `p` (dilation 1):
+    /// nil when some phase would need negative padding (then col2im serves).
+    static func phases(n: Int, k: Int, s: Int, p: Int) -> [Phase]? {
+        var result: [Phase] = []
+        for a in 0..<s {
+            let r = (a + p) % s, q = (a + p - r) / s
+            let taps = r < k ? (k - r + s - 1) / s : 0
+            let size = n > a ? (n - a + s - 1) / s : 0
+            if taps > 0 && taps - 1 - q < 0 { return nil }
+            result.append(Phase(taps: taps, first: r, pad: Swift.max(0, taps - 1 - q), size: size))
+        }
+        return result
+    }
+
+    /// Whether the input gradient of a strided convolution runs as stride-1 convolutions of dY,
+    /// one per phase (dilation 1, a kernel larger than 1×1, no negative padding).
+    static func inputGradientByPhases(_ g: ConvGeometry) -> Bool {
+        // A 1×1 kernel has a single phase with taps, a plain product that col2im scatters as cheaply.
+        (g.strideH > 1 || g.strideW > 1) && g.dilationH == 1 && g.dilationW == 1 && g.kernelH * g.kernelW > 1
+            && phases(n: g.height, k: g.kernelH, s: g.strideH, p: g.padTop) != nil
+            && phases(n: g.width, k: g.kernelW, s: g.strideW, p: g.padLeft) != nil
+    }
+
+    /// The input gradient of a strided convolution: input position (s·u + a, s·v + b) receives
+    /// only the kernel taps ≡ (a + p, b + p) modulo the stride, so each of the s² phases is a
+    /// stride-1 convolution of dY with those taps (flipped), computed by ``forward(_:x:weights:bias:y:pool:)``
+    /// into a scratch plane and interleaved into dx: no col2im and no zeroing, and no multiply by
+    /// the zeros a dilated dY would hold.
+    static func inputGradientPhases(_ g: ConvGeometry, dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                                    dx: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        let rowPhases = phases(n: g.height, k: g.kernelH, s: g.strideH, p: g.padTop)!
+        let colPhases = phases(n: g.width, k: g.kernelW, s: g.strideW, p: g.padLeft)!
+        let (og, C) = (g.groupOut, g.channels)
+        let largest = rowPhases.map(\.size).max()! * colPhases.map(\.size).max()!
+        ConvKernels.withScratch(Float.self, count: g.batch * C * largest) { scratch in
+            let part = scratch
+            for (a, rp) in rowPhases.enumerated() {
+                for (b, cp) in colPhases.enumerated() where rp.size > 0 && cp.size > 0 {
+                    let io = Buffers(x: UnsafePointer(part), y: dx, a: UnsafePointer(part), bias: nil)
+                    if rp.taps == 0 || cp.taps == 0 {
+                        // No tap reaches these positions: their gradient is 0.
+                        pool.parallelFor(Swift.min(pool.size, g.batch * C)) { t in
+                            for r in stride(from: t, to: g.batch * C, by: pool.size) {
+                                for u in 0..<rp.size {
+                                    let row = io.y + r * g.height * g.width + (u * g.strideH + a) * g.width + b
+                                    for v in 0..<cp.size { row[v * g.strideW] = 0 }
+                                }
+                            }
+                        }
+                        continue
+                    }
+                    // The phase's kernel: tap (m, n) is the original's (s·(taps − 1 − m) + first, …).
+                    let phase = ConvGeometry(
+                        batch: g.batch, channels: g.outChannels, height: g.outH, width: g.outW, outChannels: C, groups: g.groups,
+                        kernelH: rp.taps, kernelW: cp.taps, strideH: 1, strideW: 1, padTop: rp.pad, padLeft: cp.pad,
+                        dilationH: 1, dilationW: 1, outH: rp.size, outW: cp.size)
+                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: rp.taps * cp.taps) { list in
+                        for m in 0..<rp.taps {
+                            for n in 0..<cp.taps {
+                                let (kh, kw) = (g.strideH * (rp.taps - 1 - m) + rp.first, g.strideW * (cp.taps - 1 - n) + cp.first)
+                                list[m * cp.taps + n] = Int32(kh * g.kernelW + kw)
+                            }
+                        }
+                        forward(phase, x: dy, weights: .taps(weight, originalGroupOut: og, taps: g.kernelH * g.kernelW,
+                                                             list: UnsafePointer(list.baseAddress!), count: rp.taps * cp.taps),
+                                bias: nil, y: part, pool: pool)
+                    }
+                    // dx[n, c, s·u + a, s·v + b] = part[n, c, u, v]
+                    pool.parallelFor(Swift.min(pool.size, g.batch * C)) { t in
+                        for r in stride(from: t, to: g.batch * C, by: pool.size) {
+                            for u in 0..<rp.size {
+                                let src = io.x + (r * rp.size + u) * cp.size
+                                let row = io.y + r * g.height * g.width + (u * g.strideH + a) * g.width + b
+                                if g.strideW == 1 {
+                                    row.update(from: src, count: cp.size)
+                                } else {
+                                    for v in 0..<cp.size { row[v * g.strideW] = src[v] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Weight gradient
+
+    /// `dw = Σₙ dYₙ · colₙᵀ` as `[O, C/groups, kH, kW]`, from NHWC copies of x and dY.
+    static func weightGradient(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                               dw: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        let (L, O, C, HW) = (g.positions, g.outChannels, g.channels, g.height * g.width)
+        let (og, k, depth, taps) = (g.groupOut, g.groupDepth, g.batch * g.positions, g.kernelH * g.kernelW)
+        let cg = C / g.groups
+        let reorder = taps > 1 && cg > 1
+        ConvKernels.withScratch(Float.self, count: g.batch * (C * HW + O * L) + (reorder ? O * k : 0)) { scratch in
+            let xt = scratch, dyt = scratch + g.batch * C * HW, dwt = reorder ? dyt + g.batch * O * L : dw
+            let io = Buffers(x: x, y: xt, a: dy, bias: nil), t2 = Buffers(x: dy, y: dyt, a: dy, bias: nil)
+            pool.parallelFor(g.batch) { n in
+                apus_transpose_f32(io.x + n * C * HW, C, HW, HW, io.y + n * C * HW, C)
+                apus_transpose_f32(t2.x + n * O * L, O, L, L, t2.y + n * O * L, O)
+            }
+            for gi in 0..<g.groups {
+                var shape = shape(g, group: gi)
+                // A[o, p] = dYᵀ[p, gi·O/g + o]: rows adjacent in memory, the depth O apart.
+                let a = PackedSgemm.Operand(base: UnsafePointer(dyt + gi * og), rowStride: 1, colStride: O)
+                let out = Buffers(x: UnsafePointer(xt), y: dwt + gi * og * k, a: UnsafePointer(dyt), bias: nil)
+                let rows = panelRows(og)
+                let parts = split(rows: og, cols: k, threads: pool.size, panelRows: rows)
+                pool.parallelFor(parts.count) { t in
+                    let (rowRange, cols) = parts[t]
+                    withUnsafePointer(to: &shape) { s in
+                        weightBlock(s, xt: out.x, a: a, depth: depth, k: k, panelRows: rows, rows: rowRange, cols: cols, dw: out.y)
+                    }
+                }
+            }
+            if reorder {
+                // [O, (i, j, c)] → [O, (c, i, j)]
+                let r = Buffers(x: UnsafePointer(dwt), y: dw, a: UnsafePointer(dwt), bias: nil)
+                pool.parallelRanges(O, grain: Swift.max(1, 4096 / k)) { range in
+                    for o in range {
+                        let src = r.x + o * k, dst = r.y + o * k
+                        for t in 0..<taps {
+                            for c in 0..<cg { dst[c * taps + t] = src[t * cg + c] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One thread's part of the weight-gradient GEMM: rows (output channels of the group) `rows`,
+    /// columns (taps in (i, j, c) order) `cols`, over the whole depth (positions of the batch).
+    static func weightBlock(_ shape: UnsafePointer<apus_conv_shape>, xt: UnsafePointer<Float>, a: PackedSgemm.Operand,
+                            depth: Int, k: Int, panelRows mr: Int, rows: Range<Int>, cols: Range<Int>, dw: UnsafeMutablePointer<Float>) {
+        // Up to 32 panels of B per block (all of a layer's taps up to 1024), so that dY's panels
+        // (A) are packed once for most layers rather than once per block of B.
+        let nc = Swift.max(Self.nc, Swift.min((k + nr - 1) / nr * nr, 32 * nr))
+        let mc = Self.mc / mr * mr
+        let ncMax = Swift.min(nc, (cols.count + nr - 1) / nr * nr), kcMax = Swift.min(kc, depth)
+        let mcMax = Swift.min(mc, (rows.count + mr - 1) / mr * mr)
+        ConvKernels.withScratch(Float.self, count: ncMax * kcMax + mcMax * kcMax) { packedB in
+            let packedA = packedB + ncMax * kcMax
+            for jc in stride(from: cols.lowerBound, to: cols.upperBound, by: nc) {
+                let ncur = Swift.min(nc, cols.upperBound - jc)
+                for pc in stride(from: 0, to: depth, by: kc) {
+                    let kcur = Swift.min(kc, depth - pc)
+                    apus_conv_pack_taps(shape, xt, pc, kcur, jc, ncur, nr, packedB)
+                    let accumulate: Int32 = pc > 0 ? 1 : 0
+                    for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mc) {
+                        let mcur = Swift.min(mc, rows.upperBound - ic)
+                        PackedSgemm.packPanels(of: a, transposed: false, from: ic, pc, depth: kcur, width: mcur, panel: mr, into: packedA)
+                        for jr in stride(from: 0, to: ncur, by: nr) {
+                            let bPanel = packedB + jr * kcur
+                            for ir in stride(from: 0, to: mcur, by: mr) {
+                                tile(mr, kcur, packedA + ir * kcur, bPanel, dw + (ic + ir) * k + jc + jr, k, accumulate,
+                                     Swift.min(mr, mcur - ir), Swift.min(nr, ncur - jr))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
