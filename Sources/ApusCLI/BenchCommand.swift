@@ -46,7 +46,8 @@ struct BenchCommand: ParsableCommand {
             throw ApusError.invalidArgument("--only '\(only)' matches no workload (known: \(known))")
         }
         if list {
-            for w in workloads { print(pad(w.name, 26) + w.summary) }
+            let width = workloads.map(\.name.count).max().map { $0 + 2 } ?? 0
+            for w in workloads { print(pad(w.name, width) + w.summary) }
             return
         }
         let scale: BenchmarkScale = quick ? .quick : .full
