@@ -1,3 +1,4 @@
+import Foundation
 import Apus
 
 /// Every distinct convolution of ResNet-18 and ResNet-50 (torchvision's, stride on the 3×3) on
@@ -28,21 +29,32 @@ public enum ResNetConvBenchmark {
         shapes.map { s in
             let name = name(s)
             return BenchmarkWorkload(name: name, summary: "ResNet conv \(s.kernel)×\(s.kernel) stride \(s.stride), \(s.cin)→\(s.cout) channels, [\(batch), \(s.cin), \(s.size), \(s.size)], forward+backward, ms") { scale in
-                [BenchmarkResult(name: name, value: milliseconds(s, scale: scale), unit: "ms")]
+                // APUS_BENCH_CONV_PARTS=1: also the forward alone and with each gradient alone (profiling).
+                let parts: [Part] = ProcessInfo.processInfo.environment["APUS_BENCH_CONV_PARTS"] == "1"
+                    ? [.forward, .forwardAndWeightGradient, .forwardAndInputGradient, .all] : [.all]
+                return parts.map { BenchmarkResult(name: name + $0.rawValue, value: milliseconds(s, scale: scale, part: $0), unit: "ms") }
             }
         }
     }
 
-    static func milliseconds(_ s: (kernel: Int, stride: Int, cin: Int, cout: Int, size: Int), scale: BenchmarkScale) -> Double {
+    /// What one timed run does (the name's suffix).
+    enum Part: String {
+        case all = "", forward = "-fwd", forwardAndWeightGradient = "-fwd+w", forwardAndInputGradient = "-fwd+x"
+    }
+
+    static func milliseconds(_ s: (kernel: Int, stride: Int, cin: Int, cout: Int, size: Int), scale: BenchmarkScale,
+                             part: Part = .all) -> Double {
         let g = RandomGenerator(seed: 0)
         let batch = scale == .quick ? 2 : Self.batch
         let padding = s.kernel / 2
         var x = Tensor.randn([batch, s.cin, s.size, s.size], generator: g)
-        if s.cin != 3 { x = x.requiringGrad() }
-        let w = Tensor.randn([s.cout, s.cin, s.kernel, s.kernel], generator: g).requiringGrad()
+        if s.cin != 3 && (part == .all || part == .forwardAndInputGradient) { x = x.requiringGrad() }
+        var w = Tensor.randn([s.cout, s.cin, s.kernel, s.kernel], generator: g)
+        if part == .all || part == .forwardAndWeightGradient { w = w.requiringGrad() }
         let out = convOutputSize(s.size, kernel: s.kernel, stride: s.stride, padding: padding)
         let upstream = Tensor.randn([batch, s.cout, out, out], generator: g)
         let body = {
+            if part == .forward { _ = conv2d(x, weight: w, stride: IntPair(s.stride), padding: .explicit(IntPair(padding))); return }
             conv2d(x, weight: w, stride: IntPair(s.stride), padding: .explicit(IntPair(padding))).backward(upstream)
             x.zeroGrad()
             w.zeroGrad()

@@ -516,3 +516,86 @@ void apus_conv_pack_tap_weights(const float *w, long out_channels, long channels
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Lines of a row-major matrix as panels: one stretch of the depth at a time.
+
+static void pack_lines_generic(const float *src, long rows, long count, long lds, long mr, long panel_depth, float *dst) {
+    for (long r0 = 0; r0 < rows; r0 += mr) {
+        float *panel = dst + r0 * panel_depth;
+        long valid = min_l(mr, rows - r0);
+        for (long p = 0; p < count; p++) {
+            float *out = panel + p * mr;
+            long i = 0;
+            for (; i < valid; i++) out[i] = src[(r0 + i) * lds + p];
+            for (; i < mr; i++) out[i] = 0;
+        }
+    }
+}
+
+#ifdef APUS_X86
+// 16 lines × 16 depth steps transposed in registers (lines past `valid` read as zero); column q
+// of the block, `width` values of it, stored at out + q·stride.
+__attribute__((target("avx512f")))
+static inline void transpose16_store(const float *src, long lds, long valid, long width, float *out, long stride) {
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; i++) r[i] = i < valid ? _mm512_loadu_ps(src + i * lds) : _mm512_setzero_ps();
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+        r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+        r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+        r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+    }
+    for (int i = 0; i < 4; i++) {
+        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
+        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
+    }
+    for (int i = 0; i < 4; i++) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
+        r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
+        r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
+    }
+    __mmask16 mask = (__mmask16)((1u << width) - 1);
+    for (int q = 0; q < 16; q++) _mm512_mask_storeu_ps(out + q * stride, mask, r[q]);
+}
+
+__attribute__((target("avx512f")))
+static void pack_lines_avx512(const float *src, long rows, long count, long lds, long mr, long panel_depth, float *dst) {
+    for (long r0 = 0; r0 < rows; r0 += mr) {
+        float *panel = dst + r0 * panel_depth;
+        long valid = min_l(mr, rows - r0);
+        long p = 0;
+        for (; p + 16 <= count; p += 16) {
+            // 16 lines at a time; a panel of 8 or 12 is one group, 32 two.
+            for (long i0 = 0; i0 < mr; i0 += 16) {
+                long width = min_l(16, mr - i0);
+                transpose16_store(src + (r0 + i0) * lds + p, lds, max_l(0, min_l(16, valid - i0)), width,
+                                  panel + p * mr + i0, mr);
+            }
+        }
+        for (; p < count; p++) {
+            float *out = panel + p * mr;
+            long i = 0;
+            for (; i < valid; i++) out[i] = src[(r0 + i) * lds + p];
+            for (; i < mr; i++) out[i] = 0;
+        }
+    }
+}
+#endif
+
+void apus_pack_lines(const float *src, long rows, long count, long lds, long mr, long panel_depth, float *dst) {
+#ifdef APUS_X86
+    if ((mr == 8 || mr == 12 || mr == 16 || mr == 32) && use_avx512(32)) {
+        pack_lines_avx512(src, rows, count, lds, mr, panel_depth, dst);
+        return;
+    }
+#endif
+    pack_lines_generic(src, rows, count, lds, mr, panel_depth, dst);
+}

@@ -9,9 +9,10 @@ import CApusKernels
 //   B panels packed from the NCHW input, tiles written straight into the NCHW output;
 // - input gradient, stride 1: a forward convolution of dY with the kernel flipped and its in/out
 //   channels swapped (padding d·(k − 1) − p): no col2im and no zeroing of dx;
-// - weight gradient: `dW[O, (i, j, c)] = dYᵀᵀ · X`, both operands read from NHWC copies of dY and
-//   x (one transpose each per layer), where every packed run is contiguous: 32 channels of one
-//   tap at one position, instead of a transpose inside the packing of every panel.
+// - weight gradient: `dW[O, (i, j, c)] = dY · colᵀ`: dY's panels packed straight from NCHW (each
+//   image's stretch of positions is a row-major block, transposed 16×16 in registers), col's from
+//   an NHWC copy of x (every packed run contiguous: 32 channels of one tap at one position), or,
+//   for 1×1 stride-1 kernels, from x itself like dY.
 //
 // Every element of an output is computed by one tile sequence over the depth in blocks of `kc`,
 // whichever thread runs it, so results do not depend on the thread count.
@@ -116,6 +117,13 @@ enum ConvGemm {
                 return lo < hi ? (0..<rows, lo..<hi) : nil
             }
         }
+        return splitRows(rows: rows, cols: cols, threads: threads, panelRows: mr)
+    }
+
+    /// Splits a `rows × cols` output among `threads` by whole row panels.
+    static func splitRows(rows: Int, cols: Int, threads: Int, panelRows mr: Int) -> [(Range<Int>, Range<Int>)] {
+        let rowPanels = (rows + mr - 1) / mr
+        if threads <= 1 || rows * cols < 4096 { return [(0..<rows, 0..<cols)] }
         let parts = Swift.min(threads, rowPanels), per = (rowPanels + parts - 1) / parts * mr
         return (0..<parts).compactMap { t in
             let lo = t * per, hi = Swift.min(rows, lo + per)
@@ -371,31 +379,40 @@ enum ConvGemm {
 
     // MARK: Weight gradient
 
-    /// `dw = Σₙ dYₙ · colₙᵀ` as `[O, C/groups, kH, kW]`, from NHWC copies of x and dY.
+    /// `dw = Σₙ dYₙ · colₙᵀ` as `[O, C/groups, kH, kW]`. dY is packed straight from its NCHW
+    /// layout (each image's run of positions is a row-major block); x too for 1×1 stride-1
+    /// kernels, where col is x itself, else from an NHWC copy of x.
     static func weightGradient(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                dw: UnsafeMutablePointer<Float>, pool: ThreadPool) {
-        let (L, O, C, HW) = (g.positions, g.outChannels, g.channels, g.height * g.width)
-        let (og, k, depth, taps) = (g.groupOut, g.groupDepth, g.batch * g.positions, g.kernelH * g.kernelW)
+        let (O, C, HW) = (g.outChannels, g.channels, g.height * g.width)
+        let (og, k, taps) = (g.groupOut, g.groupDepth, g.kernelH * g.kernelW)
         let cg = C / g.groups
         let reorder = taps > 1 && cg > 1
-        ConvKernels.withScratch(Float.self, count: g.batch * (C * HW + O * L) + (reorder ? O * k : 0)) { scratch in
-            let xt = scratch, dyt = scratch + g.batch * C * HW, dwt = reorder ? dyt + g.batch * O * L : dw
-            let io = Buffers(x: x, y: xt, a: dy, bias: nil), t2 = Buffers(x: dy, y: dyt, a: dy, bias: nil)
-            pool.parallelFor(g.batch) { n in
-                apus_transpose_f32(io.x + n * C * HW, C, HW, HW, io.y + n * C * HW, C)
-                apus_transpose_f32(t2.x + n * O * L, O, L, L, t2.y + n * O * L, O)
+        let direct = taps == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0
+            && g.outH == g.height && g.outW == g.width
+        let xtCount = direct ? 0 : g.batch * C * HW
+        ConvKernels.withScratch(Float.self, count: xtCount + (reorder ? O * k : 0)) { scratch in
+            let xt = scratch, dwt = reorder ? scratch + xtCount : dw
+            if !direct {
+                let io = Buffers(x: x, y: xt, a: dy, bias: nil)
+                pool.parallelFor(g.batch) { n in
+                    apus_transpose_f32(io.x + n * C * HW, C, HW, HW, io.y + n * C * HW, C)
+                }
             }
+            let operands = WeightOperands(dy: dy, x: direct ? x : nil, xt: UnsafePointer(xt))
             for gi in 0..<g.groups {
                 var shape = shape(g, group: gi)
-                // A[o, p] = dYᵀ[p, gi·O/g + o]: rows adjacent in memory, the depth O apart.
-                let a = PackedSgemm.Operand(base: UnsafePointer(dyt + gi * og), rowStride: 1, colStride: O)
-                let out = Buffers(x: UnsafePointer(xt), y: dwt + gi * og * k, a: UnsafePointer(dyt), bias: nil)
+                let out = Buffers(x: x, y: dwt + gi * og * k, a: dy, bias: nil)
                 let rows = panelRows(og)
-                let parts = split(rows: og, cols: k, threads: pool.size, panelRows: rows)
+                // Each thread packs the A rows and B columns of its own part: splitting the rows
+                // packs B (k × depth) once per thread, splitting the columns packs A (og × depth)
+                // once per thread, so split the side whose duplicate costs less.
+                let parts = og > k ? splitRows(rows: og, cols: k, threads: pool.size, panelRows: rows)
+                                   : split(rows: og, cols: k, threads: pool.size, panelRows: rows)
                 pool.parallelFor(parts.count) { t in
                     let (rowRange, cols) = parts[t]
                     withUnsafePointer(to: &shape) { s in
-                        weightBlock(s, xt: out.x, a: a, depth: depth, k: k, panelRows: rows, rows: rowRange, cols: cols, dw: out.y)
+                        weightBlock(s, g, group: gi, operands, k: k, panelRows: rows, rows: rowRange, cols: cols, dw: out.y)
                     }
                 }
             }
@@ -414,10 +431,33 @@ enum ConvGemm {
         }
     }
 
+    /// The weight gradient's operands: dY (NCHW), and x (NCHW) when col is x itself, else its
+    /// NHWC copy.
+    struct WeightOperands: @unchecked Sendable {
+        let dy: UnsafePointer<Float>
+        let x: UnsafePointer<Float>?
+        let xt: UnsafePointer<Float>
+    }
+
+    /// Packs lines `first..<first + count` (channels) × depth `p0..<p0 + depth` (positions of the
+    /// batch, `plane` per image) of an NCHW tensor of `channels` channels as panels of `panel`
+    /// lines, one call per image's stretch of positions.
+    static func packPlanes(_ base: UnsafePointer<Float>, channels: Int, plane: Int, first: Int, count: Int,
+                           p0: Int, depth: Int, panel: Int, into dst: UnsafeMutablePointer<Float>) {
+        var p = p0
+        while p < p0 + depth {
+            let n = p / plane, l = p % plane
+            let run = Swift.min(plane - l, p0 + depth - p)
+            apus_pack_lines(base + (n * channels + first) * plane + l, count, run, plane, panel, depth, dst + (p - p0) * panel)
+            p += run
+        }
+    }
+
     /// One thread's part of the weight-gradient GEMM: rows (output channels of the group) `rows`,
     /// columns (taps in (i, j, c) order) `cols`, over the whole depth (positions of the batch).
-    static func weightBlock(_ shape: UnsafePointer<apus_conv_shape>, xt: UnsafePointer<Float>, a: PackedSgemm.Operand,
-                            depth: Int, k: Int, panelRows mr: Int, rows: Range<Int>, cols: Range<Int>, dw: UnsafeMutablePointer<Float>) {
+    static func weightBlock(_ shape: UnsafePointer<apus_conv_shape>, _ g: ConvGeometry, group: Int, _ operands: WeightOperands,
+                            k: Int, panelRows mr: Int, rows: Range<Int>, cols: Range<Int>, dw: UnsafeMutablePointer<Float>) {
+        let (depth, L) = (g.batch * g.positions, g.positions)
         // Up to 32 panels of B per block (all of a layer's taps up to 1024), so that dY's panels
         // (A) are packed once for most layers rather than once per block of B.
         let nc = Swift.max(Self.nc, Swift.min((k + nr - 1) / nr * nr, 32 * nr))
@@ -430,11 +470,19 @@ enum ConvGemm {
                 let ncur = Swift.min(nc, cols.upperBound - jc)
                 for pc in stride(from: 0, to: depth, by: kc) {
                     let kcur = Swift.min(kc, depth - pc)
-                    apus_conv_pack_taps(shape, xt, pc, kcur, jc, ncur, nr, packedB)
+                    if let x = operands.x {
+                        // 1×1, stride 1: B[p, c] = x[n, c, l].
+                        packPlanes(x, channels: g.channels, plane: L, first: group * (g.channels / g.groups) + jc, count: ncur,
+                                   p0: pc, depth: kcur, panel: nr, into: packedB)
+                    } else {
+                        apus_conv_pack_taps(shape, operands.xt, pc, kcur, jc, ncur, nr, packedB)
+                    }
                     let accumulate: Int32 = pc > 0 ? 1 : 0
                     for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mc) {
                         let mcur = Swift.min(mc, rows.upperBound - ic)
-                        PackedSgemm.packPanels(of: a, transposed: false, from: ic, pc, depth: kcur, width: mcur, panel: mr, into: packedA)
+                        // A[o, p] = dY[n, o, l].
+                        packPlanes(operands.dy, channels: g.outChannels, plane: L, first: group * g.groupOut + ic, count: mcur,
+                                   p0: pc, depth: kcur, panel: mr, into: packedA)
                         for jr in stride(from: 0, to: ncur, by: nr) {
                             let bPanel = packedB + jr * kcur
                             for ir in stride(from: 0, to: mcur, by: mr) {

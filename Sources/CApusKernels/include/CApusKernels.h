@@ -109,6 +109,13 @@ void apus_conv_pack_columns(const apus_conv_shape *shape, const float *x, long k
 void apus_conv_pack_taps(const apus_conv_shape *shape, const float *xt, long p0, long depth,
                          long k0, long count, long nr, float *dst);
 
+/// Packs depth steps `0..<count` of the lines (rows) of a row-major matrix [rows × …], lines `lds`
+/// apart, as GEMM panels of `mr` lines: line block r0 (a multiple of `mr`) at `dst + r0·panel_depth`,
+/// depth step p of it at `+ p·mr`; lines past `rows` are zero. Panels `panel_depth` deep filled one
+/// stretch of the depth at a time: a weight gradient's operands straight from NCHW tensors, one
+/// image's stretch of positions per call.
+void apus_pack_lines(const float *src, long rows, long count, long lds, long mr, long panel_depth, float *dst);
+
 /// dst[j·ldd + i] = src[i·lds + j] for i < rows, j < cols.
 void apus_transpose_f32(const float *src, long rows, long cols, long lds, float *dst, long ldd);
 

@@ -35,6 +35,11 @@ struct ConvKernelTests {
         // Dilation (col2im for strided), weight gradients from NHWC with joined and split runs.
         (3, 16, [12, 12], 24, [3, 3], [2, 1], [2, 2], [2, 2], 1, false),
         (2, 3, [30, 29], 40, [7, 7], [2, 2], [3, 3], [1, 1], 1, true),
+        // 1×1 stride 1: weight gradients packed straight from x and dY (maps of 49 and 182
+        // positions, more output channels than input ones, groups), and with padding (NHWC path).
+        (3, 64, [7, 7], 96, [1, 1], [1, 1], [0, 0], [1, 1], 1, true),
+        (2, 32, [14, 13], 48, [1, 1], [1, 1], [0, 0], [1, 1], 2, false),
+        (2, 16, [6, 5], 24, [1, 1], [1, 1], [1, 1], [1, 1], 1, false),
     ]
 
     static func run(_ c: Case, dtype: DType, pool: ThreadPool = .shared) -> [Tensor] {
@@ -95,7 +100,7 @@ struct ConvKernelTests {
     }
 
     /// Forward and both gradients are bit-identical for pools of 1, 2 and 3 threads on every path.
-    @Test(arguments: [0, 2, 3, 5, 6, 7])
+    @Test(arguments: [0, 2, 3, 5, 6, 7, 13, 14])
     func resultsDoNotDependOnTheThreadCount(_ index: Int) {
         let c = Self.cases[index]
         let (batch, channels, size, outChannels, kernel, stride, padding, dilation, groups, _) = c
