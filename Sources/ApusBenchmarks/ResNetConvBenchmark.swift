@@ -30,8 +30,9 @@ public enum ResNetConvBenchmark {
             let name = name(s)
             return BenchmarkWorkload(name: name, summary: "ResNet conv \(s.kernel)×\(s.kernel) stride \(s.stride), \(s.cin)→\(s.cout) channels, [\(batch), \(s.cin), \(s.size), \(s.size)], forward+backward, ms") { scale in
                 // APUS_BENCH_CONV_PARTS=1: also the forward alone and with each gradient alone (profiling).
-                let parts: [Part] = ProcessInfo.processInfo.environment["APUS_BENCH_CONV_PARTS"] == "1"
-                    ? [.forward, .forwardAndWeightGradient, .forwardAndInputGradient, .all] : [.all]
+                // (The stem's input, an image, has no gradient.)
+                let parts: [Part] = ProcessInfo.processInfo.environment["APUS_BENCH_CONV_PARTS"] != "1" ? [.all]
+                    : s.cin == 3 ? [.forward, .all] : [.forward, .forwardAndWeightGradient, .forwardAndInputGradient, .all]
                 return parts.map { BenchmarkResult(name: name + $0.rawValue, value: milliseconds(s, scale: scale, part: $0), unit: "ms") }
             }
         }

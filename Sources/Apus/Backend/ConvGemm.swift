@@ -19,8 +19,17 @@ import CApusKernels
 enum ConvGemm {
     static var mr: Int { PackedSgemm.mr }
     static var nr: Int { PackedSgemm.nr }
-    /// Depth of a packed block (convolutions: most depths are 9·C, often 576 or 1152).
+    /// Depth of a packed block of the weight gradient and Winograd (their depths are positions and
+    /// channels).
     static let kc = 256
+
+    /// Depth blocks of a forward GEMM of depth `k` (9·C for 3×3 kernels: 576, 1152, 2304): equal
+    /// blocks no deeper than the GEMM's L1-sized one, so that no short last block costs a pass
+    /// over the output tiles for little work (576 as 2 × 288 rather than 256 + 256 + 64).
+    static func depthBlock(_ k: Int) -> Int {
+        let limit = PackedSgemm.kc, blocks = Swift.max(1, (k + limit - 1) / limit)
+        return Swift.min(limit, ((k + blocks - 1) / blocks + 7) / 8 * 8)
+    }
     /// Rows of packed A a thread runs against one B block before moving on (an L2-sized block).
     static let mc = PackedSgemm.mr * 24
     /// Columns of one packed B block: kc × nc floats stay in L2 while all rows of A pass over them.
@@ -81,8 +90,8 @@ enum ConvGemm {
     /// block: block `pc` (depth `kcur`) starts at `pc · mPadded` and holds `mPadded / mr` panels of
     /// `mr × kcur`.
     /// Depth blocks are split among the pool's threads.
-    static func packWeights(_ w: Weights, group: Int, m: Int, k: Int, taps: Int, rows mr: Int, into dst: UnsafeMutablePointer<Float>,
-                            pool: ThreadPool) {
+    static func packWeights(_ w: Weights, group: Int, m: Int, k: Int, taps: Int, rows mr: Int, kc: Int,
+                            into dst: UnsafeMutablePointer<Float>, pool: ThreadPool) {
         let blocks = (k + kc - 1) / kc, mPadded = (m + mr - 1) / mr * mr
         let parts = m * k >= 1 << 15 ? Swift.min(blocks, pool.size) : 1
         let out = Buffers(x: UnsafePointer(dst), y: dst, a: UnsafePointer(dst), bias: nil)
@@ -149,7 +158,7 @@ enum ConvGemm {
             ConvWinograd.forward(g, x: x, weights: weights, bias: bias, y: y, pool: pool)
             return
         }
-        let rows = panelRows(m)
+        let rows = panelRows(m), kc = depthBlock(k)
         let mPadded = (m + rows - 1) / rows * rows
         // Small maps: most tiles would straddle two images at every depth block; compute
         // [O, N·L] in a scratch matrix instead and spread it once.
@@ -158,7 +167,7 @@ enum ConvGemm {
         ConvKernels.withScratch(Float.self, count: mPadded * k + scratchCount) { scratch in
             let packedA = scratch, product = scratch + mPadded * k
             for gi in 0..<g.groups {
-                packWeights(weights, group: gi, m: m, k: k, taps: g.kernelH * g.kernelW, rows: rows, into: packedA, pool: pool)
+                packWeights(weights, group: gi, m: m, k: k, taps: g.kernelH * g.kernelW, rows: rows, kc: kc, into: packedA, pool: pool)
                 var shape = shape(g, group: gi)
                 let io = Buffers(x: x, y: y, a: UnsafePointer(packedA), bias: nil)
                 let target = Buffers(x: x, y: viaScratch ? product + gi * m * cols : y, a: UnsafePointer(packedA), bias: nil)
@@ -166,7 +175,7 @@ enum ConvGemm {
                 pool.parallelFor(parts.count) { t in
                     let (rowRange, colRange) = parts[t]
                     withUnsafePointer(to: &shape) { s in
-                        forwardBlock(s, g, group: gi, x: io.x, a: io.a, panelRows: rows, mPadded: mPadded, k: k, rows: rowRange,
+                        forwardBlock(s, g, group: gi, x: io.x, a: io.a, panelRows: rows, mPadded: mPadded, k: k, kc: kc, rows: rowRange,
                                      cols: colRange, y: target.y, viaScratch: viaScratch, totalCols: cols)
                     }
                 }
@@ -205,7 +214,7 @@ enum ConvGemm {
     /// One thread's part of a forward GEMM: output rows `rows` (of the group) and columns `cols`
     /// (positions of the batch).
     static func forwardBlock(_ shape: UnsafePointer<apus_conv_shape>, _ g: ConvGeometry, group: Int,
-                             x: UnsafePointer<Float>, a: UnsafePointer<Float>, panelRows mr: Int, mPadded: Int, k: Int,
+                             x: UnsafePointer<Float>, a: UnsafePointer<Float>, panelRows mr: Int, mPadded: Int, k: Int, kc: Int,
                              rows: Range<Int>, cols: Range<Int>, y: UnsafeMutablePointer<Float>,
                              viaScratch: Bool, totalCols: Int) {
         let L = g.positions
