@@ -29,10 +29,14 @@ public enum ResNetConvBenchmark {
         shapes.map { s in
             let name = name(s)
             return BenchmarkWorkload(name: name, summary: "ResNet conv \(s.kernel)×\(s.kernel) stride \(s.stride), \(s.cin)→\(s.cout) channels, [\(batch), \(s.cin), \(s.size), \(s.size)], forward+backward, ms") { scale in
-                // APUS_BENCH_CONV_PARTS=1: also the forward alone and with each gradient alone (profiling).
-                // (The stem's input, an image, has no gradient.)
-                let parts: [Part] = ProcessInfo.processInfo.environment["APUS_BENCH_CONV_PARTS"] != "1" ? [.all]
-                    : s.cin == 3 ? [.forward, .all] : [.forward, .forwardAndWeightGradient, .forwardAndInputGradient, .all]
+                // APUS_BENCH_CONV_PARTS=1: also the forward alone and with each gradient alone; =fwd,
+                // fwd+w or fwd+x: that part only (for a profiler). The stem's input has no gradient.
+                let setting = ProcessInfo.processInfo.environment["APUS_BENCH_CONV_PARTS"]
+                let parts: [Part] = switch setting {
+                case "1": s.cin == 3 ? [.forward, .all] : [.forward, .forwardAndWeightGradient, .forwardAndInputGradient, .all]
+                case let suffix?: Part(rawValue: "-" + suffix).map { [$0] } ?? [.all]
+                case nil: [.all]
+                }
                 return parts.map { BenchmarkResult(name: name + $0.rawValue, value: milliseconds(s, scale: scale, part: $0), unit: "ms") }
             }
         }

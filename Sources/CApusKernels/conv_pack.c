@@ -308,9 +308,18 @@ static void pack_taps_avx512(const apus_conv_shape *s, const float *xt, long p0,
     long cg = s->group_channels, channels = s->channels;
     long positions = s->out_h * s->out_w;
     tap_run run[32];
+    // The valid taps lo..<hi of every output column (one division each, not one per position).
+    enum { TABLE = 512 };
+    long lo_table[TABLE], hi_table[TABLE];
+    int tabulated = s->out_w <= TABLE;
+    if (tabulated)
+        for (long ow = 0; ow < s->out_w; ow++)
+            valid_range(ow * s->stride_w - s->pad_left, s->dilation_w, s->width, s->kernel_w, &lo_table[ow], &hi_table[ow]);
     for (long q = 0; q < count; q += 32) {
         long cols = min_l(32, count - q);
         int runs = tap_runs(s, k0 + q, cols, run);
+        long last_kj[32];  // the last tap of each run
+        for (int g = 0; g < runs; g++) last_kj[g] = run[g].kj + (run[g].c + run[g].len - 1) / cg;
         float *panel = dst + q * depth;
         long image = p0 / positions, l = p0 % positions, oh = l / s->out_w, ow = l % s->out_w;
         for (long p = 0; p < depth; p++) {
@@ -318,14 +327,19 @@ static void pack_taps_avx512(const apus_conv_shape *s, const float *xt, long p0,
             __m512 r0 = _mm512_setzero_ps(), r1 = _mm512_setzero_ps();
             long base_w = ow * s->stride_w - s->pad_left;
             long lo, hi;
-            valid_range(base_w, s->dilation_w, s->width, s->kernel_w, &lo, &hi);
+            if (tabulated) {
+                lo = lo_table[ow];
+                hi = hi_table[ow];
+            } else {
+                valid_range(base_w, s->dilation_w, s->width, s->kernel_w, &lo, &hi);
+            }
             for (int g = 0; g < runs; g++) {
                 long ih = oh * s->stride_h + run[g].ki * s->dilation_h - s->pad_top;
                 if (ih < 0 || ih >= s->height) continue;
                 // Valid taps lo..<hi: the run's columns whose tap lies among them (taps are
                 // whole multiples of `cg` columns apart inside a run).
                 long first_kj = run[g].kj, c0 = run[g].c;
-                long end_kj = first_kj + (c0 + run[g].len - 1) / cg;  // last tap of the run
+                long end_kj = last_kj[g];
                 long a_kj = max_l(first_kj, lo), b_kj = min_l(end_kj + 1, hi);
                 if (a_kj >= b_kj) continue;
                 long a = a_kj == first_kj ? 0 : (a_kj - first_kj) * cg - c0;
