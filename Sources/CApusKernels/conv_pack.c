@@ -361,9 +361,60 @@ static void pack_taps_avx512(const apus_conv_shape *s, const float *xt, long p0,
 }
 #endif
 
+#ifdef APUS_X86
+// Panels that each hold 32 channels of one tap (the group's channels a multiple of 32), produced
+// position by position: one pixel's channels are read together for every panel, and the position's
+// arithmetic is done once, not once per panel.
+__attribute__((target("avx512f")))
+static void pack_taps_whole_avx512(const apus_conv_shape *s, const float *xt, long p0, long depth, long k0, long count,
+                                   float *dst) {
+    enum { GROUP = 64 };
+    long cg = s->group_channels, channels = s->channels;
+    long positions = s->out_h * s->out_w;
+    for (long q0 = 0; q0 < count; q0 += 32 * GROUP) {
+        long panels = min_l(GROUP, (count - q0) / 32);
+        long dh[GROUP], dw[GROUP], coff[GROUP];
+        for (long q = 0; q < panels; q++) {
+            long k = k0 + q0 + q * 32, t = k / cg;
+            dh[q] = (t / s->kernel_w) * s->dilation_h;
+            dw[q] = (t % s->kernel_w) * s->dilation_w;
+            coff[q] = k % cg;
+        }
+        float *first = dst + q0 * depth;
+        long image = p0 / positions, l = p0 % positions, oh = l / s->out_w, ow = l % s->out_w;
+        const __m512 zero = _mm512_setzero_ps();
+        for (long p = 0; p < depth; p++) {
+            const float *img = xt + image * s->height * s->width * channels + s->channel0;
+            long ih0 = oh * s->stride_h - s->pad_top, iw0 = ow * s->stride_w - s->pad_left;
+            float *row = first + p * 32;
+            for (long q = 0; q < panels; q++) {
+                long ih = ih0 + dh[q], iw = iw0 + dw[q];
+                float *out = row + q * 32 * depth;
+                if ((unsigned long)ih < (unsigned long)s->height && (unsigned long)iw < (unsigned long)s->width) {
+                    const float *src = img + (ih * s->width + iw) * channels + coff[q];
+                    _mm512_storeu_ps(out, _mm512_loadu_ps(src));
+                    _mm512_storeu_ps(out + 16, _mm512_loadu_ps(src + 16));
+                } else {
+                    _mm512_storeu_ps(out, zero);
+                    _mm512_storeu_ps(out + 16, zero);
+                }
+            }
+            if (++ow == s->out_w) {
+                ow = 0;
+                if (++oh == s->out_h) { oh = 0; image++; }
+            }
+        }
+    }
+}
+#endif
+
 void apus_conv_pack_taps(const apus_conv_shape *s, const float *xt, long p0, long depth, long k0, long count,
                          long nr, float *dst) {
 #ifdef APUS_X86
+    if (use_avx512(nr) && s->group_channels % 32 == 0 && k0 % 32 == 0 && count % 32 == 0) {
+        pack_taps_whole_avx512(s, xt, p0, depth, k0, count, dst);
+        return;
+    }
     if (use_avx512(nr)) { pack_taps_avx512(s, xt, p0, depth, k0, count, dst); return; }
 #endif
     pack_taps_generic(s, xt, p0, depth, k0, count, nr, dst);
@@ -612,4 +663,41 @@ void apus_pack_lines(const float *src, long rows, long count, long lds, long mr,
     }
 #endif
     pack_lines_generic(src, rows, count, lds, mr, panel_depth, dst);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interleaving two rows: the column phases of a stride-2 input gradient.
+
+#ifdef APUS_X86
+__attribute__((target("avx512f")))
+static void interleave2_avx512(const float *even, const float *odd, long count_odd, float *dst) {
+    const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    long v = 0;
+    for (; v + 16 <= count_odd; v += 16) {
+        __m512 e = _mm512_loadu_ps(even + v), o = _mm512_loadu_ps(odd + v);
+        _mm512_storeu_ps(dst + 2 * v, _mm512_permutex2var_ps(e, lo, o));
+        _mm512_storeu_ps(dst + 2 * v + 16, _mm512_permutex2var_ps(e, hi, o));
+    }
+    for (; v < count_odd; v++) {
+        dst[2 * v] = even[v];
+        dst[2 * v + 1] = odd[v];
+    }
+}
+#endif
+
+void apus_interleave2_f32(const float *even, const float *odd, long count_even, long count_odd, float *dst) {
+    long pairs = count_odd < count_even ? count_odd : count_even;
+#ifdef APUS_X86
+    if (use_avx512(32)) {
+        interleave2_avx512(even, odd, pairs, dst);
+    } else
+#endif
+    {
+        for (long v = 0; v < pairs; v++) {
+            dst[2 * v] = even[v];
+            dst[2 * v + 1] = odd[v];
+        }
+    }
+    if (count_even > pairs) dst[2 * pairs] = even[pairs];
 }

@@ -332,25 +332,21 @@ enum ConvGemm {
                                     dx: UnsafeMutablePointer<Float>, pool: ThreadPool) {
         let rowPhases = phases(n: g.height, k: g.kernelH, s: g.strideH, p: g.padTop)!
         let colPhases = phases(n: g.width, k: g.kernelW, s: g.strideW, p: g.padLeft)!
-        let (og, C) = (g.groupOut, g.channels)
-        let largest = rowPhases.map(\.size).max()! * colPhases.map(\.size).max()!
-        ConvKernels.withScratch(Float.self, count: g.batch * C * largest) { scratch in
-            let part = scratch
+        let (og, C, planes) = (g.groupOut, g.channels, g.batch * g.channels)
+        // Every phase's product in its own part of the scratch (together the size of dx), then one
+        // pass that writes each row of dx whole from its column phases (stride 2: interleaved with
+        // vector permutes) instead of a strided scatter per phase.
+        var offsets = [Int](repeating: -1, count: rowPhases.count * colPhases.count)
+        var total = 0
+        for (a, rp) in rowPhases.enumerated() {
+            for (b, cp) in colPhases.enumerated() where rp.taps > 0 && cp.taps > 0 && rp.size > 0 && cp.size > 0 {
+                offsets[a * colPhases.count + b] = total
+                total += planes * rp.size * cp.size
+            }
+        }
+        ConvKernels.withScratch(Float.self, count: total) { scratch in
             for (a, rp) in rowPhases.enumerated() {
-                for (b, cp) in colPhases.enumerated() where rp.size > 0 && cp.size > 0 {
-                    let io = Buffers(x: UnsafePointer(part), y: dx, a: UnsafePointer(part), bias: nil)
-                    if rp.taps == 0 || cp.taps == 0 {
-                        // No tap reaches these positions: their gradient is 0.
-                        pool.parallelFor(Swift.min(pool.size, g.batch * C)) { t in
-                            for r in stride(from: t, to: g.batch * C, by: pool.size) {
-                                for u in 0..<rp.size {
-                                    let row = io.y + r * g.height * g.width + (u * g.strideH + a) * g.width + b
-                                    for v in 0..<cp.size { row[v * g.strideW] = 0 }
-                                }
-                            }
-                        }
-                        continue
-                    }
+                for (b, cp) in colPhases.enumerated() where offsets[a * colPhases.count + b] >= 0 {
                     // The phase's kernel: tap (m, n) is the original's (s·(taps − 1 − m) + first, …).
                     let phase = ConvGeometry(
                         batch: g.batch, channels: g.outChannels, height: g.outH, width: g.outW, outChannels: C, groups: g.groups,
@@ -365,21 +361,51 @@ enum ConvGemm {
                         }
                         forward(phase, x: dy, weights: .taps(weight, originalGroupOut: og, taps: g.kernelH * g.kernelW,
                                                              list: UnsafePointer(list.baseAddress!), count: rp.taps * cp.taps),
-                                bias: nil, y: part, pool: pool)
+                                bias: nil, y: scratch + offsets[a * colPhases.count + b], pool: pool)
                     }
-                    // dx[n, c, s·u + a, s·v + b] = part[n, c, u, v]
-                    pool.parallelFor(Swift.min(pool.size, g.batch * C)) { t in
-                        for r in stride(from: t, to: g.batch * C, by: pool.size) {
-                            for u in 0..<rp.size {
-                                let src = io.x + (r * rp.size + u) * cp.size
-                                let row = io.y + r * g.height * g.width + (u * g.strideH + a) * g.width + b
-                                if g.strideW == 1 {
-                                    row.update(from: src, count: cp.size)
-                                } else {
-                                    for v in 0..<cp.size { row[v * g.strideW] = src[v] }
-                                }
-                            }
-                        }
+                }
+            }
+            // dx[n, c, s·u + a, s·v + b] = phase (a, b)[n, c, u, v], or 0 where no tap reaches.
+            let layout = PhaseLayout(source: UnsafePointer(scratch), offsets: offsets, rows: rowPhases.map(\.size),
+                                     cols: colPhases.map(\.size), strideH: g.strideH, strideW: g.strideW,
+                                     height: g.height, width: g.width)
+            pool.parallelRanges(planes, grain: Swift.max(1, (1 << 14) / Swift.max(1, g.height * g.width))) { range in
+                for r in range { layout.writePlane(r, into: dx + r * layout.height * layout.width) }
+            }
+        }
+    }
+
+    /// Where each phase of a strided input gradient sits in the scratch, and how its rows
+    /// interleave into a plane of dx.
+    struct PhaseLayout: @unchecked Sendable {
+        let source: UnsafePointer<Float>
+        /// Offset of phase (a, b) at `a · strideW + b`, −1 for a phase no tap reaches (zeros).
+        let offsets: [Int]
+        let rows: [Int], cols: [Int]
+        let strideH: Int, strideW: Int, height: Int, width: Int
+
+        /// Writes plane `r` (image and channel) of dx row by row.
+        func writePlane(_ r: Int, into plane: UnsafeMutablePointer<Float>) {
+            for h in 0..<height {
+                let (a, u) = (h % strideH, h / strideH)
+                let row = plane + h * width
+                if strideW == 2 && offsets[2 * a] >= 0 && offsets[2 * a + 1] >= 0 {
+                    let even = source + offsets[2 * a] + (r * rows[a] + u) * cols[0]
+                    let odd = source + offsets[2 * a + 1] + (r * rows[a] + u) * cols[1]
+                    apus_interleave2_f32(even, odd, cols[0], cols[1], row)
+                    continue
+                }
+                for b in 0..<strideW where cols[b] > 0 {
+                    let offset = offsets[a * strideW + b]
+                    if offset < 0 {
+                        for v in 0..<cols[b] { row[v * strideW + b] = 0 }
+                        continue
+                    }
+                    let src = source + offset + (r * rows[a] + u) * cols[b]
+                    if strideW == 1 {
+                        row.update(from: src, count: cols[b])
+                    } else {
+                        for v in 0..<cols[b] { row[v * strideW + b] = src[v] }
                     }
                 }
             }

@@ -116,6 +116,10 @@ void apus_conv_pack_taps(const apus_conv_shape *shape, const float *xt, long p0,
 /// image's stretch of positions per call.
 void apus_pack_lines(const float *src, long rows, long count, long lds, long mr, long panel_depth, float *dst);
 
+/// dst[2v] = even[v] for v < count_even, dst[2v + 1] = odd[v] for v < count_odd (count_even is
+/// count_odd or count_odd + 1): a row from its two column phases.
+void apus_interleave2_f32(const float *even, const float *odd, long count_even, long count_odd, float *dst);
+
 /// dst[j·ldd + i] = src[i·lds + j] for i < rows, j < cols.
 void apus_transpose_f32(const float *src, long rows, long cols, long lds, float *dst, long ldd);
 
