@@ -59,14 +59,24 @@ final class Storage: @unchecked Sendable {
 final class BufferCache: @unchecked Sendable {
     static let shared = BufferCache()
     static let minimumBytes = 16 << 10
-    /// Larger buffers are rare (data sets, one-off temporaries) and would only pin memory. CNN
-    /// activations reach tens of MB (ResNet-18 on 32×3×64×64: 8 MB per 64-channel map), and
-    /// caching them made a training step 16% faster than mapping fresh pages each time.
+    /// Larger buffers are mostly one-offs (data sets) that would only pin memory; they are kept
+    /// only for sizes released before (see `largeFree`). CNN activations reach tens of MB
+    /// (ResNet-18 on 32×3×64×64: 8 MB per 64-channel map), and caching them made a training step
+    /// 16% faster than mapping fresh pages each time.
     static let maximumBytes = 64 << 20
     static let capacityBytes = 256 << 20
 
     private let lock = NSLock()
     private var free: [Int: [UnsafeMutableRawPointer]] = [:]
+    /// Buffers above `maximumBytes` are kept only for sizes released before (a loop's, such as
+    /// AlexNet's 151 MB weight gradient, freed by `zeroGrad()` every step and page-faulted and
+    /// zeroed by the kernel anew each time: a tenth of the step), at most as many bytes as such
+    /// buffers were ever in use at once; a size freed once (a data set) is never kept.
+    private var largeFree: [Int: [UnsafeMutableRawPointer]] = [:]
+    private var largeSeen: Set<Int> = []
+    private var largeCachedBytes = 0
+    private var largeLiveBytes = 0
+    private var largeLiveHighWater = 0
     private var cachedBytes = 0
     /// Bytes of cacheable sizes handed out and not yet released, and their maximum so far.
     private var liveBytes = 0
@@ -82,6 +92,16 @@ final class BufferCache: @unchecked Sendable {
             liveHighWater = Swift.max(liveHighWater, liveBytes)
             if let p = free[byteCount]?.popLast() {
                 cachedBytes -= byteCount
+                lock.unlock()
+                return p
+            }
+            lock.unlock()
+        } else if byteCount > Self.maximumBytes {
+            lock.lock()
+            largeLiveBytes += byteCount
+            largeLiveHighWater = Swift.max(largeLiveHighWater, largeLiveBytes)
+            if let p = largeFree[byteCount]?.popLast() {
+                largeCachedBytes -= byteCount
                 lock.unlock()
                 return p
             }
@@ -115,8 +135,35 @@ final class BufferCache: @unchecked Sendable {
                 return
             }
             lock.unlock()
+        } else if byteCount > Self.maximumBytes {
+            lock.lock()
+            largeLiveBytes -= byteCount
+            if largeSeen.contains(byteCount) && largeCachedBytes + byteCount <= largeLiveHighWater {
+                largeFree[byteCount, default: []].append(pointer)
+                largeCachedBytes += byteCount
+                lock.unlock()
+                return
+            }
+            largeSeen.insert(byteCount)
+            lock.unlock()
         }
         pointer.deallocate()
+    }
+
+    /// The same for buffers above `maximumBytes`.
+    var largeStatistics: (cached: Int, live: Int, liveHighWater: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (largeCachedBytes, largeLiveBytes, largeLiveHighWater)
+    }
+
+    /// Returns the kept large buffers to the system (tests).
+    func drainLargeBuffers() {
+        lock.lock()
+        defer { lock.unlock() }
+        for (_, buffers) in largeFree { for p in buffers { p.deallocate() } }
+        largeFree = [:]
+        largeCachedBytes = 0
     }
 
     /// Bytes held for reuse, bytes of cacheable sizes in use, and the most of those ever in use at once.

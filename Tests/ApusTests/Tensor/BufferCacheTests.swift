@@ -26,4 +26,34 @@ import Testing
         cache.release(small, byteCount: 1 * kib)
         #expect(cache.statistics == (cached: 128 * kib, live: 0, liveHighWater: 128 * kib))
     }
+
+    @Test func keepsLargeBuffersOnlyForSizesReleasedBefore() {
+        let cache = BufferCache()
+        let mib = 1 << 20, size = 65 * mib
+        // Released for the first time (a data set, or a loop's first step): returned to the system.
+        let a = cache.allocate(byteCount: size)
+        cache.release(a, byteCount: size)
+        #expect(cache.largeStatistics == (cached: 0, live: 0, liveHighWater: size))
+        // The same size again (a loop's next step): kept, and handed out for the next request.
+        let b = cache.allocate(byteCount: size)
+        cache.release(b, byteCount: size)
+        #expect(cache.largeStatistics == (cached: size, live: 0, liveHighWater: size))
+        let c = cache.allocate(byteCount: size)
+        #expect(c == b)
+        #expect(cache.largeStatistics == (cached: 0, live: size, liveHighWater: size))
+        // Two in use at once: both kept, the high-water mark is two.
+        let d = cache.allocate(byteCount: size)
+        cache.release(c, byteCount: size)
+        cache.release(d, byteCount: size)
+        #expect(cache.largeStatistics == (cached: 2 * size, live: 0, liveHighWater: 2 * size))
+        // Never more than that: another size, even released twice, would take the cache past it.
+        for _ in 0..<2 {
+            let other = cache.allocate(byteCount: size + mib)
+            cache.release(other, byteCount: size + mib)
+        }
+        #expect(cache.largeStatistics == (cached: 2 * size, live: 0, liveHighWater: 2 * size))
+        // The small-buffer accounting is untouched by large buffers.
+        #expect(cache.statistics == (cached: 0, live: 0, liveHighWater: 0))
+        cache.drainLargeBuffers()
+    }
 }
