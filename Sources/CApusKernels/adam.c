@@ -2,13 +2,13 @@
 // so the vector width matters less than doing it in one pass without temporaries.
 
 #include "CApusKernels.h"
+#include "isa.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
-int apus_x86_has_avx512f(void);
 
 __attribute__((target("avx512f")))
 static long adam_avx512(float *p, const float *g, float *m, float *v, long n, float b1, float b2,
@@ -37,12 +37,7 @@ void apus_adam_f32(float *p, const float *g, float *m, float *v, long n,
 #if defined(__x86_64__) || defined(_M_X64)
     unsigned csr = _mm_getcsr();
     _mm_setcsr(csr | 0x8040);  // FTZ + DAZ: decaying moments must not go subnormal (slow)
-    static int use512 = -1;
-    if (use512 < 0) {
-        const char *forced = getenv("APUS_ISA");
-        use512 = (!forced || strcmp(forced, "avx512") == 0) && apus_x86_has_avx512f();
-    }
-    if (use512) i = adam_avx512(p, g, m, v, n, b1, b2, w1, w2, lr, bc2, eps, wd);
+    if (apus_avx512_selected()) i = adam_avx512(p, g, m, v, n, b1, b2, w1, w2, lr, bc2, eps, wd);
 #endif
     for (; i < n; i++) {
         float gi = wd != 0 ? g[i] + wd * p[i] : g[i];

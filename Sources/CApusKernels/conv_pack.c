@@ -7,13 +7,13 @@
 // copies the valid part of a run and zero-fills the padding. Both write identical panels.
 
 #include "CApusKernels.h"
+#include "isa.h"
 #include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #define APUS_X86 1
 #include <immintrin.h>
-int apus_x86_has_avx512f(void);
 #endif
 
 static inline long min_l(long a, long b) { return a < b ? a : b; }
@@ -213,19 +213,7 @@ static void pack_columns_avx512(const apus_conv_shape *s, const float *x, long k
 }
 #endif
 
-static int use_avx512(long nr) {
-#ifdef APUS_X86
-    static int level = -1;
-    if (level < 0) {
-        const char *forced = getenv("APUS_ISA");
-        level = (!forced || strcmp(forced, "avx512") == 0) && apus_x86_has_avx512f();
-    }
-    return level && nr == 32;
-#else
-    (void)nr;
-    return 0;
-#endif
-}
+static int use_avx512(long nr) { return nr == 32 && apus_avx512_selected(); }
 
 void apus_conv_pack_columns(const apus_conv_shape *s, const float *x, long k0, long depth, long first, long count,
                             long nr, float *dst) {
@@ -423,6 +411,37 @@ void apus_conv_pack_taps(const apus_conv_shape *s, const float *xt, long p0, lon
 // ---------------------------------------------------------------------------------------------
 // Transpose.
 
+#ifdef APUS_X86
+// In-register 16×16 transpose: on return r[q] holds column q of the rows r[0..<16] (pairs
+// interleaved, then quads, then 128-bit lanes twice).
+__attribute__((target("avx512f")))
+static inline void transpose16(__m512 r[16]) {
+    __m512 t[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+        r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+        r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+        r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+    }
+    for (int i = 0; i < 4; i++) {
+        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
+        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
+    }
+    for (int i = 0; i < 4; i++) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
+        r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
+        r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
+    }
+}
+#endif
+
 static void transpose_generic(const float *src, long rows, long cols, long lds, float *dst, long ldd) {
     for (long i0 = 0; i0 < rows; i0 += 8)
         for (long j0 = 0; j0 < cols; j0 += 8) {
@@ -439,31 +458,10 @@ static void transpose_avx512(const float *src, long rows, long cols, long lds, f
     for (; i0 + 16 <= rows; i0 += 16) {
         long j0 = 0;
         for (; j0 + 16 <= cols; j0 += 16) {
-            __m512 r[16], t[16];
+            __m512 r[16];
             for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(src + (i0 + i) * lds + j0);
             // 16×16 transpose: interleave pairs, then quads, then 128-bit lanes twice.
-            for (int i = 0; i < 16; i += 2) {
-                t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
-                t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
-            }
-            for (int i = 0; i < 16; i += 4) {
-                r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
-                r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
-                r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
-                r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
-            }
-            for (int i = 0; i < 4; i++) {
-                t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
-                t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
-                t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
-                t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
-            }
-            for (int i = 0; i < 4; i++) {
-                r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
-                r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
-                r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
-                r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
-            }
+            transpose16(r);
             // r[q] now holds column j0 + q of the block.
             for (int q = 0; q < 16; q++) _mm512_storeu_ps(dst + (j0 + q) * ldd + i0, r[q]);
         }
@@ -517,31 +515,10 @@ static void pack_rows_avx512(const float *src, long rows, long depth, long lds, 
             long valid = min_l(mr, rows - r0);
             long p = 0;
             for (; p + 16 <= kcur; p += 16) {
-                __m512 r[16], t[16];
+                __m512 r[16];
                 for (int i = 0; i < 16; i++)
                     r[i] = i < valid ? _mm512_loadu_ps(src + (r0 + i) * lds + pc + p) : _mm512_setzero_ps();
-                for (int i = 0; i < 16; i += 2) {
-                    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
-                    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
-                }
-                for (int i = 0; i < 16; i += 4) {
-                    r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
-                    r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
-                    r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
-                    r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
-                }
-                for (int i = 0; i < 4; i++) {
-                    t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
-                    t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
-                    t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
-                    t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
-                }
-                for (int i = 0; i < 4; i++) {
-                    r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
-                    r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
-                    r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
-                    r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
-                }
+                transpose16(r);
                 for (int q = 0; q < 16; q++) _mm512_mask_storeu_ps(panel + (p + q) * mr, store_mask, r[q]);
             }
             for (; p < kcur; p++)
@@ -603,30 +580,9 @@ static void pack_lines_generic(const float *src, long rows, long count, long lds
 // of the block, `width` values of it, stored at out + q·stride.
 __attribute__((target("avx512f")))
 static inline void transpose16_store(const float *src, long lds, long valid, long width, float *out, long stride) {
-    __m512 r[16], t[16];
+    __m512 r[16];
     for (int i = 0; i < 16; i++) r[i] = i < valid ? _mm512_loadu_ps(src + i * lds) : _mm512_setzero_ps();
-    for (int i = 0; i < 16; i += 2) {
-        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
-    }
-    for (int i = 0; i < 16; i += 4) {
-        r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
-        r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
-        r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
-        r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
-    }
-    for (int i = 0; i < 4; i++) {
-        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
-        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
-        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
-        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
-    }
-    for (int i = 0; i < 4; i++) {
-        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
-        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
-        r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0x88);
-        r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], 0xDD);
-    }
+    transpose16(r);
     __mmask16 mask = (__mmask16)((1u << width) - 1);
     for (int q = 0; q < 16; q++) _mm512_mask_storeu_ps(out + q * stride, mask, r[q]);
 }

@@ -12,31 +12,19 @@
 // Each loop has a portable version and an AVX-512 one over 16 tiles of a tile row at a time.
 
 #include "CApusKernels.h"
+#include "isa.h"
 #include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #define APUS_X86 1
 #include <immintrin.h>
-int apus_x86_has_avx512f(void);
 #endif
 
 static inline long min_l(long a, long b) { return a < b ? a : b; }
 static inline long max_l(long a, long b) { return a > b ? a : b; }
 
-static int winograd_avx512(long nr) {
-#ifdef APUS_X86
-    static int level = -1;
-    if (level < 0) {
-        const char *forced = getenv("APUS_ISA");
-        level = (!forced || strcmp(forced, "avx512") == 0) && apus_x86_has_avx512f();
-    }
-    return level && nr == 32;
-#else
-    (void)nr;
-    return 0;
-#endif
-}
+static int winograd_avx512(long nr) { return nr == 32 && apus_avx512_selected(); }
 
 // ---------------------------------------------------------------------------------------------
 // Weights: U = G g Gᵀ for every (row, depth) pair, as A panels.

@@ -3,6 +3,7 @@
 // packed panel is loaded as vectors and each A element is broadcast.
 
 #include "CApusKernels.h"
+#include "isa.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,6 +188,19 @@ int apus_x86_has_avx512f(void) {
     return ((ebx >> 16) & 1) && os_saves_zmm();
 }
 #endif
+
+int apus_avx512_selected(void) {
+#if defined(__x86_64__) || defined(_M_X64)
+    static int level = -1;
+    if (level < 0) {
+        const char *forced = getenv("APUS_ISA");
+        level = (!forced || strcmp(forced, "avx512") == 0) && apus_x86_has_avx512f();
+    }
+    return level;
+#else
+    return 0;
+#endif
+}
 
 #ifdef APUS_NEON
 // ---------------------------------------------------------------------------------------------

@@ -8,13 +8,12 @@
 // whatever the block an element falls in, so results depend only on the inputs.
 
 #include "CApusKernels.h"
+#include "isa.h"
 #include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
-int apus_x86_has_avx512f(void);
-int apus_x86_has_avx2_fma(void);
 #endif
 
 typedef void (*nt_fn)(long m, long n, long k, const float *a, long lda, const float *b, long ldb,

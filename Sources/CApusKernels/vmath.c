@@ -3,6 +3,7 @@
 // |r| ≤ ln2/2, and its degree-6 polynomial; tanh and sigmoid are built on it.
 
 #include "CApusKernels.h"
+#include "isa.h"
 #include <math.h>
 #include <string.h>
 #include <stdlib.h>
@@ -179,8 +180,6 @@ __attribute__((target("avx2,fma"))) static float max_avx2(const float *x, long n
     return best;
 }
 
-int apus_x86_has_avx512f(void);
-int apus_x86_has_avx2_fma(void);
 #endif
 
 static float max_scalar(const float *x, long n) {
