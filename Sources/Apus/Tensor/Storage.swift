@@ -60,52 +60,68 @@ final class BufferCache: @unchecked Sendable {
     static let shared = BufferCache()
     static let minimumBytes = 16 << 10
     /// Larger buffers are mostly one-offs (data sets) that would only pin memory; they are kept
-    /// only for sizes released before (see `largeFree`). CNN activations reach tens of MB
+    /// only for sizes released before (see `large`). CNN activations reach tens of MB
     /// (ResNet-18 on 32×3×64×64: 8 MB per 64-channel map), and caching them made a training step
     /// 16% faster than mapping fresh pages each time.
     static let maximumBytes = 64 << 20
     static let capacityBytes = 256 << 20
 
+    /// One cache's buffers and accounting: freed buffers by size, the bytes they hold, the bytes of
+    /// its sizes in use and the most of those ever in use at once.
+    struct Pool {
+        /// At most this many bytes are kept (and never more than `liveHighWater`).
+        let capacityBytes: Int
+        /// Whether a size is kept only once it has been released before.
+        let keepsRepeatedSizesOnly: Bool
+        var free: [Int: [UnsafeMutableRawPointer]] = [:]
+        var released: Set<Int> = []
+        var cachedBytes = 0
+        var liveBytes = 0
+        var liveHighWater = 0
+
+        /// Counts `byteCount` as in use and hands out a kept buffer of that size, if any.
+        mutating func take(_ byteCount: Int) -> UnsafeMutableRawPointer? {
+            liveBytes += byteCount
+            liveHighWater = Swift.max(liveHighWater, liveBytes)
+            guard let p = free[byteCount]?.popLast() else { return nil }
+            cachedBytes -= byteCount
+            return p
+        }
+
+        /// Counts `byteCount` as released and keeps `pointer` if the rules allow; false when the
+        /// caller must return it to the system.
+        mutating func keep(_ pointer: UnsafeMutableRawPointer, _ byteCount: Int) -> Bool {
+            liveBytes -= byteCount
+            let repeated = released.contains(byteCount)
+            if keepsRepeatedSizesOnly && !repeated { released.insert(byteCount) }
+            guard !keepsRepeatedSizesOnly || repeated,
+                  cachedBytes + byteCount <= Swift.min(capacityBytes, liveHighWater) else { return false }
+            free[byteCount, default: []].append(pointer)
+            cachedBytes += byteCount
+            return true
+        }
+
+        var statistics: (cached: Int, live: Int, liveHighWater: Int) { (cachedBytes, liveBytes, liveHighWater) }
+    }
+
     private let lock = NSLock()
-    private var free: [Int: [UnsafeMutableRawPointer]] = [:]
+    /// Buffers of 16 KiB–64 MiB: every size is kept, up to 256 MiB.
+    private var small = Pool(capacityBytes: BufferCache.capacityBytes, keepsRepeatedSizesOnly: false)
     /// Buffers above `maximumBytes` are kept only for sizes released before (a loop's, such as
     /// AlexNet's 151 MB weight gradient, freed by `zeroGrad()` every step and page-faulted and
     /// zeroed by the kernel anew each time: a tenth of the step), at most as many bytes as such
     /// buffers were ever in use at once; a size freed once (a data set) is never kept.
-    private var largeFree: [Int: [UnsafeMutableRawPointer]] = [:]
-    private var largeSeen: Set<Int> = []
-    private var largeCachedBytes = 0
-    private var largeLiveBytes = 0
-    private var largeLiveHighWater = 0
-    private var cachedBytes = 0
-    /// Bytes of cacheable sizes handed out and not yet released, and their maximum so far.
-    private var liveBytes = 0
-    private var liveHighWater = 0
+    private var large = Pool(capacityBytes: .max, keepsRepeatedSizesOnly: true)
 
     @inline(__always)
     static func isCacheable(_ byteCount: Int) -> Bool { byteCount >= minimumBytes && byteCount <= maximumBytes }
 
     func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
-        if Self.isCacheable(byteCount) {
+        if byteCount >= Self.minimumBytes {
             lock.lock()
-            liveBytes += byteCount
-            liveHighWater = Swift.max(liveHighWater, liveBytes)
-            if let p = free[byteCount]?.popLast() {
-                cachedBytes -= byteCount
-                lock.unlock()
-                return p
-            }
+            let kept = Self.isCacheable(byteCount) ? small.take(byteCount) : large.take(byteCount)
             lock.unlock()
-        } else if byteCount > Self.maximumBytes {
-            lock.lock()
-            largeLiveBytes += byteCount
-            largeLiveHighWater = Swift.max(largeLiveHighWater, largeLiveBytes)
-            if let p = largeFree[byteCount]?.popLast() {
-                largeCachedBytes -= byteCount
-                lock.unlock()
-                return p
-            }
-            lock.unlock()
+            if let kept { return kept }
         }
         return Self.systemAllocate(byteCount: byteCount)
     }
@@ -125,51 +141,35 @@ final class BufferCache: @unchecked Sendable {
     }
 
     func release(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
-        if Self.isCacheable(byteCount) {
+        if byteCount >= Self.minimumBytes {
             lock.lock()
-            liveBytes -= byteCount
-            if cachedBytes + byteCount <= Swift.min(Self.capacityBytes, liveHighWater) {
-                free[byteCount, default: []].append(pointer)
-                cachedBytes += byteCount
-                lock.unlock()
-                return
-            }
+            let kept = Self.isCacheable(byteCount) ? small.keep(pointer, byteCount) : large.keep(pointer, byteCount)
             lock.unlock()
-        } else if byteCount > Self.maximumBytes {
-            lock.lock()
-            largeLiveBytes -= byteCount
-            if largeSeen.contains(byteCount) && largeCachedBytes + byteCount <= largeLiveHighWater {
-                largeFree[byteCount, default: []].append(pointer)
-                largeCachedBytes += byteCount
-                lock.unlock()
-                return
-            }
-            largeSeen.insert(byteCount)
-            lock.unlock()
+            if kept { return }
         }
         pointer.deallocate()
-    }
-
-    /// The same for buffers above `maximumBytes`.
-    var largeStatistics: (cached: Int, live: Int, liveHighWater: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (largeCachedBytes, largeLiveBytes, largeLiveHighWater)
-    }
-
-    /// Returns the kept large buffers to the system (tests).
-    func drainLargeBuffers() {
-        lock.lock()
-        defer { lock.unlock() }
-        for (_, buffers) in largeFree { for p in buffers { p.deallocate() } }
-        largeFree = [:]
-        largeCachedBytes = 0
     }
 
     /// Bytes held for reuse, bytes of cacheable sizes in use, and the most of those ever in use at once.
     var statistics: (cached: Int, live: Int, liveHighWater: Int) {
         lock.lock()
         defer { lock.unlock() }
-        return (cachedBytes, liveBytes, liveHighWater)
+        return small.statistics
+    }
+
+    /// The same for buffers above `maximumBytes`.
+    var largeStatistics: (cached: Int, live: Int, liveHighWater: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return large.statistics
+    }
+
+    /// Returns the kept large buffers to the system (tests).
+    func drainLargeBuffers() {
+        lock.lock()
+        defer { lock.unlock() }
+        for (_, buffers) in large.free { for p in buffers { p.deallocate() } }
+        large.free = [:]
+        large.cachedBytes = 0
     }
 }
