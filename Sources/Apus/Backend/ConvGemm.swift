@@ -143,19 +143,32 @@ enum ConvGemm {
     // MARK: Forward
 
     /// `y = conv(x, w) (+ bias)` for contiguous float32 NCHW tensors.
+    /// With `keep` (inference), the packed weight is kept with the weight's storage
+    /// (``DerivedForms``) and reused by later calls instead of being packed every time.
     static func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                        bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
-        forward(g, x: x, weights: .plain(weight), bias: bias, y: y, pool: pool)
+                        bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool, keep: KeptWeight? = nil) {
+        forward(g, x: x, weights: .plain(weight), bias: bias, y: y, pool: pool, keep: keep)
+    }
+
+    /// A weight's storage and the weight's offset in it, for keeping its packed forms.
+    struct KeptWeight {
+        let storage: Storage
+        let offset: Int
+
+        /// This weight's form `kind` with layout `parameters`, built by `make` on first use.
+        func form(_ kind: String, _ parameters: [Int], count: Int, make: (UnsafeMutablePointer<Float>) -> Void) -> UnsafePointer<Float> {
+            DerivedForms.form(of: storage, .init(kind: kind, parameters: [offset] + parameters), count: count, make: make)
+        }
     }
 
     static func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, weights: Weights,
-                        bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+                        bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool, keep: KeptWeight? = nil) {
         let (m, k, L, cols) = (g.groupOut, g.groupDepth, g.positions, g.batch * g.positions)
         if cols == 0 || m == 0 { return }
         let subset: Bool
         if case .taps = weights { subset = true } else { subset = false }
         if !subset && ConvWinograd.applies(g) {
-            ConvWinograd.forward(g, x: x, weights: weights, bias: bias, y: y, pool: pool)
+            ConvWinograd.forward(g, x: x, weights: weights, bias: bias, y: y, pool: pool, keep: keep)
             return
         }
         let rows = panelRows(m), kc = depthBlock(k)
@@ -164,13 +177,29 @@ enum ConvGemm {
         // [O, N·L] in a scratch matrix instead and spread it once.
         let viaScratch = L < 4 * nr
         let scratchCount = viaScratch ? g.outChannels * cols : 0
-        ConvKernels.withScratch(Float.self, count: mPadded * k + scratchCount) { scratch in
-            let packedA = scratch, product = scratch + mPadded * k
+        let taps = g.kernelH * g.kernelW
+        // Only a plain weight is kept (the flipped and tap forms serve backward passes, whose
+        // weights change every step).
+        var plain = false
+        if case .plain = weights { plain = true }
+        let kept = plain ? keep?.form("ConvGemm.packedWeights", [g.groups, m, k, rows, kc], count: g.groups * mPadded * k) { dst in
             for gi in 0..<g.groups {
-                packWeights(weights, group: gi, m: m, k: k, taps: g.kernelH * g.kernelW, rows: rows, kc: kc, into: packedA, pool: pool)
+                packWeights(weights, group: gi, m: m, k: k, taps: taps, rows: rows, kc: kc, into: dst + gi * mPadded * k, pool: pool)
+            }
+        } : nil
+        ConvKernels.withScratch(Float.self, count: (kept == nil ? mPadded * k : 0) + scratchCount) { scratch in
+            let product = scratch + (kept == nil ? mPadded * k : 0)
+            for gi in 0..<g.groups {
+                let packedA: UnsafePointer<Float>
+                if let kept {
+                    packedA = kept + gi * mPadded * k
+                } else {
+                    packWeights(weights, group: gi, m: m, k: k, taps: taps, rows: rows, kc: kc, into: scratch, pool: pool)
+                    packedA = UnsafePointer(scratch)
+                }
                 var shape = shape(g, group: gi)
-                let io = Buffers(x: x, y: y, a: UnsafePointer(packedA), bias: nil)
-                let target = Buffers(x: x, y: viaScratch ? product + gi * m * cols : y, a: UnsafePointer(packedA), bias: nil)
+                let io = Buffers(x: x, y: y, a: packedA, bias: nil)
+                let target = Buffers(x: x, y: viaScratch ? product + gi * m * cols : y, a: packedA, bias: nil)
                 let parts = split(rows: m, cols: cols, threads: pool.size, panelRows: rows)
                 pool.parallelFor(parts.count) { t in
                     let (rowRange, colRange) = parts[t]

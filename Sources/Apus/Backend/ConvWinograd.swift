@@ -27,7 +27,8 @@ enum ConvWinograd {
     /// `y = conv(x, w) (+ bias)` for a geometry that ``applies(_:)`` (or any 3×3 stride-1 one:
     /// the portable transforms serve every panel width, which the tests use).
     static func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, weights: ConvGemm.Weights,
-                        bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+                        bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool,
+                        keep: ConvGemm.KeptWeight? = nil) {
         let (m, depth, nr) = (g.groupOut, g.channels / g.groups, PackedSgemm.nr)
         let total = tiles(g)
         if total == 0 || m == 0 { return }
@@ -38,25 +39,40 @@ enum ConvWinograd {
         let block = Swift.max(nr, Swift.min(4 * nr, 16_384 / Swift.max(mPadded, 1) / nr * nr))
         let blocks = (total + block - 1) / block
         let perElement = mPadded * depth
-        ConvKernels.withScratch(Float.self, count: 16 * perElement) { packed in
+        // U_e for group `gi`, 16 × perElement floats, into `packed`.
+        func transformWeights(group gi: Int, into packed: UnsafeMutablePointer<Float>) {
+            // Row panels split among the threads.
+            let panels = mPadded / rows, packers = Swift.min(pool.size, panels)
+            let out = ConvGemm.Buffers(x: x, y: packed, a: x, bias: nil)
+            pool.parallelFor(packers) { t in
+                let first = t * panels / packers * rows, count = ((t + 1) * panels / packers) * rows - first
+                switch weights {
+                case .plain(let w):
+                    apus_winograd_pack_weights(w + gi * m * depth * 9, m, depth, 0, rows, kc, first, count, out.y)
+                case .flipped(let w, let og):
+                    // Rows: this group's input channels of the original; depth: its output channels.
+                    apus_winograd_pack_weights(w + gi * og * m * 9, og, m, 1, rows, kc, first, count, out.y)
+                case .taps:
+                    fatalError("ConvWinograd: a subset of taps is not a 3×3 kernel")
+                }
+            }
+        }
+        var plain = false
+        if case .plain = weights { plain = true }
+        let kept = plain ? keep?.form("ConvWinograd.transformedWeights", [g.groups, m, depth, rows, kc], count: g.groups * 16 * perElement) { dst in
+            for gi in 0..<g.groups { transformWeights(group: gi, into: dst + gi * 16 * perElement) }
+        } : nil
+        ConvKernels.withScratch(Float.self, count: kept == nil ? 16 * perElement : 0) { scratch in
             for gi in 0..<g.groups {
-                // Row panels split among the threads.
-                let panels = mPadded / rows, packers = Swift.min(pool.size, panels)
-                let out = ConvGemm.Buffers(x: x, y: packed, a: x, bias: nil)
-                pool.parallelFor(packers) { t in
-                    let first = t * panels / packers * rows, count = ((t + 1) * panels / packers) * rows - first
-                    switch weights {
-                    case .plain(let w):
-                        apus_winograd_pack_weights(w + gi * m * depth * 9, m, depth, 0, rows, kc, first, count, out.y)
-                    case .flipped(let w, let og):
-                        // Rows: this group's input channels of the original; depth: its output channels.
-                        apus_winograd_pack_weights(w + gi * og * m * 9, og, m, 1, rows, kc, first, count, out.y)
-                    case .taps:
-                        fatalError("ConvWinograd: a subset of taps is not a 3×3 kernel")
-                    }
+                let packed: UnsafePointer<Float>
+                if let kept {
+                    packed = kept + gi * 16 * perElement
+                } else {
+                    transformWeights(group: gi, into: scratch)
+                    packed = UnsafePointer(scratch)
                 }
                 var shape = ConvGemm.shape(g, group: gi)
-                let io = ConvGemm.Buffers(x: x, y: y, a: UnsafePointer(packed), bias: bias)
+                let io = ConvGemm.Buffers(x: x, y: y, a: packed, bias: bias)
                 let parts = Swift.min(pool.size, blocks)
                 pool.parallelFor(parts) { t in
                     let first = t * blocks / parts, end = (t + 1) * blocks / parts

@@ -52,14 +52,11 @@ enum PackedSgemm {
             for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
             return
         }
-        if a.colStride == 1 && b.rowStride == 1 && prefersDotProducts(m: m, n: n, k: k) {
-            apus_sgemm_nt(m, n, k, a.base, a.rowStride, b.base, b.colStride, c, ldc, accumulate ? 1 : 0)
-            return
-        }
         if a.colStride == 1 && b.rowStride == 1 && streamsB(m: m, n: n, k: k) {
             // A few rows against a large Bᵀ (a fully connected layer's forward on a small batch,
             // X·Wᵀ): dot products straight from W's rows read it once; packing it would read it,
-            // write panels and read those again, and a 12-row tile would be part padding.
+            // write panels and read those again, and a 12-row tile would be part padding. Checked
+            // before the serial dot products below: a 4096 → 1000 layer on one image is both.
             let out = Output(base: c, ldc: ldc)
             let parts = threads > 1 && n >= 8 * threads ? threads : 1
             ThreadPool.shared.parallelFor(parts) { t in
@@ -69,6 +66,10 @@ enum PackedSgemm {
                                   out.base + lo, out.ldc, accumulate ? 1 : 0)
                 }
             }
+            return
+        }
+        if a.colStride == 1 && b.rowStride == 1 && prefersDotProducts(m: m, n: n, k: k) {
+            apus_sgemm_nt(m, n, k, a.base, a.rowStride, b.base, b.colStride, c, ldc, accumulate ? 1 : 0)
             return
         }
         let out = Output(base: c, ldc: ldc)

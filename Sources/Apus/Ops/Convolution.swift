@@ -203,7 +203,8 @@ extension ConvKernels {
             // Implicit GEMM (Backend/ConvGemm.swift); float64 keeps the im2col reference path.
             ConvGemm.forward(g, x: x.storage.pointer(Float.self) + x.offset, weight: weight.storage.pointer(Float.self) + weight.offset,
                              bias: bias.map { UnsafePointer($0.storage.pointer(Float.self) + $0.offset) },
-                             y: out.storage.pointer(Float.self), pool: pool)
+                             y: out.storage.pointer(Float.self), pool: pool,
+                             keep: GradMode.isEnabled ? nil : .init(storage: weight.storage, offset: weight.offset))
         } else {
             run(Double.self)
         }

@@ -12,6 +12,8 @@ final class Storage: @unchecked Sendable {
     @usableFromInline let count: Int
     @usableFromInline let raw: UnsafeMutableRawPointer
     private let byteCount: Int
+    /// Forms derived from the contents (``DerivedForms``), under `DerivedForms.lock`; nil when none.
+    var derived: [DerivedForms.Key: Storage]?
 
     /// Allocates `count` elements of `dtype`, zero-filled when `zeroed` (else the caller writes every element).
     init(dtype: DType, count: Int, zeroed: Bool = true) {

@@ -140,6 +140,10 @@ public struct Tensor: @unchecked Sendable {
         scalarLiteral = nil  // about to be written: no longer the literal's value
         if !isKnownUniquelyReferenced(&storage) {
             storage = storage.copy()
+        } else if storage.derived != nil {
+            // About to change: forms computed from the old contents go (no other tensor holds
+            // the storage, so no other thread is reading them).
+            storage.derived = nil
         }
     }
 
