@@ -122,6 +122,28 @@ struct ConvKernelTests {
         for r in results.dropFirst() { #expect(r == results[0]) }
     }
 
+    /// The forward's split of the output tiles: every element in exactly one part, row ranges on
+    /// panel boundaries, and parts within one tile of each other (784 columns, 25 panels, 2 threads:
+    /// 12.5 column panels each, the middle one shared by rows).
+    @Test(arguments: [(512, 784, 2, 12), (256, 784, 3, 8), (64, 3136, 2, 8), (30, 200, 4, 12), (300, 40, 2, 12)])
+    func tileSplitIsEvenAndCoversTheOutput(_ rows: Int, _ cols: Int, _ threads: Int, _ mr: Int) {
+        let parts = ConvGemm.splitTiles(rows: rows, cols: cols, threads: threads, panelRows: mr)
+        #expect(parts.count == threads)
+        var covered = [Int](repeating: 0, count: rows * cols)
+        var tiles: [Int] = []
+        for part in parts {
+            var count = 0
+            for (r, c) in part {
+                #expect(r.lowerBound % mr == 0 && c.lowerBound % ConvGemm.nr == 0)
+                for i in r { for j in c { covered[i * cols + j] += 1 } }
+                count += (r.count + mr - 1) / mr * ((c.count + ConvGemm.nr - 1) / ConvGemm.nr)
+            }
+            tiles.append(count)
+        }
+        #expect(covered.allSatisfy { $0 == 1 })
+        #expect(tiles.max()! - tiles.min()! <= 1)
+    }
+
     /// The strided input gradient's phases: which kernel taps reach which input positions.
     @Test func phasesOfAStridedAxis() {
         // 3×3, stride 2, padding 1: even positions see the middle tap, odd ones taps 0 and 2.
