@@ -559,6 +559,55 @@ void apus_conv_pack_tap_weights(const float *w, long out_channels, long channels
     }
 }
 
+void apus_conv_pack_phase_weights(const float *w, long out_channels, long channels, long taps, long phases,
+                                  const int *phase_of, const int *index_in, const long *tap_count, const long *kc,
+                                  float *const *dst, long mr, long o_first, long o_count) {
+    // Output channels in chunks whose weights stay in L2 (16 · channels · taps floats), and per
+    // chunk each phase's panels written in order: a panel's run of depth is contiguous, so the
+    // writes are sequential and the weight is read from memory once for all phases. (Scattering
+    // each (o, c) to its nine taps' panels at once hit L1 set conflicts: the panels sit a
+    // multiple of 4 KiB apart.)
+    enum { chunk = 16 };
+    long padded = (channels + mr - 1) / mr * mr, first_slot[64 + 1], total = 0;
+    if (phases > 64) return;
+    for (long q = 0; q < phases; q++) { first_slot[q] = total; total += tap_count[q]; }
+    long *tap_at = malloc(sizeof(long) * (size_t)(total > 0 ? total : 1));
+    float **base = malloc(sizeof(float *) * (size_t)(chunk * (total > 0 ? total : 1)));
+    long *depth_of = malloc(sizeof(long) * (size_t)(chunk * (total > 0 ? total : 1)));
+    if (!tap_at || !base || !depth_of) { free(tap_at); free(base); free(depth_of); return; }
+    for (long t = 0; t < taps; t++)
+        if (phase_of[t] >= 0) tap_at[first_slot[phase_of[t]] + index_in[t]] = t;
+    for (long o0 = o_first; o0 < o_first + o_count; o0 += chunk) {
+        long o1 = min_l(o0 + chunk, o_first + o_count);
+        for (long q = 0; q < phases; q++) {
+            long tc = tap_count[q], depth = out_channels * tc, n = 0;
+            // Where (o, j) lands in panel 0 of its depth block, and that block's depth.
+            for (long o = o0; o < o1; o++)
+                for (long j = 0; j < tc; j++, n++) {
+                    long p = o * tc + j, pc = p / kc[q] * kc[q];
+                    base[n] = dst[q] + pc * padded + (p - pc) * mr;
+                    depth_of[n] = min_l(kc[q], depth - pc);
+                }
+            for (long r0 = 0; r0 < padded; r0 += mr) {
+                long valid = min_l(mr, channels - r0);
+                n = 0;
+                for (long o = o0; o < o1; o++) {
+                    const float *wo = w + (o * channels + r0) * taps;
+                    for (long j = 0; j < tc; j++, n++) {
+                        long t = tap_at[first_slot[q] + j], i = 0;
+                        float *out = base[n] + r0 * depth_of[n];
+                        for (; i < valid; i++) out[i] = wo[i * taps + t];
+                        for (; i < mr; i++) out[i] = 0;
+                    }
+                }
+            }
+        }
+    }
+    free(tap_at);
+    free(base);
+    free(depth_of);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Lines of a row-major matrix as panels: one stretch of the depth at a time.
 

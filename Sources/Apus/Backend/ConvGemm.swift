@@ -81,9 +81,9 @@ enum ConvGemm {
         case plain(UnsafePointer<Float>)
         /// The original weight and the original convolution's output channels per group.
         case flipped(UnsafePointer<Float>, originalGroupOut: Int)
-        /// Some taps of the original weight (kernel taps `taps` in all), in the order of `list`
-        /// (indices into the row-major kernel): one phase of a strided input gradient.
-        case taps(UnsafePointer<Float>, originalGroupOut: Int, taps: Int, list: UnsafePointer<Int32>, count: Int)
+        /// Already packed for this geometry's panels and depth blocks, group after group: the
+        /// phases of a strided input gradient (``inputGradientPhases(_:dy:weight:dx:pool:)``).
+        case packed(UnsafePointer<Float>)
     }
 
     /// Packs group `group`'s `[m × k]` weight matrix once into the tile's A panels for every depth
@@ -108,8 +108,8 @@ enum ConvGemm {
                     apus_conv_pack_tap_weights(base + group * og * m * taps, og, m, taps, reversed.baseAddress!, taps, mr, kc,
                                                first, end - first, out.y)
                 }
-            case .taps(let base, let og, let all, let list, let count):
-                apus_conv_pack_tap_weights(base + group * og * m * all, og, m, all, list, count, mr, kc, first, end - first, out.y)
+            case .packed:
+                fatalError("ConvGemm.packWeights: the weights are packed already")
             }
         }
     }
@@ -196,9 +196,9 @@ enum ConvGemm {
                         bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool, keep: KeptWeight? = nil) {
         let (m, k, L, cols) = (g.groupOut, g.groupDepth, g.positions, g.batch * g.positions)
         if cols == 0 || m == 0 { return }
-        let subset: Bool
-        if case .taps = weights { subset = true } else { subset = false }
-        if !subset && ConvWinograd.applies(g) {
+        var prepacked: UnsafePointer<Float>?
+        if case .packed(let p) = weights { prepacked = p }
+        if prepacked == nil && ConvWinograd.applies(g) {
             ConvWinograd.forward(g, x: x, weights: weights, bias: bias, y: y, pool: pool, keep: keep)
             return
         }
@@ -209,15 +209,15 @@ enum ConvGemm {
         let viaScratch = L < 4 * nr
         let scratchCount = viaScratch ? g.outChannels * cols : 0
         let taps = g.kernelH * g.kernelW
-        // Only a plain weight is kept (the flipped and tap forms serve backward passes, whose
+        // Only a plain weight is kept (the flipped and phase forms serve backward passes, whose
         // weights change every step).
         var plain = false
         if case .plain = weights { plain = true }
-        let kept = plain ? keep?.form("ConvGemm.packedWeights", [g.groups, m, k, rows, kc], count: g.groups * mPadded * k) { dst in
+        let kept = prepacked ?? (plain ? keep?.form("ConvGemm.packedWeights", [g.groups, m, k, rows, kc], count: g.groups * mPadded * k) { dst in
             for gi in 0..<g.groups {
                 packWeights(weights, group: gi, m: m, k: k, taps: taps, rows: rows, kc: kc, into: dst + gi * mPadded * k, pool: pool)
             }
-        } : nil
+        } : nil)
         ConvKernels.withScratch(Float.self, count: (kept == nil ? mPadded * k : 0) + scratchCount) { scratch in
             let product = scratch + (kept == nil ? mPadded * k : 0)
             for gi in 0..<g.groups {
@@ -376,10 +376,11 @@ enum ConvGemm {
     }
 
     /// Whether the input gradient of a strided convolution runs as stride-1 convolutions of dY,
-    /// one per phase (dilation 1, a kernel larger than 1×1, no negative padding).
+    /// one per phase (dilation 1, a kernel larger than 1×1, no negative padding, at most 64 phases).
     static func inputGradientByPhases(_ g: ConvGeometry) -> Bool {
         // A 1×1 kernel has a single phase with taps, a plain product that col2im scatters as cheaply.
-        (g.strideH > 1 || g.strideW > 1) && g.dilationH == 1 && g.dilationW == 1 && g.kernelH * g.kernelW > 1
+        (g.strideH > 1 || g.strideW > 1) && g.strideH * g.strideW <= 64 && g.dilationH == 1 && g.dilationW == 1
+            && g.kernelH * g.kernelW > 1
             && phases(n: g.height, k: g.kernelH, s: g.strideH, p: g.padTop) != nil
             && phases(n: g.width, k: g.kernelW, s: g.strideW, p: g.padLeft) != nil
     }
@@ -405,26 +406,53 @@ enum ConvGemm {
                 total += planes * rp.size * cp.size
             }
         }
-        ConvKernels.withScratch(Float.self, count: total) { scratch in
-            for (a, rp) in rowPhases.enumerated() {
-                for (b, cp) in colPhases.enumerated() where offsets[a * colPhases.count + b] >= 0 {
-                    // The phase's kernel: tap (m, n) is the original's (s·(taps − 1 − m) + first, …).
-                    let phase = ConvGeometry(
-                        batch: g.batch, channels: g.outChannels, height: g.outH, width: g.outW, outChannels: C, groups: g.groups,
-                        kernelH: rp.taps, kernelW: cp.taps, strideH: 1, strideW: 1, padTop: rp.pad, padLeft: cp.pad,
-                        dilationH: 1, dilationW: 1, outH: rp.size, outW: cp.size)
-                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: rp.taps * cp.taps) { list in
-                        for m in 0..<rp.taps {
-                            for n in 0..<cp.taps {
-                                let (kh, kw) = (g.strideH * (rp.taps - 1 - m) + rp.first, g.strideW * (cp.taps - 1 - n) + cp.first)
-                                list[m * cp.taps + n] = Int32(kh * g.kernelW + kw)
-                            }
-                        }
-                        forward(phase, x: dy, weights: .taps(weight, originalGroupOut: og, taps: g.kernelH * g.kernelW,
-                                                             list: UnsafePointer(list.baseAddress!), count: rp.taps * cp.taps),
-                                bias: nil, y: scratch + offsets[a * colPhases.count + b], pool: pool)
+        // Each phase's kernel: tap (m, n) is the original's (s·(taps − 1 − m) + first, …). All
+        // phases' weight panels are packed in one pass over the weight (one per phase read all of it
+        // each time), group after group.
+        let taps = g.kernelH * g.kernelW, m = C / g.groups
+        let (rows, mPadded) = (panelRows(m), (m + panelRows(m) - 1) / panelRows(m) * panelRows(m))
+        var geometries: [(index: Int, geometry: ConvGeometry, k: Int, kc: Int, packed: Int)] = []
+        var phaseOf = [Int32](repeating: -1, count: taps), indexIn = [Int32](repeating: 0, count: taps)
+        var packedTotal = 0
+        for (a, rp) in rowPhases.enumerated() {
+            for (b, cp) in colPhases.enumerated() where offsets[a * colPhases.count + b] >= 0 {
+                let phase = ConvGeometry(
+                    batch: g.batch, channels: g.outChannels, height: g.outH, width: g.outW, outChannels: C, groups: g.groups,
+                    kernelH: rp.taps, kernelW: cp.taps, strideH: 1, strideW: 1, padTop: rp.pad, padLeft: cp.pad,
+                    dilationH: 1, dilationW: 1, outH: rp.size, outW: cp.size)
+                for i in 0..<rp.taps {
+                    for j in 0..<cp.taps {
+                        let (kh, kw) = (g.strideH * (rp.taps - 1 - i) + rp.first, g.strideW * (cp.taps - 1 - j) + cp.first)
+                        phaseOf[kh * g.kernelW + kw] = Int32(geometries.count)
+                        indexIn[kh * g.kernelW + kw] = Int32(i * cp.taps + j)
                     }
                 }
+                let k = og * rp.taps * cp.taps
+                geometries.append((a * colPhases.count + b, phase, k, depthBlock(k), packedTotal))
+                packedTotal += g.groups * mPadded * k
+            }
+        }
+        ConvKernels.withScratch(Float.self, count: total + packedTotal) { scratch in
+            let packed = scratch + total
+            let tapCounts = geometries.map { $0.k / og }, depthBlocks = geometries.map(\.kc)
+            let io = Buffers(x: weight, y: packed, a: weight, bias: nil)
+            phaseOf.withUnsafeBufferPointer { phaseOf in
+                indexIn.withUnsafeBufferPointer { indexIn in
+                    let lists = (phaseOf.baseAddress!, indexIn.baseAddress!)
+                    let parts = Swift.min(pool.size, og)
+                    pool.parallelFor(parts) { t in
+                        let (first, end) = (t * og / parts, (t + 1) * og / parts)
+                        for gi in 0..<g.groups {
+                            let targets = geometries.map { p in Optional(io.y + p.packed + gi * mPadded * p.k) }
+                            apus_conv_pack_phase_weights(io.x + gi * og * m * taps, og, m, taps, geometries.count, lists.0, lists.1, tapCounts,
+                                                         depthBlocks, targets, rows, first, end - first)
+                        }
+                    }
+                }
+            }
+            for p in geometries {
+                forward(p.geometry, x: dy, weights: .packed(UnsafePointer(packed + p.packed)), bias: nil,
+                        y: scratch + offsets[p.index], pool: pool)
             }
             // dx[n, c, s·u + a, s·v + b] = phase (a, b)[n, c, u, v], or 0 where no tap reaches.
             let layout = PhaseLayout(source: UnsafePointer(scratch), offsets: offsets, rows: rowPhases.map(\.size),

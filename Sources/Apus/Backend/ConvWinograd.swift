@@ -52,8 +52,8 @@ enum ConvWinograd {
                 case .flipped(let w, let og):
                     // Rows: this group's input channels of the original; depth: its output channels.
                     apus_winograd_pack_weights(w + gi * og * m * 9, og, m, 1, rows, kc, first, count, out.y)
-                case .taps:
-                    fatalError("ConvWinograd: a subset of taps is not a 3×3 kernel")
+                case .packed:
+                    fatalError("ConvWinograd: weights packed for a GEMM")
                 }
             }
         }

@@ -136,6 +136,15 @@ void apus_conv_pack_weights(const float *src, long rows, long depth, long lds, l
 void apus_conv_pack_tap_weights(const float *w, long out_channels, long channels, long taps, const int *tap_list,
                                 long tap_count, long mr, long kc, long first, long count, float *dst);
 
+/// Every phase's panels of a strided input gradient in one pass over the weight `w`
+/// [out_channels, channels, taps] (apus_conv_pack_tap_weights reads all of it once per phase):
+/// tap t belongs to phase `phase_of[t]` (−1: to none; at most 64 phases) as its `index_in[t]`-th
+/// tap of `tap_count[q]`; phase q's matrix A[c, (o, j)] goes to `dst[q]` as panels of `mr` rows in depth
+/// blocks of `kc[q]`, rows past `channels` zero. Writes output channels `o_first..<o_first + o_count`.
+void apus_conv_pack_phase_weights(const float *w, long out_channels, long channels, long taps, long phases,
+                                  const int *phase_of, const int *index_in, const long *tap_count, const long *kc,
+                                  float *const *dst, long mr, long o_first, long o_count);
+
 /// Winograd F(2×2, 3×3) weight transform U_e = (G g Gᵀ)_e of every 3×3 kernel of `w`
 /// [out_channels, in_channels, 3, 3], written as 16 matrices of A panels (`mr` rows, depth blocks
 /// of `kc`, as `apus_conv_pack_weights`), matrix e at `dst + e·padded·depth`. Plain: rows are
