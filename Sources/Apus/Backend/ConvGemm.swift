@@ -387,7 +387,7 @@ enum ConvGemm {
 
     /// The input gradient of a strided convolution: input position (s·u + a, s·v + b) receives
     /// only the kernel taps ≡ (a + p, b + p) modulo the stride, so each of the s² phases is a
-    /// stride-1 convolution of dY with those taps (flipped), computed by ``forward(_:x:weights:bias:y:pool:)``
+    /// stride-1 convolution of dY with those taps (flipped), computed by ``forward(_:x:weights:bias:y:pool:keep:)``
     /// into a scratch plane and interleaved into dx: no col2im and no zeroing, and no multiply by
     /// the zeros a dilated dY would hold.
     static func inputGradientPhases(_ g: ConvGeometry, dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
