@@ -137,7 +137,12 @@ enum PackedSgemm {
                 packPanels(of: b, transposed: true, from: pc, jc, depth: kcur, width: ncur, panel: nr, into: packedB)
                 for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mc) {
                     let mcur = Swift.min(mc, rows.upperBound - ic)
-                    packPanels(of: a, transposed: false, from: ic, pc, depth: kcur, width: mcur, panel: mr, into: packedA)
+                    if a.colStride == 1 && packsRowsInC {
+                        // Row-major A: the C loop's 16×16 register transposes (AVX-512).
+                        apus_conv_pack_weights(a.base + ic * a.rowStride + pc, mcur, kcur, a.rowStride, mr, kcur, packedA)
+                    } else {
+                        packPanels(of: a, transposed: false, from: ic, pc, depth: kcur, width: mcur, panel: mr, into: packedA)
+                    }
                     for jr in stride(from: 0, to: ncur, by: nr) {
                         let bPanel = packedB + jr * kcur
                         for ir in stride(from: 0, to: mcur, by: mr) {
@@ -150,6 +155,11 @@ enum PackedSgemm {
             }
         }
     }
+
+    /// Whether row-major A blocks are packed by `apus_conv_pack_weights` (its AVX-512 transposes
+    /// took a 2048² product's packing of A from 3% to 1% of the time; the Swift loop below
+    /// serves the other tiles).
+    static let packsRowsInC = isa == "avx512" && (mr == 12 || mr == 8)
 
     /// Packs a `width`×`depth` block into panels of `panel` lines, each stored depth-major
     /// (`panel` consecutive values per step of depth), zero-padding the last panel.
