@@ -55,22 +55,28 @@ __attribute__((target("avx512f"))) static inline __m512 exp512(__m512 x) {
 }
 
 __attribute__((target("avx512f"))) static inline __m512 tanh512(__m512 x) {
+    // tanh|x| = −m / (2 + m) with m = e^{−2|x|} − 1, one expression for every x: exp's own
+    // reduction z = n·ln2 + r gives m = 2^n·(r + r²·P(r)) + (2^n − 1) with no cancellation
+    // (for |x| < 0.17, n = 0 and m is r + r²·P(r) itself, accurate to the last bits where
+    // 1 − 2/(1 + e^{2|x|}) cancels). Half the work of computing that form and a Taylor series
+    // for small |x| and blending them. −2|x| is capped at −20, where tanh rounds to 1.
     __m512 ax = _mm512_abs_ps(x);
-    // Large |x|: 1 − 2/(1 + e^{2|x|}), sign restored.
-    __m512 e = exp512(_mm512_add_ps(ax, ax));
-    __m512 big = _mm512_sub_ps(_mm512_set1_ps(1.0f), _mm512_div_ps(_mm512_set1_ps(2.0f), _mm512_add_ps(e, _mm512_set1_ps(1.0f))));
-    big = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(big),
-                                              _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000))));
-    // Small |x|: x − x³/3 + 2x⁵/15 − 17x⁷/315 + 62x⁹/2835 − 1382x¹¹/155925.
-    __m512 x2 = _mm512_mul_ps(x, x);
-    __m512 q = _mm512_set1_ps(-1382.0f / 155925.0f);
-    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(62.0f / 2835.0f));
-    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-17.0f / 315.0f));
-    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(2.0f / 15.0f));
-    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-1.0f / 3.0f));
-    __m512 small = _mm512_fmadd_ps(_mm512_mul_ps(q, x2), x, x);
-    __mmask16 isSmall = _mm512_cmp_ps_mask(ax, _mm512_set1_ps(TANH_SMALL), _CMP_LT_OQ);
-    __m512 y = _mm512_mask_blend_ps(isSmall, big, small);
+    __m512 z = _mm512_max_ps(_mm512_mul_ps(ax, _mm512_set1_ps(-2.0f)), _mm512_set1_ps(-20.0f));
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(z, _mm512_set1_ps(LOG2E)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LN2_HI), z);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LN2_LO), r);
+    __m512 p = _mm512_set1_ps(P0);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P1));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P2));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P3));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P4));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P5));
+    __m512 q = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r);  // e^r − 1
+    __m512 scale = _mm512_scalef_ps(_mm512_set1_ps(1.0f), n);  // 2^n, exact
+    __m512 m = _mm512_fmadd_ps(scale, q, _mm512_sub_ps(scale, _mm512_set1_ps(1.0f)));
+    __m512 t = _mm512_div_ps(_mm512_sub_ps(_mm512_setzero_ps(), m), _mm512_add_ps(m, _mm512_set1_ps(2.0f)));
+    __m512 y = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(t),
+                                                   _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000))));
     __mmask16 isNan = _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
     return _mm512_mask_blend_ps(isNan, y, x);
 }
