@@ -175,6 +175,38 @@ __attribute__((target("avx512f"))) static float max_avx512(const float *x, long 
     return _mm512_reduce_max_ps(acc);
 }
 
+// Four vectors of lanes, so that four additions are in flight (an addition's latency is four
+// cycles); the tail is a masked load into the first.
+__attribute__((target("avx512f"))) static float sum_avx512(const float *x, long n) {
+    __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    long i = 0;
+    for (; i + 64 <= n; i += 64) {
+        a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x + i));
+        a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + i + 16));
+        a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + i + 32));
+        a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + i + 48));
+    }
+    for (; i + 16 <= n; i += 16) a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x + i));
+    if (i < n) a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps((__mmask16)((1u << (n - i)) - 1), x + i));
+    return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
+}
+
+__attribute__((target("avx2,fma"))) static float sum_avx2(const float *x, long n) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    long i = 0;
+    for (; i + 32 <= n; i += 32) {
+        a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x + i));
+        a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + i + 8));
+        a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + i + 16));
+        a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + i + 24));
+    }
+    float lanes[8], s = 0;
+    _mm256_storeu_ps(lanes, _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+    for (int j = 0; j < 8; j++) s += lanes[j];
+    for (; i < n; i++) s += x[i];
+    return s;
+}
+
 __attribute__((target("avx2,fma"))) static float max_avx2(const float *x, long n) {
     __m256 acc = _mm256_set1_ps(-INFINITY);
     long i = 0;
@@ -188,6 +220,16 @@ __attribute__((target("avx2,fma"))) static float max_avx2(const float *x, long n
 
 #endif
 
+static float sum_scalar(const float *x, long n) {
+    float lane[8] = {0};
+    long i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++) lane[j] += x[i + j];
+    float s = ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
+    for (; i < n; i++) s += x[i];
+    return s;
+}
+
 static float max_scalar(const float *x, long n) {
     float best = -INFINITY;
     for (long i = 0; i < n; i++) best = x[i] > best ? x[i] : best;
@@ -197,23 +239,24 @@ static float max_scalar(const float *x, long n) {
 typedef void (*map_fn)(const float *, float *, long);
 typedef float (*reduce_fn)(const float *, long);
 static map_fn exp_impl, tanh_impl, sigmoid_impl;
-static reduce_fn max_impl;
+static reduce_fn max_impl, sum_impl;
 
 static void select_vmath(void) {
     const char *forced = getenv("APUS_ISA");
     map_fn e = exp_scalar, t = tanh_scalar, s = sigmoid_scalar;
-    reduce_fn mx = max_scalar;
+    reduce_fn mx = max_scalar, sm = sum_scalar;
 #ifdef APUS_X86
     int allow512 = !forced || strcmp(forced, "avx512") == 0;
     int allow2 = allow512 || (forced && strcmp(forced, "avx2") == 0);
     if (allow512 && apus_x86_has_avx512f()) {
-        e = exp_avx512; t = tanh_avx512; s = sigmoid_avx512; mx = max_avx512;
+        e = exp_avx512; t = tanh_avx512; s = sigmoid_avx512; mx = max_avx512; sm = sum_avx512;
     } else if (allow2 && apus_x86_has_avx2_fma()) {
-        e = exp_avx2; t = tanh_avx2; s = sigmoid_avx2; mx = max_avx2;
+        e = exp_avx2; t = tanh_avx2; s = sigmoid_avx2; mx = max_avx2; sm = sum_avx2;
     }
 #endif
     tanh_impl = t;
     max_impl = mx;
+    sum_impl = sm;
     sigmoid_impl = s;
     __atomic_store_n(&exp_impl, e, __ATOMIC_RELEASE);
 }
@@ -226,3 +269,4 @@ void apus_vexp_f32(const float *x, float *out, long n) { ensure_selected(); exp_
 void apus_vtanh_f32(const float *x, float *out, long n) { ensure_selected(); tanh_impl(x, out, n); }
 void apus_vsigmoid_f32(const float *x, float *out, long n) { ensure_selected(); sigmoid_impl(x, out, n); }
 float apus_vmax_f32(const float *x, long n) { ensure_selected(); return max_impl(x, n); }
+float apus_vsum_f32(const float *x, long n) { ensure_selected(); return sum_impl(x, n); }

@@ -69,6 +69,10 @@ void apus_denormals_restore(unsigned previous);
 /// The largest of x[0..<n] (−inf for n = 0; NaNs may be skipped).
 float apus_vmax_f32(const float *x, long n);
 
+/// x[0] + … + x[n − 1], accumulated in vector lanes added in a fixed order (the same result for
+/// the same inputs and instruction set).
+float apus_vsum_f32(const float *x, long n);
+
 /// One Adam step over n float32 parameters, in place (subnormal moments flush to zero):
 ///   g ← grad + weight_decay·p;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;
 ///   p ← p − step_size · m / (√v / bias_correction2_sqrt + eps)

@@ -44,6 +44,20 @@ struct VectorMathTests {
     @Test func tanh() { Self.check(Apus.tanh, Foundation.tanh, name: "tanh", tolerance: 1e-6) }
     @Test func sigmoid() { Self.check(Apus.sigmoid, { 1 / (1 + Foundation.exp(-$0)) }, name: "sigmoid", tolerance: 1e-6) }
 
+    /// The vector sum against a float64 one, at lengths around each variant's vector and
+    /// unrolled-loop widths (the tails take other paths).
+    @Test(arguments: [0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 1000, 32768 + 5])
+    func sum(_ n: Int) {
+        let x = (0..<n).map { Float(sin(Double($0) * 0.37) * 3 + 0.1) }
+        let want = x.reduce(0.0) { $0 + Double($1) }, scale = x.reduce(0.0) { $0 + Swift.abs(Double($1)) }
+        let got = x.withUnsafeBufferPointer { Kernels.sum($0.baseAddress!, n) }
+        #expect(Swift.abs(Double(got) - want) <= 1e-6 * Swift.max(scale, 1), "sum of \(n): \(got), expected \(want)")
+        if n > 0 {
+            // A fixed order: the same bits every time.
+            #expect(x.withUnsafeBufferPointer { Kernels.sum($0.baseAddress!, n) } == got)
+        }
+    }
+
     @Test func nonContiguousInputsTakeTheGenericPath() {
         let x = Tensor(scalars: [Float](stride(from: -2, to: 2, by: 0.25)), shape: [4, 4]).T
         #expect(!x.isContiguous)
