@@ -219,7 +219,7 @@ public func prelu(_ x: Tensor, weight: Tensor) -> Tensor {
     let dx = x.detached(), w = weight.detached().reshape(weightShape)
     let out = noGrad { `where`(dx .> 0, dx, dx * w) }
     guard shouldRecord(x, weight) else { return out }
-    return record("prelu", [x, weight], out) { g in
+    return record("prelu", x, weight, out) { g in
         let gx = `where`(dx .> 0, g, g * w)
         let gw = (g * minimum(dx, Tensor(scalar: 0, dtype: dx.dtype))).sum(toShape: weightShape).reshape([channels])
         return [gx, gw]

@@ -24,7 +24,7 @@ public func add(_ a: Tensor, _ b: Tensor) -> Tensor {
     let out = Elementwise.numeric(AddFn.self, a, b, shape: shape)
     guard shouldRecord(a, b) else { return out }
     let (sa, sb) = (a.shape, b.shape)
-    return record("add", [a, b], out) { g in [g.sum(toShape: sa), g.sum(toShape: sb)] }
+    return record("add", a, b, out) { g in [g.sum(toShape: sa), g.sum(toShape: sb)] }
 }
 
 /// Elementwise difference with broadcasting.
@@ -33,7 +33,7 @@ public func subtract(_ a: Tensor, _ b: Tensor) -> Tensor {
     let out = Elementwise.numeric(SubFn.self, a, b, shape: shape)
     guard shouldRecord(a, b) else { return out }
     let (sa, sb) = (a.shape, b.shape)
-    return record("subtract", [a, b], out) { g in [g.sum(toShape: sa), (-g).sum(toShape: sb)] }
+    return record("subtract", a, b, out) { g in [g.sum(toShape: sa), (-g).sum(toShape: sb)] }
 }
 
 /// Elementwise product with broadcasting.
@@ -43,7 +43,7 @@ public func multiply(_ a: Tensor, _ b: Tensor) -> Tensor {
     guard shouldRecord(a, b) else { return out }
     let (da, db) = (a.detached(), b.detached())
     let (ra, rb) = (a.requiresGrad, b.requiresGrad)
-    return record("multiply", [a, b], out) { g in
+    return record("multiply", a, b, out) { g in
         [ra ? (g * db).sum(toShape: da.shape) : nil, rb ? (g * da).sum(toShape: db.shape) : nil]
     }
 }
@@ -55,7 +55,7 @@ public func divide(_ a: Tensor, _ b: Tensor) -> Tensor {
     guard shouldRecord(a, b) else { return out }
     let (da, db) = (a.detached(), b.detached())
     let (ra, rb) = (a.requiresGrad, b.requiresGrad)
-    return record("divide", [a, b], out) { g in
+    return record("divide", a, b, out) { g in
         [ra ? (g / db).sum(toShape: da.shape) : nil,
          rb ? (-g * da / (db * db)).sum(toShape: db.shape) : nil]
     }
@@ -70,7 +70,7 @@ public func pow(_ a: Tensor, _ b: Tensor) -> Tensor {
     guard shouldRecord(a, b) else { return out }
     let (da, db, dout) = (a.detached(), b.detached(), out.detached())
     let (ra, rb) = (a.requiresGrad, b.requiresGrad)
-    return record("pow", [a, b], out) { g in
+    return record("pow", a, b, out) { g in
         [ra ? (g * db * pow(da, db - 1)).sum(toShape: da.shape) : nil,
          rb ? (g * dout * log(da)).sum(toShape: db.shape) : nil]
     }

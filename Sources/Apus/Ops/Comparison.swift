@@ -97,7 +97,7 @@ public func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
     }
     guard shouldRecord(a, b) else { return out }
     let (sa, sb) = (a.shape, b.shape)
-    return record("where", [a, b], out) { g in [(g * mask).sum(toShape: sa), (g * (1 - mask)).sum(toShape: sb)] }
+    return record("where", a, b, out) { g in [(g * mask).sum(toShape: sa), (g * (1 - mask)).sum(toShape: sb)] }
 }
 
 private func selectKernel<T: NumericScalar>(_: T.Type, _ mask: Tensor, _ a: Tensor, _ b: Tensor, _ shape: [Int]) -> Tensor {

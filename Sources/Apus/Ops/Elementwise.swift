@@ -27,6 +27,9 @@ enum Elementwise {
 
     /// Converts both operands to their common dtype (float32 at least when `floating`).
     static func promoteTypes(_ a: Tensor, _ b: Tensor, floating: Bool = false) -> (Tensor, Tensor) {
+        // The common case, operands of one float type and no literal: nothing to convert (and no
+        // copies of the tensors, whose reference counting was a tenth of a recorded 1-element add).
+        if a.dtype == b.dtype && a.dtype.isFloatingPoint && a.literalNumber == nil && b.literalNumber == nil { return (a, b) }
         let (a, b) = resolvingLiterals(a, b)
         var dtype = DType.promoted(a.dtype, b.dtype)
         if floating && !dtype.isFloatingPoint { dtype = .float32 }

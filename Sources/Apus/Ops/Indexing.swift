@@ -140,7 +140,7 @@ extension Tensor {
         let out = base.dtype.dispatch(ScatterAddKernel(base: base, source: s, index: idx, axis: a), op: "scatterAdd")
         guard shouldRecord(base, s) else { return out }
         let indexShape = index.shape
-        return record("scatterAdd", [base, s], out) { g in
+        return record("scatterAdd", base, s, out) { g in
             [g, g.dtype.dispatch(GatherKernel(x: g.contiguous(), index: idx, indexShape: indexShape, axis: a))]
         }
     }

@@ -42,7 +42,7 @@ private func batchedMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
     guard shouldRecord(a, b) else { return out }
     let (da, db) = (a.detached(), b.detached())
     let (ra, rb) = (a.requiresGrad, b.requiresGrad)
-    return record("matmul", [a, b], out) { g in
+    return record("matmul", a, b, out) { g in
         [ra ? matmul(g, db.transposed(-1, -2)).sum(toShape: da.shape) : nil,
          rb ? matmul(da.transposed(-1, -2), g).sum(toShape: db.shape) : nil]
     }

@@ -107,7 +107,7 @@ public func binaryCrossEntropy(_ probabilities: Tensor, _ targets: Tensor, weigh
     let (logP, logNotP) = noGrad { (clamp(log(pd), min: -100), clamp(log(1 - pd), min: -100)) }
     var loss = noGrad { -(yd * logP + (1 - yd) * logNotP) }
     if shouldRecord(p, y) {
-        loss = record("binaryCrossEntropy", [p, y], loss) { g in
+        loss = record("binaryCrossEntropy", p, y, loss) { g in
             // PyTorch's ε is the float 1e-12.
             let dp = g * (pd - yd) / maximum(pd * (1 - pd), Tensor(scalar: Double(Float(1e-12)), dtype: pd.dtype))
             return [dp, g * (logNotP - logP)]
