@@ -62,7 +62,11 @@ __attribute__((target("avx512f"))) static inline __m512 tanh512(__m512 x) {
     // for small |x| and blending them. −2|x| is capped at −20, where tanh rounds to 1.
     __m512 ax = _mm512_abs_ps(x);
     __m512 z = _mm512_max_ps(_mm512_mul_ps(ax, _mm512_set1_ps(-2.0f)), _mm512_set1_ps(-20.0f));
-    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(z, _mm512_set1_ps(LOG2E)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    // n = round(z·log2 e) by the 1.5·2^23 shift, which leaves n in the low bits: 2^n is built in
+    // the exponent field (z ≥ −20 keeps it normal) without the slower round and scale instructions.
+    __m512 shifted = _mm512_fmadd_ps(z, _mm512_set1_ps(LOG2E), _mm512_set1_ps(12582912.0f));
+    __m512 n = _mm512_sub_ps(shifted, _mm512_set1_ps(12582912.0f));
+    __m512i k = _mm512_sub_epi32(_mm512_castps_si512(shifted), _mm512_castps_si512(_mm512_set1_ps(12582912.0f)));
     __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LN2_HI), z);
     r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LN2_LO), r);
     __m512 p = _mm512_set1_ps(P0);
@@ -72,7 +76,7 @@ __attribute__((target("avx512f"))) static inline __m512 tanh512(__m512 x) {
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P4));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P5));
     __m512 q = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r);  // e^r − 1
-    __m512 scale = _mm512_scalef_ps(_mm512_set1_ps(1.0f), n);  // 2^n, exact
+    __m512 scale = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(k, _mm512_set1_epi32(127)), 23));  // 2^n
     __m512 m = _mm512_fmadd_ps(scale, q, _mm512_sub_ps(scale, _mm512_set1_ps(1.0f)));
     __m512 t = _mm512_div_ps(_mm512_sub_ps(_mm512_setzero_ps(), m), _mm512_add_ps(m, _mm512_set1_ps(2.0f)));
     __m512 y = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(t),
