@@ -4,9 +4,10 @@
 
     python3 Scripts/torchvision_predict.py OUT_DIR IMAGE [NAME]
 
-Builds torchvision's model NAME (default resnet18) with random weights (torch seed 0) and random
+Builds torchvision's model NAME (default resnet18) as torchvision builds it for its pretrained
+weights (googlenet: transform_input=True) with random weights (torch seed 0) and random
 batch-norm statistics, saves its state dict as OUT_DIR/NAME.pth, and prints one JSON object with
-the softmax probabilities of IMAGE under torchvision's evaluation transform for ImageNet models:
+the logits and softmax probabilities of IMAGE under torchvision's evaluation transform for ImageNet models:
 Resize(256), CenterCrop(224), ToTensor(), Normalize(ImageNet's mean and std), RGB.
 """
 import json
@@ -26,10 +27,17 @@ def main():
     torch.manual_seed(0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = getattr(torchvision.models, name)(weights=None)
+        # googlenet(weights=...) turns transform_input on unless told otherwise.
+        options = {"transform_input": True} if name == "googlenet" else {}
+        model = getattr(torchvision.models, name)(weights=None, **options)
     generator = torch.Generator().manual_seed(1)
     with torch.no_grad():
         for module in model.modules():
+            if name == "googlenet" and isinstance(module, torch.nn.Conv2d):
+                # Its own initialisation (std 0.01) is so small that the batch norms' random
+                # statistics, not the image, decide the logits: draw He-normal weights instead.
+                fan_in = module.weight[0].numel()
+                module.weight.copy_(torch.randn(module.weight.shape, generator=generator) * (2 / fan_in) ** 0.5)
             if isinstance(module, torch.nn.BatchNorm2d):
                 c = module.num_features
                 module.running_mean.copy_(torch.randn(c, generator=generator) * 0.1)
@@ -40,8 +48,8 @@ def main():
                                     transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
     x = transform(Image.open(image).convert("RGB")).unsqueeze(0)
     with torch.no_grad():
-        probabilities = torch.softmax(model(x), dim=1)[0]
-    print(json.dumps({"probabilities": probabilities.tolist()}))
+        logits = model(x)[0]
+    print(json.dumps({"probabilities": torch.softmax(logits, dim=0).tolist(), "logits": logits.tolist()}))
 
 
 if __name__ == "__main__":

@@ -246,7 +246,8 @@ struct TrainCommand: ParsableCommand {
                 // Photos come in any size: say how to bring them to one the model takes.
                 throw ApusError.invalidArgument("\(error); --image-size N resizes and crops the images to N×N")
             }
-            return try VisionModels.make(name, classes: classes, inputChannels: shape[0], generator: generator)
+            return try VisionModels.make(name, classes: classes, inputChannels: shape[0], forPretrainedWeights: weights != nil,
+                                         generator: generator)
         }, callbacks: isRoot ? [ProgressBar()] + plotter + FailureInjection.callbacks(rank: communicator?.rank ?? 0)
                              : FailureInjection.callbacks(rank: communicator?.rank ?? 0),
            communicator: communicator)

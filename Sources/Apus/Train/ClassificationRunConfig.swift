@@ -278,6 +278,7 @@ public struct ClassificationRunConfig: Sendable {
          "weight_decay": String(weightDecay ?? (optimizer == "adamw" ? 0.01 : 0)), "lr_schedule": lrScheduleDescription,
          "l1": String(l1), "l2": String(l2), "clip_norm": clipNorm.map { String($0) } ?? "none"]
         if weights != nil {
+            options["pretrained"] = "true"
             options["freeze_backbone"] = String(freezeBackbone)
             options["fine_tune_epochs"] = String(fineTuneEpochs)
             options["body_lr_factor"] = String(bodyLRFactor ?? 0.1)

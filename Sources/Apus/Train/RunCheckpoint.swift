@@ -43,6 +43,12 @@ public struct RunCheckpoint: Sendable {
         }
     }
 
+    /// Whether the run started from pretrained weights (`apus train --weights`), so that its zoo
+    /// model was built for them (``ClassificationRunConfig/weights``).
+    public var startedFromPretrainedWeights: Bool {
+        metadata["pretrained"] == "true" || metadata["fine_tune_epochs"] != nil
+    }
+
     /// Whether the model is an MLP (`mlp-…`) rather than a zoo model.
     public var isMLP: Bool { model.hasPrefix("mlp-") }
 

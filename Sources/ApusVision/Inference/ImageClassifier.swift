@@ -67,7 +67,9 @@ public final class ImageClassifier {
                 throw ApusError.corruptFile(path: path, reason: "metadata 'classes' is missing: the number of classes is unknown")
             }
             model = try skippingInitialization {
-                try VisionModels.make(info.model, classes: classes.count, inputChannels: preprocessing.channels)
+                // A run that started from pretrained weights built its model for them.
+                try VisionModels.make(info.model, classes: classes.count, inputChannels: preprocessing.channels,
+                                      forPretrainedWeights: info.startedFromPretrainedWeights)
             }
         }
         try model.loadWeights(from: path)
@@ -90,7 +92,7 @@ public final class ImageClassifier {
             throw ApusError.invalidArgument("unknown model '\(name)'; available: \(VisionModels.names.joined(separator: ", "))")
         }
         let model = try loadPretrainedClassifier(weights: path) {
-            try VisionModels.make(name, classes: $0, inputChannels: preprocessing.channels)
+            try VisionModels.make(name, classes: $0, inputChannels: preprocessing.channels, forPretrainedWeights: true)
         }
         if let classes, classes.count != model.classCount {
             throw ApusError.invalidArgument("\(classes.count) class names for weights '\(path)' whose head has "

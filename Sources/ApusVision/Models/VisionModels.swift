@@ -9,8 +9,12 @@ public enum VisionModels {
         + ["googlenet"] + ResNet.Depth.allCases.map { "resnet\($0.rawValue)" }
 
     /// A freshly initialised model; throws for an unknown name, listing the known ones.
+    ///
+    /// With `forPretrainedWeights`, the model is built as torchvision builds it for its pretrained
+    /// weights: GoogLeNet then maps ImageNet-normalised inputs to the range its weights were
+    /// trained on (`transform_input`, ``GoogLeNet/transformInput``); the other models are the same.
     public static func make(_ name: String, classes: Int = 1000, inputChannels: Int = 3,
-                            generator: RandomGenerator = .default) throws -> Module {
+                            forPretrainedWeights: Bool = false, generator: RandomGenerator = .default) throws -> Module {
         guard classes > 0, inputChannels > 0 else {
             throw ApusError.invalidArgument("classes and input channels must be positive, got \(classes) and \(inputChannels)")
         }
@@ -25,7 +29,11 @@ public enum VisionModels {
         switch name {
         case "lenet5": return LeNet5(classes: classes, inputChannels: inputChannels, generator: generator)
         case "alexnet": return AlexNet(classes: classes, inputChannels: inputChannels, generator: generator)
-        case "googlenet": return GoogLeNet(classes: classes, inputChannels: inputChannels, generator: generator)
+        case "googlenet":
+            if forPretrainedWeights && inputChannels != 3 {
+                throw ApusError.invalidArgument("googlenet: torchvision's pretrained weights take 3 input channels, got \(inputChannels)")
+            }
+            return GoogLeNet(classes: classes, inputChannels: inputChannels, transformInput: forPretrainedWeights, generator: generator)
         default: break
         }
         if name.hasPrefix("vgg") {

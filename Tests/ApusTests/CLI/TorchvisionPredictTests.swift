@@ -19,6 +19,33 @@ private enum TorchvisionPredict {
         .appendingPathComponent("Scripts/torchvision_predict.py").path
 }
 
+/// torchvision builds GoogLeNet with `transform_input` for its pretrained weights: raw weights
+/// loaded into Apus's must give the same probabilities (and a fresh model has no such transform).
+@Test(.enabled(if: TorchvisionPredict.available || TorchvisionPredict.required, "needs python3 with torch, torchvision and Pillow"))
+func pretrainedGoogLeNetTransformsItsInputAsTorchvisions() throws {
+    try #require(TorchvisionPredict.available, "APUS_REQUIRE_TORCH=1 but `python3 -c 'import torch, torchvision, PIL'` fails")
+    let dir = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let g = RandomGenerator(seed: 9)
+    let pixels = (0..<(240 * 230 * 3)).map { i in UInt8((i % 251 + g.integer(below: 40)) % 256) }
+    let image = dir.appendingPathComponent("picture.png").path
+    try Image(width: 240, height: 230, channels: 3, pixels: pixels).write(to: image)
+    let run = try SafetensorsTests.runPython([TorchvisionPredict.script, dir.path, image, "googlenet"])
+    #expect(run.status == 0, "\(run.output)")
+    let line = try #require(run.output.split(separator: "\n").last { $0.hasPrefix("{") })
+    // Logits: the freshly initialised GoogLeNet's probabilities are all near 1/1000 either way.
+    let torch = try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["logits"] as? [Double])
+
+    let classifier = try ImageClassifier(model: "googlenet", weights: dir.appendingPathComponent("googlenet.pth").path)
+    #expect((classifier.model as? GoogLeNet)?.transformInput == true)
+    let x = try classifier.input(for: try Image(contentsOf: image)).unsqueezed(axis: 0)
+    let ours = noGrad { classifier.model(x) }.toDoubles()
+    let scale = torch.map(abs).max()!
+    let error = zip(ours, torch).map { abs($0 - $1) }.max()! / scale
+    #expect(ours.count == 1000 && error < 1e-3, "max |apus − torch| / max |torch| = \(error)")
+    #expect((try VisionModels.make("googlenet", classes: 10) as? GoogLeNet)?.transformInput == false)
+}
+
 @Test(.enabled(if: TorchvisionPredict.available || TorchvisionPredict.required, "needs python3 with torch, torchvision and Pillow"))
 func predictFromAPyTorchCheckpointGivesTorchvisionsProbabilities() throws {
     try #require(TorchvisionPredict.available, "APUS_REQUIRE_TORCH=1 but `python3 -c 'import torch, torchvision, PIL'` fails")

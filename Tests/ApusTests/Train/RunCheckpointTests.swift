@@ -20,6 +20,18 @@ import Testing
     try mlp.loadWeights(from: config.checkpoint!)
     #expect(mlp.layers.count == 9 && mlp.layers[1] is BatchNorm1d && mlp.layers[2] is GELU && mlp.layers[3] is Dropout)
 
+    // A run from scratch is not one from pretrained weights; a fine-tuning run says it is (so that
+    // its zoo model is rebuilt as it was built for the weights: GoogLeNet's input transform).
+    #expect(!info.startedFromPretrainedWeights)
+    #expect(config.trainingOptions["pretrained"] == nil)
+    config.weights = "resnet18.pth"
+    #expect(config.trainingOptions["pretrained"] == "true")
+    let tuned = folder + "/tuned.safetensors"
+    try mlp.saveWeights(to: tuned, metadata: ["model": "googlenet", "pretrained": "true"])
+    #expect(try RunCheckpoint(path: tuned).startedFromPretrainedWeights)
+    try mlp.saveWeights(to: tuned, metadata: ["model": "googlenet", "fine_tune_epochs": "0"])  // written before "pretrained"
+    #expect(try RunCheckpoint(path: tuned).startedFromPretrainedWeights)
+
     // Files that are not a run's checkpoint say so.
     let weights = folder + "/weights.safetensors"
     try mlp.saveWeights(to: weights)
