@@ -34,6 +34,9 @@ extension Module {
     ///   ``TorchCheckpoint``, without running any code from it), or a checkpoint dict holding the
     ///   state dict under `state_dict`, `model_state_dict` or `model`.
     ///
+    /// A state dict saved from a model wrapped in `DataParallel` or `DistributedDataParallel`,
+    /// whose every name starts with `module.`, loads as the model's own names.
+    ///
     /// Values are converted to each parameter's dtype. With `strict` (the default) a file that does
     /// not fit exactly throws one ``ApusError/stateMismatch(_:)`` listing every missing, unexpected
     /// and mis-shaped tensor, and nothing is changed. With `strict: false` the tensors that fit
@@ -55,6 +58,13 @@ extension Module {
                 let prefix = TrainingCheckpoint.modelPrefix
                 state = state.compactMap { $0.name.hasPrefix(prefix) ? (String($0.name.dropFirst(prefix.count)), $0.tensor) : nil }
             }
+        }
+        // A model saved while wrapped in PyTorch's DataParallel or DistributedDataParallel has
+        // every name under `module.`: strip it when this model's own names do not start so.
+        let wrapper = "module."
+        if !state.isEmpty && state.allSatisfy({ $0.name.hasPrefix(wrapper) })
+            && !namedParameters().contains(where: { $0.name.hasPrefix(wrapper) }) {
+            state = state.map { (String($0.name.dropFirst(wrapper.count)), $0.tensor) }
         }
         return try loadStateDict(Dictionary(state.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first }),
                                  strict: strict)

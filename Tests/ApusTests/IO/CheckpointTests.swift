@@ -35,6 +35,23 @@ struct CheckpointTests {
         #expect(a(x) == b(x))
     }
 
+    /// A state dict saved from a DataParallel-wrapped model (`module.0.weight` …) loads by its
+    /// inner names; a model whose own names start with `module.` keeps them.
+    @Test func dataParallelPrefixIsStripped() throws {
+        let (dir, path) = try temporaryPath("wrapped.safetensors")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = mlp(inputs: 3, hidden: [4], outputs: 2, generator: RandomGenerator(seed: 1))
+        try Safetensors.write(a.stateDict().map { (name: "module." + $0.name, tensor: $0.tensor) }, to: path)
+        let b = mlp(inputs: 3, hidden: [4], outputs: 2, generator: RandomGenerator(seed: 2))
+        #expect(try b.loadWeights(from: path).isEmpty)
+        #expect(b.stateDict().map(\.tensor) == a.stateDict().map(\.tensor))
+
+        // Some names without the prefix: not a wrapped model's file, so nothing is stripped.
+        try Safetensors.write([(name: "module.0.weight", tensor: Tensor.zeros([4, 3])), (name: "0.bias", tensor: Tensor.zeros([4]))],
+                              to: path)
+        #expect(throws: ApusError.self) { try b.loadWeights(from: path) }
+    }
+
     @Test func loadingIntoAnotherArchitectureListsEveryMismatch() throws {
         let (dir, path) = try temporaryPath("w.safetensors")
         defer { try? FileManager.default.removeItem(at: dir) }
