@@ -55,8 +55,22 @@ package enum CheckedSize {
 /// ``ApusError/corruptFile(path:reason:)`` naming the bytes needed, instead of the process
 /// being killed when the allocation fails.
 public enum MemoryLimit {
-    /// The limit in bytes: the machine's physical memory unless set (e.g. lower in a test).
-    nonisolated(unsafe) public static var maxBytes = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+    /// The limit in bytes: the machine's physical memory, or the container's memory limit when
+    /// that is lower (Linux cgroups v2 `memory.max` or v1 `memory.limit_in_bytes`: a process above
+    /// it is killed), unless set (e.g. lower in a test).
+    nonisolated(unsafe) public static var maxBytes = defaultBytes(
+        physical: Int(clamping: ProcessInfo.processInfo.physicalMemory),
+        cgroupFiles: ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"].map { path in
+            FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+        })
+
+    /// The smaller of `physical` and the first limit read from the cgroup files' contents (nil:
+    /// no such file; `max`: no limit).
+    static func defaultBytes(physical: Int, cgroupFiles: [String?]) -> Int {
+        guard let text = cgroupFiles.compactMap({ $0 }).first,
+              let limit = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), limit > 0 else { return physical }
+        return Swift.min(physical, limit)
+    }
 
     /// Whether `bytes` (nil: a size that overflowed) fits in ``maxBytes``.
     package static func allows(_ bytes: Int?) -> Bool {
@@ -71,6 +85,6 @@ public enum MemoryLimit {
 
     /// The limit, for messages: `"this machine's 128 GB of memory"`.
     package static var limitDescription: String {
-        "the memory limit of \(CheckedSize.describe(bytes: maxBytes)) (MemoryLimit.maxBytes, by default the machine's memory)"
+        "the memory limit of \(CheckedSize.describe(bytes: maxBytes)) (MemoryLimit.maxBytes, by default the machine's or the container's memory)"
     }
 }

@@ -158,5 +158,16 @@ struct CheckedSizeTests {
         #expect(CheckedSize.describe(bytes: 7_500_000_000) == "7.50 GB")
         #expect(MemoryLimit.describe(nil) == "more than 2⁶³ bytes")
         #expect(MemoryLimit.maxBytes > 0)
+        #expect(MemoryLimit.maxBytes <= Int(clamping: ProcessInfo.processInfo.physicalMemory))
+    }
+
+    /// The default limit: the machine's memory, or a container's lower cgroup limit.
+    @Test func memoryLimitFollowsTheContainer() {
+        let gb = 1 << 30
+        #expect(MemoryLimit.defaultBytes(physical: 64 * gb, cgroupFiles: [nil, nil]) == 64 * gb)
+        #expect(MemoryLimit.defaultBytes(physical: 64 * gb, cgroupFiles: ["max\n", nil]) == 64 * gb)      // v2, no limit
+        #expect(MemoryLimit.defaultBytes(physical: 64 * gb, cgroupFiles: ["4294967296\n", nil]) == 4 * gb)  // v2
+        #expect(MemoryLimit.defaultBytes(physical: 64 * gb, cgroupFiles: [nil, "2147483648\n"]) == 2 * gb)  // v1
+        #expect(MemoryLimit.defaultBytes(physical: 64 * gb, cgroupFiles: [nil, "9223372036854771712\n"]) == 64 * gb)  // v1, none
     }
 }
