@@ -111,6 +111,10 @@ struct CSVLoadOptions {
     var allowNonFinite: Bool
 }
 
+/// What to do about a value that is not a finite float32: fix the file, or (from code) load it.
+private let nonFiniteAdvice = "; fix or remove it (training needs finite numbers), or load such values as NaN and "
+    + "infinities from code with loadCSV(path:…, allowNonFinite: true)"
+
 /// Turns the records of a ``CSVReader`` into features, targets and names, checking every row.
 enum CSVLoader {
     /// Thrown when a target that is not a number follows numeric ones: the file is read again
@@ -252,15 +256,13 @@ enum CSVLoader {
                             let f = Float(v)
                             if !f.isFinite && !options.allowNonFinite && firstNonFiniteTarget == nil {
                                 firstNonFiniteTarget = .malformedRow(path: path, line: line, reason:
-                                    "\(describe(c)): '\(shown(range))' is too large for float32 (at most ±3.4e38); "
-                                    + "pass allowNonFinite: true to load it as infinity")
+                                    "\(describe(c)): '\(shown(range))' is too large for float32 (at most ±3.4e38)" + nonFiniteAdvice)
                             }
                             numericTargets.append(f)
                         case .nonFinite(let v, let overflow):
                             if !options.allowNonFinite && firstNonFiniteTarget == nil {
                                 firstNonFiniteTarget = .malformedRow(path: path, line: line, reason: "\(describe(c)): '\(shown(range))' "
-                                    + (overflow ? "is too large for a number" : "is not a finite number")
-                                    + "; pass allowNonFinite: true to load NaN and infinities")
+                                    + (overflow ? "is too large for a number" : "is not a finite number") + nonFiniteAdvice)
                             }
                             numericTargets.append(Float(v))
                         case .notANumber:
@@ -277,13 +279,12 @@ enum CSVLoader {
                         value = Float(v)
                         if !value.isFinite && !options.allowNonFinite {
                             throw ApusError.malformedRow(path: path, line: line, reason: "\(describe(c)): '\(shown(range))' is too "
-                                + "large for float32 (at most ±3.4e38); pass allowNonFinite: true to load it as infinity")
+                                + "large for float32 (at most ±3.4e38)" + nonFiniteAdvice)
                         }
                     case .nonFinite(let v, let overflow):
                         guard options.allowNonFinite else {
                             throw ApusError.malformedRow(path: path, line: line, reason: "\(describe(c)): '\(shown(range))' "
-                                + (overflow ? "is too large for a number" : "is not a finite number")
-                                + "; pass allowNonFinite: true to load NaN and infinities")
+                                + (overflow ? "is too large for a number" : "is not a finite number") + nonFiniteAdvice)
                         }
                         value = Float(v)
                     case .notANumber:
