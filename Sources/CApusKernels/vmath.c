@@ -40,17 +40,25 @@ static void sigmoid_scalar(const float *x, float *out, long n) {
 // ---------------------------------------------------------------------------------------------
 // AVX-512: scalef applies 2^n with correct overflow, underflow and NaN handling.
 
-__attribute__((target("avx512f"))) static inline __m512 exp512(__m512 x) {
-    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(LOG2E)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+// x − n·ln2 in two parts (Cephes), and P(r) with e^r = 1 + r + r²·P(r) for |r| ≤ ln2/2.
+__attribute__((target("avx512f"))) static inline __m512 reduce512(__m512 x, __m512 n) {
     __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LN2_HI), x);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LN2_LO), r);
+    return _mm512_fnmadd_ps(n, _mm512_set1_ps(LN2_LO), r);
+}
+
+__attribute__((target("avx512f"))) static inline __m512 poly512(__m512 r) {
     __m512 p = _mm512_set1_ps(P0);
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P1));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P2));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P3));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P4));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P5));
-    __m512 y = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+    return _mm512_fmadd_ps(p, r, _mm512_set1_ps(P5));
+}
+
+__attribute__((target("avx512f"))) static inline __m512 exp512(__m512 x) {
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(LOG2E)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = reduce512(x, n);
+    __m512 y = _mm512_fmadd_ps(_mm512_mul_ps(poly512(r), r), r, _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
     return _mm512_scalef_ps(y, n);
 }
 
@@ -67,15 +75,8 @@ __attribute__((target("avx512f"))) static inline __m512 tanh512(__m512 x) {
     __m512 shifted = _mm512_fmadd_ps(z, _mm512_set1_ps(LOG2E), _mm512_set1_ps(12582912.0f));
     __m512 n = _mm512_sub_ps(shifted, _mm512_set1_ps(12582912.0f));
     __m512i k = _mm512_sub_epi32(_mm512_castps_si512(shifted), _mm512_castps_si512(_mm512_set1_ps(12582912.0f)));
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LN2_HI), z);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LN2_LO), r);
-    __m512 p = _mm512_set1_ps(P0);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P1));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P2));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P3));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P4));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(P5));
-    __m512 q = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r);  // e^r − 1
+    __m512 r = reduce512(z, n);
+    __m512 q = _mm512_fmadd_ps(_mm512_mul_ps(poly512(r), r), r, r);  // e^r − 1
     __m512 scale = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(k, _mm512_set1_epi32(127)), 23));  // 2^n
     __m512 m = _mm512_fmadd_ps(scale, q, _mm512_sub_ps(scale, _mm512_set1_ps(1.0f)));
     __m512 t = _mm512_div_ps(_mm512_sub_ps(_mm512_setzero_ps(), m), _mm512_add_ps(m, _mm512_set1_ps(2.0f)));
