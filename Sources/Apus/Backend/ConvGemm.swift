@@ -26,10 +26,7 @@ enum ConvGemm {
     /// Depth blocks of a forward GEMM of depth `k` (9·C for 3×3 kernels: 576, 1152, 2304): equal
     /// blocks no deeper than the GEMM's L1-sized one, so that no short last block costs a pass
     /// over the output tiles for little work (576 as 2 × 288 rather than 256 + 256 + 64).
-    static func depthBlock(_ k: Int) -> Int {
-        let limit = PackedSgemm.kc, blocks = Swift.max(1, (k + limit - 1) / limit)
-        return Swift.min(limit, ((k + blocks - 1) / blocks + 7) / 8 * 8)
-    }
+    static func depthBlock(_ k: Int) -> Int { PackedSgemm.depthBlock(k) }
     /// Rows of packed A a thread runs against one B block before moving on (an L2-sized block).
     static let mc = PackedSgemm.mr * 24
     /// Columns of one packed B block: kc × nc floats stay in L2 while all rows of A pass over them.

@@ -26,6 +26,14 @@ enum PackedSgemm {
         let bytes = l1 > 0 ? Int(l1) : 32 << 10
         return Swift.min(512, Swift.max(128, bytes / (nr * 4) / 64 * 64))
     }()
+    /// Depth blocks of a product of depth `k`: equal blocks no deeper than ``kc`` (rounded up to
+    /// 8), so that no short last block costs a pass over C's tiles for little work (2048 as
+    /// 5 × 344 + 328 rather than 5 × 384 + 128; 576 as 2 × 288 rather than 384 + 192).
+    static func depthBlock(_ k: Int) -> Int {
+        let blocks = Swift.max(1, (k + kc - 1) / kc)
+        return Swift.min(kc, ((k + blocks - 1) / blocks + 7) / 8 * 8)
+    }
+
     /// Rows of A per packed block (fits L2 together with the B panels in flight).
     static let mc = mr * 24
     /// Columns of B per packed block.
@@ -116,7 +124,7 @@ enum PackedSgemm {
 
     /// The serial blocked loop over one range of C, with its own packing buffers.
     static func block(rows: Range<Int>, cols: Range<Int>, k: Int, a: Operand, b: Operand, c: Output, accumulate: Bool = false) {
-        let kcMax = Swift.min(kc, k)
+        let kc = depthBlock(k), kcMax = Swift.min(kc, k)
         let ncMax = Swift.min(nc, (cols.count + nr - 1) / nr * nr)
         let mcMax = Swift.min(mc, (rows.count + mr - 1) / mr * mr)
         // Packing buffers come from the buffer cache: fresh pages for every product cost more
