@@ -670,6 +670,44 @@ void apus_pack_lines(const float *src, long rows, long count, long lds, long mr,
     pack_lines_generic(src, rows, count, lds, mr, panel_depth, dst);
 }
 
+static void pack_adjacent_generic(const float *src, long width, long depth, long lds, long panel, float *dst) {
+    for (long q0 = 0; q0 < width; q0 += panel) {
+        long lines = min_l(panel, width - q0);
+        float *out = dst + q0 * depth;
+        for (long p = 0; p < depth; p++) {
+            memcpy(out + p * panel, src + p * lds + q0, (size_t)lines * sizeof(float));
+            if (lines < panel) memset(out + p * panel + lines, 0, (size_t)(panel - lines) * sizeof(float));
+        }
+    }
+}
+
+#ifdef APUS_X86
+// Two masked 16-lane loads and stores per depth step: the zero padding comes from the masks.
+__attribute__((target("avx512f")))
+static void pack_adjacent_avx512(const float *src, long width, long depth, long lds, long panel, float *dst) {
+    __mmask16 store_lo = (__mmask16)(panel >= 16 ? 0xFFFF : (1u << panel) - 1);
+    __mmask16 store_hi = (__mmask16)(panel >= 32 ? 0xFFFF : panel > 16 ? (1u << (panel - 16)) - 1 : 0);
+    for (long q0 = 0; q0 < width; q0 += panel) {
+        long lines = min_l(panel, width - q0);
+        __mmask16 lo = (__mmask16)(lines >= 16 ? 0xFFFF : (1u << lines) - 1);
+        __mmask16 hi = (__mmask16)(lines >= 32 ? 0xFFFF : lines > 16 ? (1u << (lines - 16)) - 1 : 0);
+        const float *in = src + q0;
+        float *out = dst + q0 * depth;
+        for (long p = 0; p < depth; p++, in += lds, out += panel) {
+            _mm512_mask_storeu_ps(out, store_lo, _mm512_maskz_loadu_ps(lo, in));
+            if (store_hi) _mm512_mask_storeu_ps(out + 16, store_hi, _mm512_maskz_loadu_ps(hi, in + 16));
+        }
+    }
+}
+#endif
+
+void apus_pack_adjacent(const float *src, long width, long depth, long lds, long panel, float *dst) {
+#ifdef APUS_X86
+    if (panel <= 32 && apus_avx512_selected()) { pack_adjacent_avx512(src, width, depth, lds, panel, dst); return; }
+#endif
+    pack_adjacent_generic(src, width, depth, lds, panel, dst);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Interleaving two rows: the column phases of a stride-2 input gradient.
 

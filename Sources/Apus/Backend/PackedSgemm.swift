@@ -164,9 +164,10 @@ enum PackedSgemm {
         }
     }
 
-    /// Whether row-major A blocks are packed by `apus_conv_pack_weights` (its AVX-512 transposes
-    /// took a 2048² product's packing of A from 3% to 1% of the time; the Swift loop below
-    /// serves the other tiles).
+    /// Whether A and B blocks are packed by the C loops (`apus_conv_pack_weights` for row-major
+    /// A, `apus_pack_adjacent` when a panel's lines are adjacent in memory) with AVX-512 (the
+    /// transposes took a 2048² product's packing of A from 3% to 1% of the time); the Swift
+    /// loops below serve the other tiles.
     static let packsRowsInC = isa == "avx512" && (mr == 12 || mr == 8)
 
     /// Packs a `width`×`depth` block into panels of `panel` lines, each stored depth-major
@@ -182,6 +183,11 @@ enum PackedSgemm {
         let lineStride = transposed ? x.colStride : x.rowStride
         let depthStride = transposed ? x.rowStride : x.colStride
         let origin = x.base + line0 * lineStride + depth0 * depthStride
+        if lineStride == 1 && packsRowsInC {
+            // Lines adjacent in memory (a row-major B, a column-major A): masked vector copies in C.
+            apus_pack_adjacent(origin, width, depth, depthStride, panel, dst)
+            return
+        }
         for p0 in stride(from: 0, to: width, by: panel) {
             let lines = Swift.min(panel, width - p0)
             let out = dst + p0 * depth

@@ -120,6 +120,12 @@ void apus_conv_pack_taps(const apus_conv_shape *shape, const float *xt, long p0,
 /// image's stretch of positions per call.
 void apus_pack_lines(const float *src, long rows, long count, long lds, long mr, long panel_depth, float *dst);
 
+/// Packs a block of `width` adjacent values per depth step (step p at `src + p·lds`) as GEMM
+/// panels of `panel` (at most 32) values: panel q at `dst + q·panel·depth`, step p of it at
+/// `+ p·panel`, values past `width` zero. The operands whose panel lines are adjacent in memory:
+/// a row-major B, a column-major A.
+void apus_pack_adjacent(const float *src, long width, long depth, long lds, long panel, float *dst);
+
 /// dst[2v] = even[v] for v < count_even, dst[2v + 1] = odd[v] for v < count_odd (count_even is
 /// count_odd or count_odd + 1): a row from its two column phases.
 void apus_interleave2_f32(const float *even, const float *odd, long count_even, long count_odd, float *dst);
