@@ -17,6 +17,15 @@ private enum TorchvisionPredict {
     }()
     static let script = fixturesDirectory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Scripts/torchvision_predict.py").path
+
+    /// Runs the script for model `name` on `image` (writing `dir/NAME.pth`) and returns the
+    /// numbers under `key` of its answer (`probabilities` or `logits`).
+    static func answer(_ key: String, dir: URL, image: String, name: String) throws -> [Double] {
+        let run = try SafetensorsTests.runPython([script, dir.path, image, name])
+        #expect(run.status == 0, "\(run.output)")
+        let line = try #require(run.output.split(separator: "\n").last { $0.hasPrefix("{") })
+        return try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?[key] as? [Double])
+    }
 }
 
 /// torchvision builds GoogLeNet with `transform_input` for its pretrained weights: raw weights
@@ -30,11 +39,8 @@ func pretrainedGoogLeNetTransformsItsInputAsTorchvisions() throws {
     let pixels = (0..<(240 * 230 * 3)).map { i in UInt8((i % 251 + g.integer(below: 40)) % 256) }
     let image = dir.appendingPathComponent("picture.png").path
     try Image(width: 240, height: 230, channels: 3, pixels: pixels).write(to: image)
-    let run = try SafetensorsTests.runPython([TorchvisionPredict.script, dir.path, image, "googlenet"])
-    #expect(run.status == 0, "\(run.output)")
-    let line = try #require(run.output.split(separator: "\n").last { $0.hasPrefix("{") })
     // Logits: the freshly initialised GoogLeNet's probabilities are all near 1/1000 either way.
-    let torch = try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["logits"] as? [Double])
+    let torch = try TorchvisionPredict.answer("logits", dir: dir, image: image, name: "googlenet")
 
     let classifier = try ImageClassifier(model: "googlenet", weights: dir.appendingPathComponent("googlenet.pth").path)
     #expect((classifier.model as? GoogLeNet)?.transformInput == true)
@@ -63,10 +69,7 @@ func predictFromAPyTorchCheckpointGivesTorchvisionsProbabilities() throws {
     let image = dir.appendingPathComponent("picture.png").path
     try Image(width: 300, height: 260, channels: 3, pixels: pixels).write(to: image)
 
-    let run = try SafetensorsTests.runPython([TorchvisionPredict.script, dir.path, image])
-    #expect(run.status == 0, "\(run.output)")
-    let line = try #require(run.output.split(separator: "\n").last { $0.hasPrefix("{") })
-    let torch = try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["probabilities"] as? [Double])
+    let torch = try TorchvisionPredict.answer("probabilities", dir: dir, image: image, name: "resnet18")
     let weights = dir.appendingPathComponent("resnet18.pth").path
 
     // The library: every probability.

@@ -317,7 +317,7 @@ struct SafetensorsTests {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: out.path, contents: nil))
         let handle = try FileHandle(forWritingTo: out)
         process.standardOutput = handle
         process.standardError = handle
