@@ -145,12 +145,7 @@ enum PackedSgemm {
                 packPanels(of: b, transposed: true, from: pc, jc, depth: kcur, width: ncur, panel: nr, into: packedB)
                 for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mc) {
                     let mcur = Swift.min(mc, rows.upperBound - ic)
-                    if a.colStride == 1 && packsRowsInC {
-                        // Row-major A: the C loop's 16×16 register transposes (AVX-512).
-                        apus_conv_pack_weights(a.base + ic * a.rowStride + pc, mcur, kcur, a.rowStride, mr, kcur, packedA)
-                    } else {
-                        packPanels(of: a, transposed: false, from: ic, pc, depth: kcur, width: mcur, panel: mr, into: packedA)
-                    }
+                    packPanels(of: a, transposed: false, from: ic, pc, depth: kcur, width: mcur, panel: mr, into: packedA)
                     for jr in stride(from: 0, to: ncur, by: nr) {
                         let bPanel = packedB + jr * kcur
                         for ir in stride(from: 0, to: mcur, by: mr) {
@@ -164,11 +159,11 @@ enum PackedSgemm {
         }
     }
 
-    /// Whether A and B blocks are packed by the C loops (`apus_conv_pack_weights` for row-major
-    /// A, `apus_pack_adjacent` when a panel's lines are adjacent in memory) with AVX-512 (the
-    /// transposes took a 2048² product's packing of A from 3% to 1% of the time); the Swift
-    /// loops below serve the other tiles.
-    static let packsRowsInC = isa == "avx512" && (mr == 12 || mr == 8)
+    /// Whether panels are packed by the C loops with AVX-512: `apus_pack_adjacent` when a panel's
+    /// lines are adjacent in memory, `apus_conv_pack_weights` (16×16 register transposes) when
+    /// each line runs along the depth in 12- or 8-line panels (a row-major A: they took a 2048²
+    /// product's packing of A from 3% to 1% of the time). The Swift loops below serve the rest.
+    static let packsInC = isa == "avx512"
 
     /// Packs a `width`×`depth` block into panels of `panel` lines, each stored depth-major
     /// (`panel` consecutive values per step of depth), zero-padding the last panel.
@@ -183,9 +178,14 @@ enum PackedSgemm {
         let lineStride = transposed ? x.colStride : x.rowStride
         let depthStride = transposed ? x.rowStride : x.colStride
         let origin = x.base + line0 * lineStride + depth0 * depthStride
-        if lineStride == 1 && packsRowsInC {
-            // Lines adjacent in memory (a row-major B, a column-major A): masked vector copies in C.
+        if packsInC && lineStride == 1 && panel <= 32 {
+            // Lines adjacent in memory (a row-major B, a column-major A): masked vector copies.
             apus_pack_adjacent(origin, width, depth, depthStride, panel, dst)
+            return
+        }
+        if packsInC && depthStride == 1 && (panel == 12 || panel == 8) {
+            // Lines along the depth (a row-major A): one block of depth `depth`.
+            apus_conv_pack_weights(origin, width, depth, lineStride, panel, depth, dst)
             return
         }
         for p0 in stride(from: 0, to: width, by: panel) {
