@@ -662,7 +662,7 @@ static void pack_lines_avx512(const float *src, long rows, long count, long lds,
 
 void apus_pack_lines(const float *src, long rows, long count, long lds, long mr, long panel_depth, float *dst) {
 #ifdef APUS_X86
-    if ((mr == 8 || mr == 12 || mr == 16 || mr == 32) && use_avx512(32)) {
+    if ((mr == 8 || mr == 12 || mr == 16 || mr == 32) && apus_avx512_selected()) {
         pack_lines_avx512(src, rows, count, lds, mr, panel_depth, dst);
         return;
     }
@@ -732,7 +732,7 @@ static void interleave2_avx512(const float *even, const float *odd, long count_o
 void apus_interleave2_f32(const float *even, const float *odd, long count_even, long count_odd, float *dst) {
     long pairs = count_odd < count_even ? count_odd : count_even;
 #ifdef APUS_X86
-    if (use_avx512(32)) {
+    if (apus_avx512_selected()) {
         interleave2_avx512(even, odd, pairs, dst);
     } else
 #endif
