@@ -81,6 +81,12 @@ enum ConvGemm {
         /// Already packed for this geometry's panels and depth blocks, group after group: the
         /// phases of a strided input gradient (``inputGradientPhases(_:dy:weight:dx:pool:)``).
         case packed(UnsafePointer<Float>)
+
+        /// Whether this is a weight as it is (the only form inference keeps packed: the flipped and
+        /// phase forms serve backward passes, whose weights change every step).
+        var isPlain: Bool { if case .plain = self { true } else { false } }
+        /// The panels, when already packed.
+        var prepacked: UnsafePointer<Float>? { if case .packed(let p) = self { p } else { nil } }
     }
 
     /// Packs group `group`'s `[m × k]` weight matrix once into the tile's A panels for every depth
@@ -193,9 +199,7 @@ enum ConvGemm {
                         bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool, keep: KeptWeight? = nil) {
         let (m, k, L, cols) = (g.groupOut, g.groupDepth, g.positions, g.batch * g.positions)
         if cols == 0 || m == 0 { return }
-        var prepacked: UnsafePointer<Float>?
-        if case .packed(let p) = weights { prepacked = p }
-        if prepacked == nil && ConvWinograd.applies(g) {
+        if weights.prepacked == nil && ConvWinograd.applies(g) {
             ConvWinograd.forward(g, x: x, weights: weights, bias: bias, y: y, pool: pool, keep: keep)
             return
         }
@@ -206,11 +210,7 @@ enum ConvGemm {
         let viaScratch = L < 4 * nr
         let scratchCount = viaScratch ? g.outChannels * cols : 0
         let taps = g.kernelH * g.kernelW
-        // Only a plain weight is kept (the flipped and phase forms serve backward passes, whose
-        // weights change every step).
-        var plain = false
-        if case .plain = weights { plain = true }
-        let kept = prepacked ?? (plain ? keep?.form("ConvGemm.packedWeights", [g.groups, m, k, rows, kc], count: g.groups * mPadded * k) { dst in
+        let kept = weights.prepacked ?? (weights.isPlain ? keep?.form("ConvGemm.packedWeights", [g.groups, m, k, rows, kc], count: g.groups * mPadded * k) { dst in
             for gi in 0..<g.groups {
                 packWeights(weights, group: gi, m: m, k: k, taps: taps, rows: rows, kc: kc, into: dst + gi * mPadded * k, pool: pool)
             }
@@ -394,25 +394,21 @@ enum ConvGemm {
         let (og, C, planes) = (g.groupOut, g.channels, g.batch * g.channels)
         // Every phase's product in its own part of the scratch (together the size of dx), then one
         // pass that writes each row of dx whole from its column phases (stride 2: interleaved with
-        // vector permutes) instead of a strided scatter per phase.
+        // vector permutes) instead of a strided scatter per phase. Each phase's kernel: tap (m, n)
+        // is the original's (s·(taps − 1 − m) + first, …); all phases' weight panels, after the
+        // products in the scratch, are packed in one pass over the weight (a pass per phase read
+        // all of it each time), group after group.
         var offsets = [Int](repeating: -1, count: rowPhases.count * colPhases.count)
         var total = 0
+        let taps = g.kernelH * g.kernelW, m = C / g.groups, rows = panelRows(m)
+        let mPadded = (m + rows - 1) / rows * rows
+        var geometries: [(index: Int, geometry: ConvGeometry, taps: Int, k: Int, packed: Int)] = []
+        var phaseOf = [Int32](repeating: -1, count: taps), indexIn = [Int32](repeating: 0, count: taps)
+        var packedTotal = 0
         for (a, rp) in rowPhases.enumerated() {
             for (b, cp) in colPhases.enumerated() where rp.taps > 0 && cp.taps > 0 && rp.size > 0 && cp.size > 0 {
                 offsets[a * colPhases.count + b] = total
                 total += planes * rp.size * cp.size
-            }
-        }
-        // Each phase's kernel: tap (m, n) is the original's (s·(taps − 1 − m) + first, …). All
-        // phases' weight panels are packed in one pass over the weight (one per phase read all of it
-        // each time), group after group.
-        let taps = g.kernelH * g.kernelW, m = C / g.groups
-        let (rows, mPadded) = (panelRows(m), (m + panelRows(m) - 1) / panelRows(m) * panelRows(m))
-        var geometries: [(index: Int, geometry: ConvGeometry, k: Int, kc: Int, packed: Int)] = []
-        var phaseOf = [Int32](repeating: -1, count: taps), indexIn = [Int32](repeating: 0, count: taps)
-        var packedTotal = 0
-        for (a, rp) in rowPhases.enumerated() {
-            for (b, cp) in colPhases.enumerated() where offsets[a * colPhases.count + b] >= 0 {
                 let phase = ConvGeometry(
                     batch: g.batch, channels: g.outChannels, height: g.outH, width: g.outW, outChannels: C, groups: g.groups,
                     kernelH: rp.taps, kernelW: cp.taps, strideH: 1, strideW: 1, padTop: rp.pad, padLeft: cp.pad,
@@ -425,13 +421,13 @@ enum ConvGemm {
                     }
                 }
                 let k = og * rp.taps * cp.taps
-                geometries.append((a * colPhases.count + b, phase, k, depthBlock(k), packedTotal))
+                geometries.append((a * colPhases.count + b, phase, rp.taps * cp.taps, k, packedTotal))
                 packedTotal += g.groups * mPadded * k
             }
         }
         ConvKernels.withScratch(Float.self, count: total + packedTotal) { scratch in
             let packed = scratch + total
-            let tapCounts = geometries.map { $0.k / og }, depthBlocks = geometries.map(\.kc)
+            let tapCounts = geometries.map(\.taps), depthBlocks = geometries.map { depthBlock($0.k) }
             let io = Buffers(x: weight, y: packed, a: weight, bias: nil)
             phaseOf.withUnsafeBufferPointer { phaseOf in
                 indexIn.withUnsafeBufferPointer { indexIn in

@@ -57,9 +57,7 @@ enum ConvWinograd {
                 }
             }
         }
-        var plain = false
-        if case .plain = weights { plain = true }
-        let kept = plain ? keep?.form("ConvWinograd.transformedWeights", [g.groups, m, depth, rows, kc], count: g.groups * 16 * perElement) { dst in
+        let kept = weights.isPlain ? keep?.form("ConvWinograd.transformedWeights", [g.groups, m, depth, rows, kc], count: g.groups * 16 * perElement) { dst in
             for gi in 0..<g.groups { transformWeights(group: gi, into: dst + gi * 16 * perElement) }
         } : nil
         ConvKernels.withScratch(Float.self, count: kept == nil ? 16 * perElement : 0) { scratch in
