@@ -120,19 +120,12 @@ extension Tensor {
     }
 }
 
-/// Whether an op on these inputs must record a node.
-@inline(__always)
-func shouldRecord(_ inputs: Tensor...) -> Bool {
-    guard GradMode.isEnabled else { return false }
-    for t in inputs where t.node != nil { return true }
-    return false
-}
-
-/// ``shouldRecord(_:)-(Tensor...)`` for one input, without the variadic array.
+/// Whether an op on this input must record a node. (One and two inputs have their own functions,
+/// not a variadic one: its array of tensor copies was a tenth of a recorded 1-element add.)
 @inline(__always)
 func shouldRecord(_ a: Tensor) -> Bool { a.node != nil && GradMode.isEnabled }
 
-/// ``shouldRecord(_:)-(Tensor...)`` for two inputs, without the variadic array.
+/// Whether an op on these two inputs must record a node.
 @inline(__always)
 func shouldRecord(_ a: Tensor, _ b: Tensor) -> Bool { (a.node != nil || b.node != nil) && GradMode.isEnabled }
 
