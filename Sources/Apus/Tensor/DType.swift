@@ -35,6 +35,18 @@ public enum DType: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The dtype of a name as PyTorch spells it without `torch.` (`"float32"`, `"int64"`, `"bool"`),
+    /// nil for other names.
+    public init?(name: String) {
+        switch name {
+        case "bool": self = .bool
+        case "int64": self = .int64
+        case "float32": self = .float32
+        case "float64": self = .float64
+        default: return nil
+        }
+    }
+
     /// Rank in the promotion lattice bool < int64 < float32 < float64.
     var promotionRank: Int {
         switch self {
@@ -72,6 +84,10 @@ public protocol FloatScalar: TensorScalar, BinaryFloatingPoint, SIMDScalar {
     static func tanh(_ x: Self) -> Self
     /// `x` raised to the power `y` (C's `pow`: NaN for a negative `x` and a non-integer `y`).
     static func pow(_ x: Self, _ y: Self) -> Self
+    /// The sine of `x` radians.
+    static func sin(_ x: Self) -> Self
+    /// The cosine of `x` radians.
+    static func cos(_ x: Self) -> Self
 }
 
 /// `Float` is the element of `float32` tensors, the default for training.
@@ -83,6 +99,8 @@ extension Float: FloatScalar {
     @inlinable public static func log(_ x: Float) -> Float { logf(x) }
     @inlinable public static func tanh(_ x: Float) -> Float { tanhf(x) }
     @inlinable public static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+    @inlinable public static func sin(_ x: Float) -> Float { sinf(x) }
+    @inlinable public static func cos(_ x: Float) -> Float { cosf(x) }
 }
 
 /// `Double` is the element of `float64` tensors (gradient checks, precision-sensitive work).
@@ -94,6 +112,8 @@ extension Double: FloatScalar {
     @inlinable public static func log(_ x: Double) -> Double { Foundation.log(x) }
     @inlinable public static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
     @inlinable public static func pow(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }
+    @inlinable public static func sin(_ x: Double) -> Double { Foundation.sin(x) }
+    @inlinable public static func cos(_ x: Double) -> Double { Foundation.cos(x) }
 }
 
 /// `Int64` is the element of `int64` tensors: labels and indices.

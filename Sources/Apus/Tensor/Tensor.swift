@@ -59,8 +59,10 @@ public struct Tensor: @unchecked Sendable {
         return strides
     }
 
-    /// Whether elements lie in storage in row-major order without gaps.
+    /// Whether elements lie in storage in row-major order without gaps (always, for a tensor
+    /// without elements: its strides are never used, as in PyTorch).
     public var isContiguous: Bool {
+        if shape.contains(0) { return true }
         var expected = 1
         for i in stride(from: rank - 1, through: 0, by: -1) where shape[i] != 1 {
             if strides[i] != expected { return false }

@@ -30,6 +30,7 @@ struct GradcheckTests {
         activationsLossesFamily,
         convolutionFamily,
         poolingFamily,
+        opInfoFamily,
     ]
 
     /// Every public differentiable op; each must name at least one row of ``cases``.
