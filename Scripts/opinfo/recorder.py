@@ -79,13 +79,13 @@ class Recorder:
 
     # ------------------------------------------------------------------ inputs
     def randn(self, *shape, dtype=torch.float64, scale=1.0):
-        return (torch.randn(*shape, generator=self.gen, dtype=torch.float64) * scale).to(dtype)
+        return (torch.randn(tuple(shape), generator=self.gen, dtype=torch.float64) * scale).to(dtype)
 
     def rand(self, *shape, low=0.0, high=1.0, dtype=torch.float64):
-        return (low + (high - low) * torch.rand(*shape, generator=self.gen, dtype=torch.float64)).to(dtype)
+        return (low + (high - low) * torch.rand(tuple(shape), generator=self.gen, dtype=torch.float64)).to(dtype)
 
     def randint(self, low, high, *shape, dtype=torch.int64):
-        return torch.randint(low, high, shape, generator=self.gen).to(dtype)
+        return torch.randint(low, high, tuple(shape), generator=self.gen).to(dtype)
 
     def perm(self, n):
         return torch.randperm(n, generator=self.gen)

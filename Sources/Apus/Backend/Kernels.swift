@@ -1,3 +1,5 @@
+import CApusKernels
+
 /// Element loops over storage: strided copy, elementwise maps, casting, fills.
 ///
 /// Every kernel switches on the dtype once and then runs a loop specialised for the
@@ -9,18 +11,19 @@ enum Kernels {
     /// Copies `src` into `dst` (same shape and dtype; `dst` may be a strided view and must own its storage).
     static func copy(from src: Tensor, into dst: inout Tensor) {
         require(src.shape == dst.shape && src.dtype == dst.dtype, "copy: \(src.shape) \(src.dtype) into \(dst.shape) \(dst.dtype)")
-        switch src.dtype {
-        case .bool: copyTyped(Bool.self, src, &dst)
-        case .int64: copyTyped(Int64.self, src, &dst)
-        case .float32: copyTyped(Float.self, src, &dst)
-        case .float64: copyTyped(Double.self, src, &dst)
+        // Elements of equal size copy alike whatever their type, so one loop per size serves all ten.
+        switch src.dtype.byteSize {
+        case 1: copyTyped(UInt8.self, src, &dst)
+        case 2: copyTyped(UInt16.self, src, &dst)
+        case 4: copyTyped(UInt32.self, src, &dst)
+        default: copyTyped(UInt64.self, src, &dst)
         }
     }
 
     @inline(__always)
-    static func copyTyped<T: TensorScalar>(_: T.Type, _ src: Tensor, _ dst: inout Tensor) {
-        let s = src.storage.pointer(T.self)
-        let d = dst.storage.pointer(T.self)
+    static func copyTyped<T: FixedWidthInteger>(_: T.Type, _ src: Tensor, _ dst: inout Tensor) {
+        let s = src.storage.raw.assumingMemoryBound(to: T.self)
+        let d = dst.storage.raw.assumingMemoryBound(to: T.self)
         if src.isContiguous && dst.isContiguous {
             (d + dst.offset).update(from: s + src.offset, count: src.count)
             return
@@ -99,33 +102,50 @@ enum Kernels {
         return out
     }
 
-    /// Converts every element to `dtype`.
+    /// Converts every element to `dtype`, as PyTorch converts (see ``TensorScalar``).
     static func cast(_ x: Tensor, to dtype: DType) -> Tensor {
-        func from<S: TensorScalar>(_ s: S.Type) -> Tensor {
-            switch dtype {
-            case .bool: map(x, S.self, to: Bool.self) { Bool(fromDouble: $0.doubleValue) }
-            case .int64: map(x, S.self, to: Int64.self) { Int64(fromDouble: $0.doubleValue) }
-            case .float32: map(x, S.self, to: Float.self) { Float($0.doubleValue) }
-            case .float64: map(x, S.self, to: Double.self) { $0.doubleValue }
-            }
+        if x.dtype == dtype { return x }
+        if x.isContiguous, let out = castFloat32Halves(x, to: dtype) { return out }
+        return x.dtype.dispatch(CastFrom(x: x, dtype: dtype))
+    }
+
+    private struct CastFrom: TypedKernel {
+        let x: Tensor, dtype: DType
+        func run<S: TensorScalar>(_: S.Type) -> Tensor { dtype.dispatch(CastTo<S>(x: x)) }
+    }
+
+    private struct CastTo<S: TensorScalar>: TypedKernel {
+        let x: Tensor
+        func run<D: TensorScalar>(_: D.Type) -> Tensor { Kernels.map(x, S.self, to: D.self) { D(converting: $0) } }
+    }
+
+    /// float32 ↔ float16/bfloat16 of a contiguous tensor by the C target's vector conversions
+    /// (split over the thread pool); nil for other pairs of types.
+    private static func castFloat32Halves(_ x: Tensor, to dtype: DType) -> Tensor? {
+        let convert: ((UnsafeRawPointer, UnsafeMutableRawPointer, Int) -> Void)
+        switch (x.dtype, dtype) {
+        case (.float32, .float16): convert = { apus_f32_to_f16($0.assumingMemoryBound(to: Float.self), $1.assumingMemoryBound(to: UInt16.self), $2) }
+        case (.float16, .float32): convert = { apus_f16_to_f32($0.assumingMemoryBound(to: UInt16.self), $1.assumingMemoryBound(to: Float.self), $2) }
+        case (.float32, .bfloat16): convert = { apus_f32_to_bf16($0.assumingMemoryBound(to: Float.self), $1.assumingMemoryBound(to: UInt16.self), $2) }
+        case (.bfloat16, .float32): convert = { apus_bf16_to_f32($0.assumingMemoryBound(to: UInt16.self), $1.assumingMemoryBound(to: Float.self), $2) }
+        default: return nil
         }
-        switch x.dtype {
-        case .bool: return from(Bool.self)
-        case .int64: return from(Int64.self)
-        case .float32: return from(Float.self)
-        case .float64: return from(Double.self)
+        let out = Tensor(uninitialized: x.shape, dtype: dtype)
+        let src = UnsafeRawPointer(x.storage.raw + x.offset * x.dtype.byteSize), dst = out.storage.raw
+        let (inSize, outSize) = (x.dtype.byteSize, dtype.byteSize)
+        ThreadPool.shared.parallelRanges(x.count, grain: 1 << 15) { r in
+            convert(src + r.lowerBound * inSize, dst + r.lowerBound * outSize, r.count)
         }
+        return out
     }
 
     /// Fills a contiguous tensor with one value.
     static func fill(_ t: inout Tensor, with value: Double) {
-        let n = t.count
-        switch t.dtype {
-        case .bool: t.storage.pointer(Bool.self).update(repeating: value != 0, count: n)
-        case .int64: t.storage.pointer(Int64.self).update(repeating: Int64(fromDouble: value), count: n)
-        case .float32: t.storage.pointer(Float.self).update(repeating: Float(value), count: n)
-        case .float64: t.storage.pointer(Double.self).update(repeating: value, count: n)
+        struct Fill: TypedKernel {
+            let storage: Storage, count: Int, value: Double
+            func run<T: TensorScalar>(_: T.Type) { storage.pointer(T.self).update(repeating: T(fromDouble: value), count: count) }
         }
+        t.dtype.dispatch(Fill(storage: t.storage, count: t.count, value: value))
     }
 }
 

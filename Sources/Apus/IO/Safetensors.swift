@@ -14,11 +14,15 @@ import Foundation
 ///
 /// where the header maps each tensor name to `{"dtype": "F32", "shape": [3, 4], "data_offsets": [begin, end]}`
 /// (byte offsets into the data part, row-major little-endian elements) and may hold a
-/// `"__metadata__"` object of string → string. Apus writes `F32`, `F64`, `I64` and `BOOL`, and reads
-/// those plus `F16` and `BF16` (converted to float32) and `I8`, `I16`, `I32`, `U8` (converted to int64).
+/// `"__metadata__"` object of string → string. Apus writes and reads every dtype it has (`BOOL`,
+/// `U8`, `I8`, `I16`, `I32`, `I64`, `F16`, `BF16`, `F32`, `F64`). By default reading widens
+/// `F16` and `BF16` to float32 and the narrow integers to int64, the types a model computes
+/// with; `preservingDTypes: true` keeps every tensor in the file's dtype (half the memory for
+/// half-precision weights).
 ///
 /// Files are written byte for byte as Python's `safetensors` writes them: tensors ordered by dtype
-/// (`I64`, `F64`, `F32`, `BOOL`: the order of the Rust library's dtype enum, largest first) and then
+/// (`I64`, `F64`, `F32`, `I32`, `BF16`, `F16`, `I16`, `I8`, `U8`, `BOOL`: the order of the Rust
+/// library's dtype enum, largest first) and then
 /// by name, data in that order with no gaps, `__metadata__` first with its keys sorted, compact JSON,
 /// and the header padded with spaces to a multiple of 8 bytes. Writes are atomic (see ``write(_:metadata:checksum:to:)``).
 ///
@@ -57,8 +61,8 @@ public enum Safetensors {
     /// same directory, which is flushed to disk (`fsync`) and renamed over `path`, so `path` holds
     /// either its previous contents or the complete new file, never a partial one.
     ///
-    /// Names must be unique and not `__metadata__`. Tensors are written in their dtype (float32,
-    /// float64, int64, bool) as contiguous row-major data; gradients are not saved. With
+    /// Names must be unique and not `__metadata__`. Tensors are written in their dtype as
+    /// contiguous row-major data; gradients are not saved. With
     /// `checksum`, the metadata also records the CRC-32C of the data section under ``checksumKey``
     /// (8 hexadecimal digits), which ``read(_:)`` verifies; checkpoints are written so.
     /// Before writing, temporary files that an interrupted earlier write of `path` left behind
@@ -136,9 +140,15 @@ public enum Safetensors {
     private static func fileOrder(_ dtype: DType) -> Int {
         switch dtype {
         case .bool: 0
-        case .float32: 1
-        case .float64: 2
-        case .int64: 3
+        case .uint8: 1
+        case .int8: 2
+        case .int16: 3
+        case .float16: 4
+        case .bfloat16: 5
+        case .int32: 6
+        case .float32: 7
+        case .float64: 8
+        case .int64: 9
         }
     }
 
@@ -146,7 +156,13 @@ public enum Safetensors {
     static func code(_ dtype: DType) -> String {
         switch dtype {
         case .bool: "BOOL"
+        case .uint8: "U8"
+        case .int8: "I8"
+        case .int16: "I16"
+        case .int32: "I32"
         case .int64: "I64"
+        case .float16: "F16"
+        case .bfloat16: "BF16"
         case .float32: "F32"
         case .float64: "F64"
         }
@@ -180,17 +196,18 @@ public enum Safetensors {
     /// Reads the safetensors file at `path`, validating header and data.
     ///
     /// Throws ``ApusError/fileNotReadable(path:)`` when the file is missing or unreadable and
-    /// ``ApusError/corruptFile(path:reason:)`` for anything wrong inside it.
-    public static func read(_ path: String) throws -> Contents {
-        try withMappedFile(path) { try decode($0, path: path) }
+    /// ``ApusError/corruptFile(path:reason:)`` for anything wrong inside it. Half-precision tensors
+    /// widen to float32 and narrow integers to int64 unless `preservingDTypes`.
+    public static func read(_ path: String, preservingDTypes: Bool = false) throws -> Contents {
+        try withMappedFile(path) { try decode($0, path: path, preservingDTypes: preservingDTypes) }
     }
 
     /// Decodes the bytes of a safetensors file; `path` only names the file in error messages.
-    public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> Contents {
-        try bytes.withUnsafeBytes { try decode($0, path: path) }
+    public static func decode(_ bytes: [UInt8], path: String = "<memory>", preservingDTypes: Bool = false) throws -> Contents {
+        try bytes.withUnsafeBytes { try decode($0, path: path, preservingDTypes: preservingDTypes) }
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer, path: String) throws -> Contents {
+    static func decode(_ bytes: UnsafeRawBufferPointer, path: String, preservingDTypes: Bool = false) throws -> Contents {
         func corrupt(_ reason: String) -> ApusError { .corruptFile(path: path, reason: reason) }
         guard bytes.count >= 8 else {
             throw corrupt("not a safetensors file: \(bytes.count) bytes, shorter than the 8-byte header length")
@@ -265,7 +282,7 @@ public enum Safetensors {
         }
         let tensors = byOffset.map { e in
             (name: e.name, tensor: makeTensor(UnsafeRawBufferPointer(rebasing: bytes[(dataStart + e.begin)..<(dataStart + e.end)]),
-                                              dtype: e.dtype, shape: e.shape))
+                                              dtype: e.dtype, shape: e.shape, preservingDTypes: preservingDTypes))
         }
         return Contents(tensors: tensors, metadata: metadata)
     }
@@ -291,70 +308,41 @@ public enum Safetensors {
     private static func decodedType(_ code: String) -> DType? {
         switch code {
         case "BOOL": .bool
-        case "U8", "I8", "I16", "I32", "I64": .int64
-        case "F16", "BF16", "F32": .float32
+        case "U8": .uint8
+        case "I8": .int8
+        case "I16": .int16
+        case "I32": .int32
+        case "I64": .int64
+        case "F16": .float16
+        case "BF16": .bfloat16
+        case "F32": .float32
         case "F64": .float64
         default: nil
         }
     }
 
-    /// A tensor of `shape` from little-endian `bytes` of safetensors dtype `code` (validated before).
-    private static func makeTensor(_ bytes: UnsafeRawBufferPointer, dtype code: String, shape: [Int]) -> Tensor {
-        let dtype = decodedType(code)!
-        let t = Tensor(shape: shape, dtype: dtype, zeroed: false)
-        let count = t.count
-        guard count > 0 else { return t }
-        let raw = t.storage.raw
-        switch code {
-        case "F32", "F64", "I64":
-            raw.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-        case "BOOL":
-            let out = raw.assumingMemoryBound(to: Bool.self)
-            for i in 0..<count { out[i] = bytes[i] != 0 }
-        case "U8":
-            let out = raw.assumingMemoryBound(to: Int64.self)
-            for i in 0..<count { out[i] = Int64(bytes[i]) }
-        case "I8":
-            let out = raw.assumingMemoryBound(to: Int64.self)
-            for i in 0..<count { out[i] = Int64(Int8(bitPattern: bytes[i])) }
-        case "I16":
-            let out = raw.assumingMemoryBound(to: Int64.self)
-            for i in 0..<count { out[i] = Int64(Int16(bitPattern: load16(bytes, i))) }
-        case "I32":
-            let out = raw.assumingMemoryBound(to: Int64.self)
-            for i in 0..<count { out[i] = Int64(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) }
-        case "F16":
-            let out = raw.assumingMemoryBound(to: Float.self)
-            for i in 0..<count { out[i] = halfToFloat(load16(bytes, i)) }
-        case "BF16":
-            let out = raw.assumingMemoryBound(to: Float.self)
-            for i in 0..<count { out[i] = Float(bitPattern: UInt32(load16(bytes, i)) << 16) }
-        default:
-            fatalError("unreachable: dtype \(code) was validated")
+    /// A tensor of `shape` from little-endian `bytes` of safetensors dtype `code` (validated
+    /// before), in that dtype or widened (half precision to float32, integers to int64).
+    private static func makeTensor(_ bytes: UnsafeRawBufferPointer, dtype code: String, shape: [Int],
+                                   preservingDTypes: Bool) -> Tensor {
+        let stored = decodedType(code)!
+        let t = Tensor(shape: shape, dtype: stored, zeroed: false)
+        if t.count > 0 {
+            if stored == .bool {
+                let out = t.storage.raw.assumingMemoryBound(to: Bool.self)
+                for i in 0..<t.count { out[i] = bytes[i] != 0 }  // any non-zero byte is true
+            } else {
+                t.storage.raw.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+            }
         }
+        if preservingDTypes { return t }
+        if stored.isReducedPrecision { return Kernels.cast(t, to: .float32) }
+        if stored.isIntegral { return Kernels.cast(t, to: .int64) }
         return t
     }
 
-    private static func load16(_ bytes: UnsafeRawBufferPointer, _ i: Int) -> UInt16 {
-        UInt16(bytes[2 * i]) | UInt16(bytes[2 * i + 1]) << 8
-    }
-
     /// IEEE 754 half precision → single precision, exactly (subnormals, infinities and NaN included).
-    static func halfToFloat(_ h: UInt16) -> Float {
-        let sign = UInt32(h >> 15) << 31
-        let exponent = Int((h >> 10) & 0x1F)
-        let mantissa = UInt32(h & 0x3FF)
-        switch exponent {
-        case 0:
-            // ±0 or subnormal: mantissa · 2⁻²⁴.
-            let magnitude = Float(mantissa) * 0x1p-24
-            return sign == 0 ? magnitude : -magnitude
-        case 0x1F:
-            return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13))
-        default:
-            return Float(bitPattern: sign | UInt32(exponent - 15 + 127) << 23 | (mantissa << 13))
-        }
-    }
+    static func halfToFloat(_ h: UInt16) -> Float { Half(bitPattern: h).floatValue }
 
     /// One tensor's header entry.
     struct Entry {

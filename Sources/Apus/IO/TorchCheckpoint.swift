@@ -68,14 +68,17 @@ public enum TorchCheckpoint {
     /// compressed entries, a storage shorter than a tensor claims, absurd sizes) and
     /// ``ApusError/disallowedContent(path:reason:)`` for a pickle that names a global outside the
     /// allowlist.
-    public static func read(_ path: String) throws -> Contents {
-        try withMappedFile(path) { try decode($0, path: path) }
+    ///
+    /// Half-precision tensors widen to float32 and narrow integers to int64 (the types models
+    /// compute with) unless `preservingDTypes`, which keeps each tensor in its stored dtype.
+    public static func read(_ path: String, preservingDTypes: Bool = false) throws -> Contents {
+        try withMappedFile(path) { try decode($0, path: path, preservingDTypes: preservingDTypes) }
     }
 
     /// Decodes the bytes of a PyTorch checkpoint; `path` only names the file in error messages.
     /// The same checks as ``read(_:)``, on memory (the entry point for fuzzing).
-    public static func decode(bytes: [UInt8], path: String = "<memory>") throws -> Contents {
-        try bytes.withUnsafeBytes { try decode($0, path: path) }
+    public static func decode(bytes: [UInt8], path: String = "<memory>", preservingDTypes: Bool = false) throws -> Contents {
+        try bytes.withUnsafeBytes { try decode($0, path: path, preservingDTypes: preservingDTypes) }
     }
 
     /// Output bytes allowed for the tensors of a file of `fileBytes` bytes: enough for every
@@ -84,7 +87,7 @@ public enum TorchCheckpoint {
         fileBytes.multipliedReportingOverflow(by: 16).overflow ? Int.max : fileBytes * 16 + (256 << 20)
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer, path: String) throws -> Contents {
+    static func decode(_ bytes: UnsafeRawBufferPointer, path: String, preservingDTypes: Bool = false) throws -> Contents {
         func corrupt(_ reason: String) -> ApusError { .corruptFile(path: path, reason: reason) }
         guard ZipArchive.hasSignature(bytes) else {
             if bytes.first == 0x80 {
@@ -119,11 +122,21 @@ public enum TorchCheckpoint {
         let program = try Unpickler.load(try archive.data(of: pickle, in: bytes, path: path), path: path, entry: pickle.name)
         let layout = try flatten(program, path: path, nameBudget: nameBudget(pickleBytes: pickle.size))
         var reader = StorageReader(archive: archive, bytes: bytes, path: path, prefix: prefix, bigEndian: bigEndian,
-                                   program: program, budget: outputBudget(fileBytes: bytes.count))
+                                   program: program, budget: outputBudget(fileBytes: bytes.count), widening: !preservingDTypes)
         var tensors: [(name: String, tensor: Tensor)] = []
         tensors.reserveCapacity(layout.tensors.count)
-        for (name, index) in layout.tensors { tensors.append((name, try reader.tensor(index, name: name))) }
+        for (name, index) in layout.tensors {
+            let t = try reader.tensor(index, name: name)
+            tensors.append((name, preservingDTypes ? t : widened(t)))
+        }
         return Contents(tensors: tensors, otherEntries: layout.others, modelStateKey: layout.modelStateKey)
+    }
+
+    /// `t` in the dtype models compute with: float32 for half precision, int64 for narrow integers.
+    static func widened(_ t: Tensor) -> Tensor {
+        if t.dtype.isReducedPrecision { return Kernels.cast(t, to: .float32) }
+        if t.dtype.isIntegral { return Kernels.cast(t, to: .int64) }
+        return t
     }
 
     // MARK: - Flattening the pickled object
@@ -220,6 +233,8 @@ public enum TorchCheckpoint {
         let program: Unpickler.Result
         /// Output bytes still allowed (see ``TorchCheckpoint/outputBudget(fileBytes:)``).
         var budget: Int
+        /// Whether the tensors will be widened (``TorchCheckpoint/widened(_:)``), which the budget counts.
+        let widening: Bool
         var records: [Int: UnsafeRawBufferPointer] = [:]
         var made: [Int: Tensor] = [:]
 
@@ -253,7 +268,9 @@ public enum TorchCheckpoint {
                 guard !o else { throw corrupt("tensor '\(name)' has shape \(ref.shape), whose element count overflows") }
                 count = p
             }
-            let (outBytes, o1) = count.multipliedReportingOverflow(by: type.apusType.byteSize)
+            let stored = type.apusType
+            let elementBytes = stored.byteSize + (!widening ? 0 : stored.isReducedPrecision ? 4 : stored.isIntegral ? 8 : 0)
+            let (outBytes, o1) = count.multipliedReportingOverflow(by: elementBytes)
             guard !o1, outBytes <= budget else {
                 throw corrupt("tensor '\(name)' of shape \(ref.shape) needs \(o1 ? "too many" : String(outBytes)) bytes, more than "
                               + "a file of \(bytes.count) bytes can describe (\(budget) bytes left)")
@@ -286,7 +303,7 @@ public enum TorchCheckpoint {
     }
 
     /// Copies the `count` elements of a strided view of `source` (elements of `type`) in row-major
-    /// order into `out`, converting them to the Apus dtype. The view was validated against `source`.
+    /// order into `out`, in the host's byte order. The view was validated against `source`.
     static func copy(_ source: UnsafeRawBufferPointer, type: TorchElementType, bigEndian: Bool, offset: Int,
                      shape: [Int], strides: [Int], count: Int, into out: UnsafeMutableRawPointer) {
         let base = source.baseAddress!
@@ -297,7 +314,7 @@ public enum TorchCheckpoint {
             if s != expected { contiguous = false; break }
             expected *= d
         }
-        if contiguous && !swap && type.apusType.byteSize == type.byteSize && type != .bool {
+        if contiguous && !swap && type != .bool {
             out.copyMemory(from: base + offset * type.byteSize, byteCount: count * type.byteSize)
             return
         }
@@ -307,13 +324,10 @@ public enum TorchCheckpoint {
         switch type {
         case .float32: gather(out, Float.self, offset, shape, strides, count) { Float(bitPattern: u32($0)) }
         case .float64: gather(out, Double.self, offset, shape, strides, count) { Double(bitPattern: u64($0)) }
-        case .float16: gather(out, Float.self, offset, shape, strides, count) { Safetensors.halfToFloat(u16($0)) }
-        case .bfloat16: gather(out, Float.self, offset, shape, strides, count) { Float(bitPattern: UInt32(u16($0)) << 16) }
+        case .float16, .bfloat16, .int16: gather(out, UInt16.self, offset, shape, strides, count) { u16($0) }
         case .int64: gather(out, Int64.self, offset, shape, strides, count) { Int64(bitPattern: u64($0)) }
-        case .int32: gather(out, Int64.self, offset, shape, strides, count) { Int64(Int32(bitPattern: u32($0))) }
-        case .int16: gather(out, Int64.self, offset, shape, strides, count) { Int64(Int16(bitPattern: u16($0))) }
-        case .int8: gather(out, Int64.self, offset, shape, strides, count) { Int64(Int8(bitPattern: source[$0])) }
-        case .uint8: gather(out, Int64.self, offset, shape, strides, count) { Int64(source[$0]) }
+        case .int32: gather(out, Int32.self, offset, shape, strides, count) { Int32(bitPattern: u32($0)) }
+        case .int8, .uint8: gather(out, UInt8.self, offset, shape, strides, count) { source[$0] }
         case .bool: gather(out, Bool.self, offset, shape, strides, count) { source[$0] != 0 }
         }
     }

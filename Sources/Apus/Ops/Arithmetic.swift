@@ -1,8 +1,8 @@
 // + − × ÷, pow, neg, maximum/minimum with broadcasting; backward right beside each forward.
 
-enum AddFn: NumericBinaryFunction { @inline(__always) static func apply<T: NumericScalar>(_ a: T, _ b: T) -> T { a + b } }
-enum SubFn: NumericBinaryFunction { @inline(__always) static func apply<T: NumericScalar>(_ a: T, _ b: T) -> T { a - b } }
-enum MulFn: NumericBinaryFunction { @inline(__always) static func apply<T: NumericScalar>(_ a: T, _ b: T) -> T { a * b } }
+enum AddFn: NumericBinaryFunction { @inline(__always) static func apply<T: NumericScalar>(_ a: T, _ b: T) -> T { T.wrappingSum(a, b) } }
+enum SubFn: NumericBinaryFunction { @inline(__always) static func apply<T: NumericScalar>(_ a: T, _ b: T) -> T { T.wrappingDifference(a, b) } }
+enum MulFn: NumericBinaryFunction { @inline(__always) static func apply<T: NumericScalar>(_ a: T, _ b: T) -> T { T.wrappingProduct(a, b) } }
 enum MaxFn: NumericBinaryFunction {
     @inline(__always) static func apply<T: NumericScalar>(_ a: T, _ b: T) -> T {
         if a != a || b != b { return a != a ? a : b }  // NaN propagates
@@ -30,6 +30,7 @@ public func add(_ a: Tensor, _ b: Tensor) -> Tensor {
 /// Elementwise difference with broadcasting.
 public func subtract(_ a: Tensor, _ b: Tensor) -> Tensor {
     let (a, b, shape) = Elementwise.promote(a, b, op: "subtract")
+    require(a.dtype != .bool, "subtract: subtraction of two bool tensors is not defined (shapes \(a.shape) and \(b.shape)); use logical xor instead")
     let out = Elementwise.numeric(SubFn.self, a, b, shape: shape)
     guard shouldRecord(a, b) else { return out }
     let (sa, sb) = (a.shape, b.shape)
@@ -103,7 +104,7 @@ private func extremum<F: NumericBinaryFunction>(_ f: F.Type, _ a: Tensor, _ b: T
 /// Elementwise negation.
 public prefix func - (x: Tensor) -> Tensor {
     require(x.dtype != .bool, "neg: negation is not defined for bool tensors; use ! for logical not")
-    let out = Elementwise.numeric(SubFn.self, scalarTensor(0, like: x), x, shape: x.shape)
+    let out = Elementwise.numeric(SubFn.self, scalarTensor(integer: 0, like: x), x, shape: x.shape)
     return recordUnary("neg", x, out) { g in -g }
 }
 
@@ -169,20 +170,20 @@ extension Tensor {
     /// Multiplies every element of `b` by a `Float`.
     public static func * (a: Float, b: Tensor) -> Tensor { Double(a) * b }
 
-    /// Adds an integer to every element; an `int64` tensor stays `int64`.
-    public static func + (a: Tensor, b: Int) -> Tensor { a + Double(b) }
+    /// Adds an integer to every element; an integer tensor keeps its dtype (and wraps on overflow, as in PyTorch).
+    public static func + (a: Tensor, b: Int) -> Tensor { folded(a, Double(b), +) ?? add(a, scalarTensor(integer: Int64(b), like: a)) }
     /// Subtracts an integer from every element; an `int64` tensor stays `int64`.
-    public static func - (a: Tensor, b: Int) -> Tensor { a - Double(b) }
+    public static func - (a: Tensor, b: Int) -> Tensor { folded(a, Double(b), -) ?? subtract(a, scalarTensor(integer: Int64(b), like: a)) }
     /// Multiplies every element by an integer; an `int64` tensor stays `int64`.
-    public static func * (a: Tensor, b: Int) -> Tensor { a * Double(b) }
+    public static func * (a: Tensor, b: Int) -> Tensor { folded(a, Double(b), *) ?? multiply(a, scalarTensor(integer: Int64(b), like: a)) }
     /// Divides every element by an integer (true division: integer tensors give float32).
     public static func / (a: Tensor, b: Int) -> Tensor { a / Double(b) }
     /// Adds an integer to every element of `b`.
-    public static func + (a: Int, b: Tensor) -> Tensor { Double(a) + b }
+    public static func + (a: Int, b: Tensor) -> Tensor { folded(Double(a), b, +) ?? add(scalarTensor(integer: Int64(a), like: b), b) }
     /// `a − bᵢ` for every element of `b`, as in `1 - mask`.
-    public static func - (a: Int, b: Tensor) -> Tensor { Double(a) - b }
+    public static func - (a: Int, b: Tensor) -> Tensor { folded(Double(a), b, -) ?? subtract(scalarTensor(integer: Int64(a), like: b), b) }
     /// Multiplies every element of `b` by an integer, as in `2 * x`.
-    public static func * (a: Int, b: Tensor) -> Tensor { Double(a) * b }
+    public static func * (a: Int, b: Tensor) -> Tensor { folded(Double(a), b, *) ?? multiply(scalarTensor(integer: Int64(a), like: b), b) }
     /// `a / bᵢ` for every element of `b` (integer tensors give float32).
     public static func / (a: Int, b: Tensor) -> Tensor { Double(a) / b }
 

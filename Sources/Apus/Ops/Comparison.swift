@@ -43,17 +43,17 @@ extension Tensor {
 
     // Int overloads make `x .> 0` unambiguous (the literal could otherwise be a Tensor or a Double).
     /// Elementwise `aᵢ < b` against an integer, as a bool tensor of `a`'s shape (`labels .< 3`).
-    public static func .< (a: Tensor, b: Int) -> Tensor { a .< Double(b) }
+    public static func .< (a: Tensor, b: Int) -> Tensor { a .< scalarTensor(integer: Int64(b), like: a) }
     /// Elementwise `aᵢ ≤ b` against an integer, as a bool tensor of `a`'s shape (`labels .<= 3`).
-    public static func .<= (a: Tensor, b: Int) -> Tensor { a .<= Double(b) }
+    public static func .<= (a: Tensor, b: Int) -> Tensor { a .<= scalarTensor(integer: Int64(b), like: a) }
     /// Elementwise `aᵢ > b` against an integer, as a bool tensor of `a`'s shape (`labels .> 3`).
-    public static func .> (a: Tensor, b: Int) -> Tensor { a .> Double(b) }
+    public static func .> (a: Tensor, b: Int) -> Tensor { a .> scalarTensor(integer: Int64(b), like: a) }
     /// Elementwise `aᵢ ≥ b` against an integer, as a bool tensor of `a`'s shape (`labels .>= 3`).
-    public static func .>= (a: Tensor, b: Int) -> Tensor { a .>= Double(b) }
+    public static func .>= (a: Tensor, b: Int) -> Tensor { a .>= scalarTensor(integer: Int64(b), like: a) }
     /// Elementwise `aᵢ = b` against an integer, as a bool tensor of `a`'s shape (`labels .== 3`).
-    public static func .== (a: Tensor, b: Int) -> Tensor { a .== Double(b) }
+    public static func .== (a: Tensor, b: Int) -> Tensor { a .== scalarTensor(integer: Int64(b), like: a) }
     /// Elementwise `aᵢ ≠ b` against an integer, as a bool tensor of `a`'s shape (`labels .!= 3`).
-    public static func .!= (a: Tensor, b: Int) -> Tensor { a .!= Double(b) }
+    public static func .!= (a: Tensor, b: Int) -> Tensor { a .!= scalarTensor(integer: Int64(b), like: a) }
 
     /// Elementwise logical and of two bool tensors.
     public static func & (a: Tensor, b: Tensor) -> Tensor {
@@ -87,20 +87,40 @@ public func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
     require(condition.dtype == .bool, "where: condition must be a bool tensor, got \(condition.dtype)")
     let (a, b, ab) = Elementwise.promote(a, b, op: "where")
     let shape = broadcastShapes(condition.shape, ab, op: "where")
-    let mask = condition.cast(to: a.dtype).broadcastView(to: shape).contiguous()
-    // out = b + mask·(a − b) computed without loss of precision: choose elementwise.
-    let out: Tensor
-    switch a.dtype {
-    case .float32: out = selectKernel(Float.self, mask, a, b, shape)
-    case .float64: out = selectKernel(Double.self, mask, a, b, shape)
-    default: out = selectKernel(Int64.self, mask, a, b, shape)
-    }
+    let out = noGrad { select(condition, a.detached(), b.detached(), shape: shape) }
     guard shouldRecord(a, b) else { return out }
     let (sa, sb) = (a.shape, b.shape)
-    return record("where", a, b, out) { g in [(g * mask).sum(toShape: sa), (g * (1 - mask)).sum(toShape: sb)] }
+    let mask = condition.broadcastView(to: shape)
+    return record("where", a, b, out) { g in
+        let zero = Tensor.zeros([], dtype: g.dtype)
+        return [select(mask, g, zero, shape: g.shape).sum(toShape: sa), select(mask, zero, g, shape: g.shape).sum(toShape: sb)]
+    }
 }
 
-private func selectKernel<T: NumericScalar>(_: T.Type, _ mask: Tensor, _ a: Tensor, _ b: Tensor, _ shape: [Int]) -> Tensor {
-    let picked = Kernels.zip(mask, a.broadcastView(to: shape), T.self, to: T.self, shape: shape) { m, v in m != 0 ? v : 0 }
-    return Kernels.zip(mask, b.broadcastView(to: shape), T.self, to: T.self, shape: shape) { m, v in m != 0 ? 0 : v } + picked
+/// `condition ? a : b` elementwise over the broadcast `shape` (operands of one dtype), copying
+/// bits: no arithmetic, so every dtype and every value (−0, NaN, infinities) passes unchanged.
+private func select(_ condition: Tensor, _ a: Tensor, _ b: Tensor, shape: [Int]) -> Tensor {
+    struct Select: TypedKernel {
+        let condition: Tensor, a: Tensor, b: Tensor, shape: [Int]
+        func run<T: TensorScalar>(_: T.Type) -> Tensor {
+            let out = Tensor(uninitialized: shape, dtype: T.dtype)
+            let c = condition.broadcastView(to: shape), x = a.broadcastView(to: shape), y = b.broadcastView(to: shape)
+            let pc = c.storage.pointer(Bool.self), px = x.storage.pointer(T.self), py = y.storage.pointer(T.self)
+            let o = out.storage.pointer(T.self)
+            let n = shape.last ?? 1
+            let (sc, sx, sy) = (c.strides.last ?? 1, x.strides.last ?? 1, y.strides.last ?? 1)
+            // Rows of the output are contiguous; each operand walks its own strides (0 where broadcast).
+            forEachRow(shape: shape, stridesA: c.strides, offsetA: c.offset, stridesB: x.strides, offsetB: x.offset) { row, oc, ox in
+                var oy = y.offset, rest = row
+                for d in stride(from: shape.count - 2, through: 0, by: -1) {
+                    oy += (rest % shape[d]) * y.strides[d]
+                    rest /= shape[d]
+                }
+                let base = row * n
+                for j in 0..<n { o[base + j] = pc[oc + j * sc] ? px[ox + j * sx] : py[oy + j * sy] }
+            }
+            return out
+        }
+    }
+    return a.dtype.dispatch(Select(condition: condition, a: a, b: b, shape: shape))
 }

@@ -103,6 +103,10 @@ private func convolution(_ op: String, _ x: Tensor, weight: Tensor, bias: Tensor
     if let bias {
         require(bias.shape == [weight.shape[0]], "\(op): bias of shape \(bias.shape) does not match weight of shape \(shapes.1)")
     }
+    if let y = inFloat32IfReduced(x, weight, {
+        convolution(op, $0, weight: $1, bias: bias?.cast(to: .float32), stride: stride, padding: padding,
+                    dilation: dilation, groups: groups, shapes: shapes)
+    }) { return y }
     let (x, w) = Elementwise.promoteTypes(x, weight, floating: true)
     let b = bias?.cast(to: w.dtype)
     let (xd, wd) = (x.detached().contiguous(), w.detached().contiguous())
@@ -145,6 +149,10 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
                             padding: IntPair = 0, outputPadding: IntPair = 0, groups: Int = 1,
                             dilation: IntPair = 1) -> Tensor {
     let op = "convTranspose2d"
+    if let y = inFloat32IfReduced(x, weight, {
+        convTranspose2d($0, weight: $1, bias: bias?.cast(to: .float32), stride: stride, padding: padding,
+                        outputPadding: outputPadding, groups: groups, dilation: dilation)
+    }) { return y }
     require(x.rank == 4, "\(op): expected input [N, Cin, H, W], got shape \(x.shape)")
     require(weight.rank == 4, "\(op): expected weight [Cin, Cout/groups, kH, kW], got shape \(weight.shape)")
     let shown = "input of shape \(x.shape) and weight of shape \(weight.shape)"

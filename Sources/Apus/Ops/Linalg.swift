@@ -25,6 +25,7 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
 
 /// `[..., M, K] · [..., K, N] → [..., M, N]`.
 private func batchedMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
+    if let y = inFloat32IfReduced(a, b, batchedMatmul) { return y }
     let (a, b) = Elementwise.promoteTypes(a, b, floating: true)
     let (m, k) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
     let (k2, n) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
@@ -78,6 +79,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     require(weight.rank == 2 && x.rank >= 1 && x.shape.last == weight.shape[1],
             "linear: input of shape \(x.shape) does not match weight of shape \(weight.shape)")
     if let bias { require(bias.shape == [weight.shape[0]], "linear: bias of shape \(bias.shape) does not match weight of shape \(weight.shape)") }
+    if let y = inFloat32IfReduced(x, weight, { linear($0, weight: $1, bias: bias?.cast(to: .float32)) }) { return y }
     let (inF, outF) = (weight.shape[1], weight.shape[0])
     let (x, w) = Elementwise.promoteTypes(x, weight, floating: true)
     let b = bias?.cast(to: w.dtype)

@@ -29,9 +29,11 @@ struct ReductionLayout {
 }
 
 extension Tensor {
-    /// Sum over `axes` (all when nil). Integers and booleans sum to int64.
+    /// Sum over `axes` (all when nil). Integers and booleans sum to int64 (wrapping on overflow);
+    /// float16 and bfloat16 accumulate in float32 and round the sums to their dtype, as in PyTorch.
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
-        let x = dtype == .bool ? cast(to: .int64) : self
+        if dtype.isReducedPrecision { return cast(to: .float32).sum(axes: axes, keepDims: keepDims).cast(to: dtype) }
+        let x = dtype == .bool || dtype.isIntegral ? cast(to: .int64) : self
         if let leading = x.leadingReduction(axes), x.dtype.isFloatingPoint {
             // Reducing leading axes of a contiguous tensor (a batch): add whole rows, no transpose.
             let outShape = (keepDims ? [Int](repeating: 1, count: leading) : []) + Array(shape[leading...])
@@ -80,6 +82,7 @@ extension Tensor {
 
     /// Mean over `axes` (all when nil).
     public func mean(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
+        if dtype.isReducedPrecision { return cast(to: .float32).mean(axes: axes, keepDims: keepDims).cast(to: dtype) }
         let x = dtype.isFloatingPoint ? self : cast(to: .float32)
         let n = reducedCount(axes, op: "mean")
         require(n > 0, "mean: reducing over an empty dimension of shape \(shape)")
@@ -91,6 +94,7 @@ extension Tensor {
 
     /// Variance over `axes` with Bessel's correction by default (`correction` 1 divides by N − 1, 0 by N).
     public func variance(axes: [Int]? = nil, correction: Int = 1, keepDims: Bool = false) -> Tensor {
+        if dtype.isReducedPrecision { return cast(to: .float32).variance(axes: axes, correction: correction, keepDims: keepDims).cast(to: dtype) }
         let n = reducedCount(axes, op: "variance")
         require(n - correction > 0, "variance: \(n) elements with correction \(correction)")
         let centered = self - mean(axes: axes, keepDims: true)
@@ -158,7 +162,8 @@ extension Tensor {
         case .float32: idx = Kernels.reduceRows(self, rows: layout.rows, length: layout.length, Float.self, to: Int64.self) { Int64(Kernels.argExtreme($0, $1, largest: largest)) }
         case .float64: idx = Kernels.reduceRows(self, rows: layout.rows, length: layout.length, Double.self, to: Int64.self) { Int64(Kernels.argExtreme($0, $1, largest: largest)) }
         case .int64: idx = Kernels.reduceRows(self, rows: layout.rows, length: layout.length, Int64.self, to: Int64.self) { Int64(Kernels.argExtreme($0, $1, largest: largest)) }
-        case .bool: return cast(to: .int64).argExtremeRows(layout, largest: largest)
+        // Exact: 16-bit floats widen to float32 and narrow integers to int64 without changing order.
+        default: return cast(to: dtype.isFloatingPoint ? .float32 : .int64).argExtremeRows(layout, largest: largest)
         }
         return Tensor(scalars: idx)
     }

@@ -4,6 +4,7 @@
 ///
 /// Backward: ∂x = y ⊙ (g − Σ g⊙y).
 public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
+    if let y = inFloat32IfReduced(x, { softmax($0, axis: axis) }) { return y }
     let a = x.normalizedAxis(axis, op: "softmax")
     let out = fusedRows(x, axis: a, log: false) ?? noGrad { () -> Tensor in
         let xf = x.dtype.isFloatingPoint ? x.detached() : x.detached().cast(to: .float32)
@@ -18,6 +19,7 @@ public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
 ///
 /// Backward: ∂x = g − softmax(x) ⊙ Σ g.
 public func logSoftmax(_ x: Tensor, axis: Int = -1) -> Tensor {
+    if let y = inFloat32IfReduced(x, { logSoftmax($0, axis: axis) }) { return y }
     let a = x.normalizedAxis(axis, op: "logSoftmax")
     let out = fusedRows(x, axis: a, log: true) ?? noGrad { () -> Tensor in
         let xf = x.dtype.isFloatingPoint ? x.detached() : x.detached().cast(to: .float32)

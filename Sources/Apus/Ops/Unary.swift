@@ -87,8 +87,12 @@ public func clamp(_ x: Tensor, min lo: Double? = nil, max hi: Double? = nil) -> 
     require(lo != nil || hi != nil, "clamp: give at least one of min and max")
     if let lo, let hi { require(lo <= hi, "clamp: min \(lo) > max \(hi)") }
     var out = x.detached()
-    if let lo { out = noGrad { maximum(out, scalarTensor(lo, like: x)) } }
-    if let hi { out = noGrad { minimum(out, scalarTensor(hi, like: x)) } }
+    // A whole-number bound keeps an integer tensor's dtype (as a Python int would in PyTorch).
+    func bound(_ v: Double) -> Tensor {
+        !x.dtype.isFloatingPoint && v.rounded() == v && Swift.abs(v) < 0x1p63 ? scalarTensor(integer: Int64(v), like: x) : scalarTensor(v, like: x)
+    }
+    if let lo { out = noGrad { maximum(out, bound(lo)) } }
+    if let hi { out = noGrad { minimum(out, bound(hi)) } }
     let dx = x.detached()
     return recordUnary("clamp", x, out) { g in
         var inside = Tensor.ones(dx.shape, dtype: .bool)

@@ -1,12 +1,27 @@
 /// The element type of a ``Tensor``, chosen at run time (as in PyTorch and MLX).
 ///
 /// `float32` is the default for training, `float64` for gradient checks and
-/// precision-sensitive work, `int64` for labels and indices, `bool` for masks.
-public enum DType: Sendable, Hashable, CustomStringConvertible {
+/// precision-sensitive work, `int64` for labels and indices, `bool` for masks. `float16` and
+/// `bfloat16` store weights and activations in half the memory; arithmetic on them runs in
+/// float32 and rounds each result back, as PyTorch does on the CPU. `uint8` holds pixels,
+/// `int8`/`int16`/`int32` quantised or compact integer data.
+public enum DType: Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// Booleans, one byte each: the results of comparisons, masks for ``where(_:_:_:)``.
     case bool
+    /// 8-bit unsigned integers (0…255): image pixels (PyTorch's `torch.uint8`).
+    case uint8
+    /// 8-bit signed integers (PyTorch's `torch.int8`).
+    case int8
+    /// 16-bit signed integers (PyTorch's `torch.int16`, `torch.short`).
+    case int16
+    /// 32-bit signed integers (PyTorch's `torch.int32`, `torch.int`).
+    case int32
     /// 64-bit signed integers: class labels, indices, counts (PyTorch's `torch.long`).
     case int64
+    /// IEEE 754 half precision: 1 sign, 5 exponent and 10 fraction bits (``Half``; PyTorch's `torch.float16`).
+    case float16
+    /// Brain floating point: float32's 8 exponent bits with 7 fraction bits (``BFloat16``; PyTorch's `torch.bfloat16`).
+    case bfloat16
     /// 32-bit floats: the default for parameters, activations and training.
     case float32
     /// 64-bit floats: gradient checks and computations that need the precision.
@@ -15,63 +30,126 @@ public enum DType: Sendable, Hashable, CustomStringConvertible {
     /// Size of one element in bytes.
     public var byteSize: Int {
         switch self {
-        case .bool: 1
-        case .int64: 8
-        case .float32: 4
-        case .float64: 8
+        case .bool, .uint8, .int8: 1
+        case .int16, .float16, .bfloat16: 2
+        case .int32, .float32: 4
+        case .int64, .float64: 8
         }
     }
 
     /// Whether the type holds real numbers (and so can carry gradients).
-    public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
+    public var isFloatingPoint: Bool {
+        switch self {
+        case .float16, .bfloat16, .float32, .float64: true
+        default: false
+        }
+    }
 
-    /// The name used in printouts and error messages: `bool`, `int64`, `float32` or `float64`, as in PyTorch.
+    /// Whether the type holds integers (`uint8` … `int64`; not `bool`).
+    public var isIntegral: Bool {
+        switch self {
+        case .uint8, .int8, .int16, .int32, .int64: true
+        default: false
+        }
+    }
+
+    /// Whether the type is one of the 16-bit floating-point types, stored in half the memory of
+    /// float32 and computed in float32.
+    public var isReducedPrecision: Bool { self == .float16 || self == .bfloat16 }
+
+    /// The name used in printouts and error messages, as in PyTorch (`float32`, `int64`, `bool`, …).
     public var description: String {
         switch self {
         case .bool: "bool"
+        case .uint8: "uint8"
+        case .int8: "int8"
+        case .int16: "int16"
+        case .int32: "int32"
         case .int64: "int64"
+        case .float16: "float16"
+        case .bfloat16: "bfloat16"
         case .float32: "float32"
         case .float64: "float64"
         }
     }
 
     /// The dtype of a name as PyTorch spells it without `torch.` (`"float32"`, `"int64"`, `"bool"`),
+    /// including PyTorch's aliases (`"float"`, `"double"`, `"half"`, `"long"`, `"int"`, `"short"`),
     /// nil for other names.
     public init?(name: String) {
         switch name {
         case "bool": self = .bool
-        case "int64": self = .int64
-        case "float32": self = .float32
-        case "float64": self = .float64
+        case "uint8": self = .uint8
+        case "int8": self = .int8
+        case "int16", "short": self = .int16
+        case "int32", "int": self = .int32
+        case "int64", "long": self = .int64
+        case "float16", "half": self = .float16
+        case "bfloat16": self = .bfloat16
+        case "float32", "float": self = .float32
+        case "float64", "double": self = .float64
         default: return nil
         }
     }
 
-    /// Rank in the promotion lattice bool < int64 < float32 < float64.
-    var promotionRank: Int {
-        switch self {
-        case .bool: 0
-        case .int64: 1
-        case .float32: 2
-        case .float64: 3
+    /// The type both operands of a binary op are converted to: PyTorch's `promote_types`.
+    ///
+    /// bool < integers < floating point; two integer types give the smallest signed type that
+    /// holds both (`uint8` with `int8` gives `int16`), `float16` with `bfloat16` gives `float32`,
+    /// otherwise the wider type wins.
+    public static func promoted(_ a: DType, _ b: DType) -> DType {
+        if a == b { return a }
+        if a == .bool { return b }
+        if b == .bool { return a }
+        if a.isFloatingPoint || b.isFloatingPoint {
+            if !b.isFloatingPoint { return a }
+            if !a.isFloatingPoint { return b }
+            if a.isReducedPrecision && b.isReducedPrecision { return .float32 }
+            return a.byteSize >= b.byteSize ? a : b
         }
+        // Two different integer types.
+        if a == .uint8 || b == .uint8 {
+            let other = a == .uint8 ? b : a
+            return other == .int8 ? .int16 : other
+        }
+        return a.byteSize >= b.byteSize ? a : b
     }
 
-    /// The type both operands of a binary op are converted to (NumPy/PyTorch style).
-    static func promoted(_ a: DType, _ b: DType) -> DType {
-        a.promotionRank >= b.promotionRank ? a : b
-    }
+    /// The category rank PyTorch's type promotion compares first: bool 0, integers 1, floating point 2.
+    var category: Int { self == .bool ? 0 : (isFloatingPoint ? 2 : 1) }
 }
 
 /// A Swift type that can be the element of a tensor.
+///
+/// Conversions between element types follow PyTorch on x86-64: a floating-point value becomes an
+/// integer by truncation toward zero, and a value that does not fit (NaN, ±∞, out of range) gives
+/// what the processor's conversion gives (the lowest value of int32 or int64, whose low bits
+/// narrower types keep); an integer becomes a narrower integer by keeping its low bits (it
+/// wraps), and a floating-point number by rounding to nearest; anything becomes a boolean by
+/// comparison with zero.
 public protocol TensorScalar: Sendable, Equatable {
     /// The run-time dtype this Swift type is stored as.
     static var dtype: DType { get }
-    /// Converts from a double (truncating toward zero for integers, `!= 0` for booleans).
-    /// Never traps: for integers NaN gives 0 and out-of-range values saturate.
+    /// Converts from a floating-point value, as PyTorch converts floating-point tensors (see the
+    /// protocol's description). Never traps.
     init(fromDouble value: Double)
-    /// The value as a double.
+    /// Converts from an integer value, as PyTorch converts integer tensors: floating-point types
+    /// round to nearest, narrower integers keep the low bits, booleans test `!= 0`.
+    init(fromInt64 value: Int64)
+    /// The value as a double (integers beyond 2⁵³ round).
     var doubleValue: Double { get }
+    /// The value as an int64: integers exactly, booleans 0 or 1, floating-point values as
+    /// `Int64(fromDouble:)` converts them.
+    var int64Value: Int64 { get }
+}
+
+extension TensorScalar {
+    /// `value` converted to this type as PyTorch converts between dtypes: through its integer
+    /// value when `S` is an integer or boolean type, through its floating-point value otherwise.
+    @inline(__always)
+    init<S: TensorScalar>(converting value: S) {
+        if S.dtype.isFloatingPoint { self.init(fromDouble: value.doubleValue) } else { self.init(fromInt64: value.int64Value) }
+    }
 }
 
 /// A floating-point tensor element: the types that kernels with math functions run on.
@@ -94,7 +172,9 @@ public protocol FloatScalar: TensorScalar, BinaryFloatingPoint, SIMDScalar {
 extension Float: FloatScalar {
     public static var dtype: DType { .float32 }
     @inlinable public init(fromDouble value: Double) { self = Float(value) }
+    @inlinable public init(fromInt64 value: Int64) { self = Float(value) }
     @inlinable public var doubleValue: Double { Double(self) }
+    @inlinable public var int64Value: Int64 { Int64(fromDouble: Double(self)) }
     @inlinable public static func exp(_ x: Float) -> Float { expf(x) }
     @inlinable public static func log(_ x: Float) -> Float { logf(x) }
     @inlinable public static func tanh(_ x: Float) -> Float { tanhf(x) }
@@ -107,7 +187,9 @@ extension Float: FloatScalar {
 extension Double: FloatScalar {
     public static var dtype: DType { .float64 }
     @inlinable public init(fromDouble value: Double) { self = value }
+    @inlinable public init(fromInt64 value: Int64) { self = Double(value) }
     @inlinable public var doubleValue: Double { self }
+    @inlinable public var int64Value: Int64 { Int64(fromDouble: self) }
     @inlinable public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
     @inlinable public static func log(_ x: Double) -> Double { Foundation.log(x) }
     @inlinable public static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
@@ -119,27 +201,21 @@ extension Double: FloatScalar {
 /// `Int64` is the element of `int64` tensors: labels and indices.
 extension Int64: TensorScalar {
     public static var dtype: DType { .int64 }
-    /// Truncates toward zero; NaN becomes 0 and values beyond the int64 range saturate
-    /// (Swift's `Int64(_:)` would trap on them).
-    @inlinable public init(fromDouble value: Double) {
-        if value.isNaN {
-            self = 0
-        } else if value >= 0x1p63 {
-            self = .max
-        } else if value < -0x1p63 {
-            self = .min
-        } else {
-            self = Int64(value)
-        }
-    }
+    /// Truncates toward zero; NaN, ±∞ and values beyond the int64 range give `Int64.min`, as
+    /// x86-64's conversion (and so PyTorch) does (Swift's `Int64(_:)` would trap on them).
+    @inlinable public init(fromDouble value: Double) { self = truncatedToInt64(value) }
+    @inlinable public init(fromInt64 value: Int64) { self = value }
     @inlinable public var doubleValue: Double { Double(self) }
+    @inlinable public var int64Value: Int64 { self }
 }
 
 /// `Bool` is the element of `bool` tensors: masks and comparison results.
 extension Bool: TensorScalar {
     public static var dtype: DType { .bool }
     @inlinable public init(fromDouble value: Double) { self = value != 0 }
+    @inlinable public init(fromInt64 value: Int64) { self = value != 0 }
     @inlinable public var doubleValue: Double { self ? 1 : 0 }
+    @inlinable public var int64Value: Int64 { self ? 1 : 0 }
 }
 
 import Foundation

@@ -150,6 +150,12 @@ extension Tensor {
         case .float64: let p = t.storage.pointer(Double.self); produce { p[$0] = $1 }
         case .int64: let p = t.storage.pointer(Int64.self); produce { p[$0] = Int64(fromDouble: $1) }
         case .bool: let p = t.storage.pointer(Bool.self); produce { p[$0] = $1 != 0 }
+        default:
+            // The other types through a double buffer: rare, and conversions stay PyTorch's.
+            let values = Tensor(uninitialized: shape, dtype: .float64)
+            let p = values.storage.pointer(Double.self)
+            produce { p[$0] = $1 }
+            return Kernels.cast(values, to: dtype)
         }
         return t
     }

@@ -22,12 +22,13 @@ final class Storage: @unchecked Sendable {
         byteCount = Swift.max(count * dtype.byteSize, 1)
         raw = BufferCache.shared.allocate(byteCount: byteCount)
         if zeroed { raw.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount) }
-        switch dtype {
-        case .bool: raw.bindMemory(to: Bool.self, capacity: count)
-        case .int64: raw.bindMemory(to: Int64.self, capacity: count)
-        case .float32: raw.bindMemory(to: Float.self, capacity: count)
-        case .float64: raw.bindMemory(to: Double.self, capacity: count)
-        }
+        dtype.dispatch(BindMemory(raw: raw, count: count))
+    }
+
+    private struct BindMemory: TypedKernel {
+        let raw: UnsafeMutableRawPointer
+        let count: Int
+        func run<T: TensorScalar>(_: T.Type) { raw.bindMemory(to: T.self, capacity: count) }
     }
 
     deinit { BufferCache.shared.release(raw, byteCount: byteCount) }

@@ -11,9 +11,9 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
         let values = noGrad { detached().contiguous().toDoubles() }
         let summarise = count > Tensor.summaryThreshold
         let format = ElementFormat(values: values, dtype: dtype)
-        // int64 elements print from their exact values: a double holds them only up to 2^53.
-        let integers = dtype == .int64 ? noGrad { detached().contiguous().toArray(as: Int64.self) } : []
-        let element: (Int) -> String = dtype == .int64 ? { String(integers[$0]) } : { format.string(values[$0]) }
+        // Integer elements print from their exact values: a double holds int64 only up to 2^53.
+        let integers = dtype.isIntegral ? noGrad { detached().contiguous().toArray(as: Int64.self) } : []
+        let element: (Int) -> String = dtype.isIntegral ? { String(integers[$0]) } : { format.string(values[$0]) }
         let body = rank == 0 ? element(0) : render(element, summarise: summarise, indent: 7)
         var extras: [String] = []
         if dtype != .float32 && dtype != .int64 && dtype != .bool { extras.append("dtype: \(dtype)") }
@@ -71,7 +71,7 @@ private struct ElementFormat {
     func string(_ v: Double) -> String {
         switch dtype {
         case .bool: return v != 0 ? "true" : "false"
-        case .int64: return String(Int64(fromDouble: v))
+        case .uint8, .int8, .int16, .int32, .int64: return String(Int64(fromDouble: v))
         default:
             if v.isNaN { return "nan" }
             if v.isInfinite { return v > 0 ? "inf" : "-inf" }

@@ -104,12 +104,11 @@ public struct Tensor: @unchecked Sendable {
     }
 
     func element(atStorageIndex i: Int) -> Double {
-        switch dtype {
-        case .bool: storage.pointer(Bool.self)[i].doubleValue
-        case .int64: storage.pointer(Int64.self)[i].doubleValue
-        case .float32: storage.pointer(Float.self)[i].doubleValue
-        case .float64: storage.pointer(Double.self)[i]
+        struct Read: TypedKernel {
+            let storage: Storage, i: Int
+            func run<T: TensorScalar>(_: T.Type) -> Double { storage.pointer(T.self)[i].doubleValue }
         }
+        return dtype.dispatch(Read(storage: storage, i: i))
     }
 
     /// All elements in row-major order, converted to `type`.
@@ -126,13 +125,11 @@ public struct Tensor: @unchecked Sendable {
     public mutating func setValue(_ value: Double, at index: [Int]) {
         checkMutable(op: "setValue(_:at:)")
         makeStorageUnique()
-        let i = storageIndex(index)
-        switch dtype {
-        case .bool: storage.pointer(Bool.self)[i] = Bool(fromDouble: value)
-        case .int64: storage.pointer(Int64.self)[i] = Int64(fromDouble: value)
-        case .float32: storage.pointer(Float.self)[i] = Float(value)
-        case .float64: storage.pointer(Double.self)[i] = value
+        struct Write: TypedKernel {
+            let storage: Storage, i: Int, value: Double
+            func run<T: TensorScalar>(_: T.Type) { storage.pointer(T.self)[i] = T(fromDouble: value) }
         }
+        dtype.dispatch(Write(storage: storage, i: storageIndex(index), value: value))
     }
 
     // MARK: Copy-on-write

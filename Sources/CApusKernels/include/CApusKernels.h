@@ -1,6 +1,8 @@
 #ifndef CAPUSKERNELS_H
 #define CAPUSKERNELS_H
 
+#include <stdint.h>
+
 // Apus's innermost CPU micro-kernels: the few loops that need CPU-specific vector
 // instructions. The variant is chosen once at run time from the CPU's features; packing,
 // blocking and threading live in Swift (Sources/Apus/Backend).
@@ -177,6 +179,24 @@ void apus_winograd_input(const apus_conv_shape *shape, const float *x, long t0, 
 /// out_h, out_w], adding `bias[o]` when `bias` is not NULL.
 void apus_winograd_output(const float *m, long ldm, long per_element, long rows, long o0, long t0, long count,
                           long out_channels, long out_h, long out_w, const float *bias, float *y);
+
+/// float32 → IEEE half precision, rounding to nearest even (overflow gives ±infinity, NaN the
+/// quiet NaN 0x7e00), for `n` values (F16C instructions where the CPU has them).
+void apus_f32_to_f16(const float *x, uint16_t *out, long n);
+/// IEEE half precision → float32 (exact), for `n` values.
+void apus_f16_to_f32(const uint16_t *x, float *out, long n);
+/// float32 → bfloat16, rounding to nearest even (NaN gives the quiet NaN 0x7fc0), for `n` values.
+void apus_f32_to_bf16(const float *x, uint16_t *out, long n);
+/// bfloat16 → float32 (exact), for `n` values.
+void apus_bf16_to_f32(const uint16_t *x, float *out, long n);
+/// One value of ``apus_f32_to_f16``.
+uint16_t apus_f32_to_f16_one(float value);
+/// One value of ``apus_f16_to_f32``.
+float apus_f16_to_f32_one(uint16_t h);
+/// One value of ``apus_f32_to_bf16``.
+uint16_t apus_f32_to_bf16_one(float value);
+/// One value of ``apus_bf16_to_f32``.
+float apus_bf16_to_f32_one(uint16_t b);
 
 #ifdef __cplusplus
 }

@@ -42,7 +42,8 @@ private func read(_ loader: DataLoader<NoisyDataset>, passes: Int) throws -> [[D
     for _ in 0..<passes {
         var batches = loader.batches()
         while let batch = try batches.next() {
-            out.append(batch.inputs.toDoubles() + batch.targets.toArray(as: Int64.self).map(Double.init))
+            let targets: [Double] = batch.targets.toDoubles()
+            out.append(batch.inputs.toDoubles() + targets)
         }
     }
     return out

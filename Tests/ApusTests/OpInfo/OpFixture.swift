@@ -13,8 +13,11 @@ enum OpFixtureValue: Decodable, Sendable, Equatable {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int.self) { self = .int(i) }
-        else if let d = try? c.decode(Double.self) { self = .double(d) }
+        else if let d = try? c.decode(Double.self) {
+            // A whole number is an integer (read as one, so that int64 values beyond 2⁵³ stay
+            // exact), except −0.0, whose sign an integer would lose.
+            if d.rounded() == d && !(d == 0 && d.sign == .minus), let i = try? c.decode(Int.self) { self = .int(i) } else { self = .double(d) }
+        }
         else if let s = try? c.decode(String.self) { self = .string(s) }
         else { self = .array(try c.decode([OpFixtureValue].self)) }
     }

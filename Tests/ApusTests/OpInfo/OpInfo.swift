@@ -15,6 +15,7 @@ struct OpArgs: Sendable {
     func has(_ key: String) -> Bool { values[key] != nil && values[key] != .null }
 
     func int(_ key: String) -> Int {
+        if case .double(let d)? = values[key], let i = Int(exactly: d) { return i }
         guard case .int(let i)? = values[key] else { fatalError("argument \(key) is not an integer: \(String(describing: values[key]))") }
         return i
     }
@@ -89,7 +90,7 @@ struct OpInfo: Sendable {
 
 enum OpInfoTable {
     /// Every entry, one list per family file.
-    static let all: [OpInfo] = elementwise
+    static let all: [OpInfo] = elementwise + dtypes
 
     static let byName: [String: OpInfo] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 }

@@ -109,7 +109,9 @@ import Testing
         #expect(`where`(Tensor([true, false]), d, 0.3).toDoubles() == [0.1, 0.3])
         let i = Tensor([1, 2])
         #expect((i * 2.0).dtype == (i * two).dtype)
-        #expect((i * 2.0).dtype == .int64)
+        // A float number makes an integer tensor float32, an integer keeps it int64: PyTorch's rules.
+        #expect((i * 2.0).dtype == .float32 && (i * 2.0).toDoubles() == [2, 4])
+        #expect((i * 2).dtype == .int64 && (i * 2).toArray(as: Int64.self) == [2, 4])
         var e = Tensor.zeros([2], dtype: .float64)
         e[0] = 0.1
         #expect(e.toDoubles() == [0.1, 0])
@@ -300,13 +302,13 @@ private let eulerE = Foundation.exp(1.0)
     }
 
     @Test func nonFiniteAndOutOfRangeToIntDoNotTrap() {
-        // NaN becomes 0 and values beyond the int64 range saturate (as XLA does), instead of
-        // trapping like Swift's Int64(_:).
+        // NaN, infinities and values beyond the int64 range give Int64.min, as x86-64's conversion
+        // and so PyTorch do, instead of trapping like Swift's Int64(_:).
         let r = Tensor(scalars: [Float.nan, .infinity, -.infinity, 1e30, -1e30, -7.9]).cast(to: .int64)
-        #expect(r.toArray(as: Int64.self) == [0, .max, .min, .max, .min, -7])
-        #expect(Tensor(shape: [1], values: [.nan], dtype: .int64).toArray(as: Int64.self) == [0])
+        #expect(r.toArray(as: Int64.self) == [.min, .min, .min, .min, .min, -7])
+        #expect(Tensor(shape: [1], values: [.nan], dtype: .int64).toArray(as: Int64.self) == [.min])
         #expect(Tensor.full([2], value: -.infinity, dtype: .int64).toArray(as: Int64.self) == [.min, .min])
-        #expect(Tensor(scalars: [Double.nan]).toArray(as: Int64.self) == [0])
+        #expect(Tensor(scalars: [Double.nan]).toArray(as: Int64.self) == [.min])
     }
 
     @Test func toBoolIsNonZero() {

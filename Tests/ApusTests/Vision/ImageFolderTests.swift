@@ -99,7 +99,8 @@ func augmentedBatchesDoNotDependOnWorkers(workers: Int) throws {
         for _ in 0..<2 {
             var batches = loader.batches()
             while let (x, y) = try batches.next().map({ ($0.inputs, $0.targets) }) {
-                out.append(x.toArray(as: Float.self) + y.toArray(as: Int64.self).map(Float.init))
+                let labels: [Float] = y.toArray(as: Float.self)
+                out.append(x.toArray(as: Float.self) + labels)
             }
         }
         return out

@@ -33,13 +33,18 @@ package enum TorchElementType: String, Sendable, Equatable, CaseIterable {
         }
     }
 
-    /// The Apus dtype a tensor of this type is read as: half precision widens to float32 and
-    /// narrower integers to int64 (exactly, as ``Safetensors`` reads them).
+    /// The Apus dtype of the same name: a tensor of this type is stored so.
     var apusType: DType {
         switch self {
-        case .float32, .float16, .bfloat16: .float32
+        case .float32: .float32
         case .float64: .float64
-        case .int64, .int32, .int16, .int8, .uint8: .int64
+        case .float16: .float16
+        case .bfloat16: .bfloat16
+        case .int64: .int64
+        case .int32: .int32
+        case .int16: .int16
+        case .int8: .int8
+        case .uint8: .uint8
         case .bool: .bool
         }
     }

@@ -1,0 +1,22 @@
+// How ops without 16-bit kernels serve float16 and bfloat16 tensors: they compute in float32 and
+// round the result back, the way PyTorch's CPU kernels compute reduced-precision types (in
+// their "opmath" type, float) — one rounding per result, not one per intermediate step.
+
+/// `body` applied to `x` widened to float32 with the result rounded back to `x`'s dtype, when `x`
+/// is float16 or bfloat16; nil otherwise (the caller computes in `x`'s own dtype). The casts are
+/// differentiable, so gradients flow through in float32 and arrive in the input's dtype.
+@inline(__always)
+func inFloat32IfReduced(_ x: Tensor, _ body: (Tensor) -> Tensor) -> Tensor? {
+    guard x.dtype.isReducedPrecision else { return nil }
+    return body(x.cast(to: .float32)).cast(to: x.dtype)
+}
+
+/// The two-operand form of ``inFloat32IfReduced(_:_:)``: `body` on both operands widened to float32
+/// when either is float16 or bfloat16 (their promoted dtype then decides the result's dtype).
+@inline(__always)
+func inFloat32IfReduced(_ a: Tensor, _ b: Tensor, _ body: (Tensor, Tensor) -> Tensor) -> Tensor? {
+    guard a.dtype.isReducedPrecision || b.dtype.isReducedPrecision else { return nil }
+    let (pa, _) = Elementwise.promoteTypes(a, b, floating: true)
+    guard pa.dtype.isReducedPrecision else { return nil }
+    return body(a.cast(to: .float32), b.cast(to: .float32)).cast(to: pa.dtype)
+}
