@@ -2,7 +2,7 @@
 // size, stride, padding, dilation and output size of a 2-d op (conv2d, convTranspose2d, the 2-d
 // pools, adaptive pools, upsample and their layers) is an `IntPair`: an integer for both axes
 // (`stride: 2`) or a pair (`kernelSize: [3, 5]`, `IntPair(3, 5)`, `IntPair((3, 5))`); 1-d ops take
-// an `Int`. Scale factors are a `ScaleFactor`, a number or a pair of numbers. Convolutions (not
+// an `Int`, 3-d ops an `IntTriple`. Scale factors are a `ScaleFactor`, a number or a pair of numbers. Convolutions (not
 // pools, as in PyTorch) also take `.same` and `.valid` padding (`ConvPadding`).
 
 /// Two integers (height, width) for a kernel size, stride, padding, dilation or output size: an
@@ -34,6 +34,38 @@ public struct IntPair: Sendable, Equatable, Hashable, ExpressibleByIntegerLitera
 
     /// One number when both axes agree (`2`), else `(height, width)` as in PyTorch's printing (`(3, 5)`).
     public var description: String { height == width ? "\(height)" : "(\(height), \(width))" }
+}
+
+/// Three integers (depth, height, width) for a kernel size, stride, padding, dilation or output
+/// size of a 3-d op (conv3d, the 3-d pools): an integer literal means the same value for all three
+/// (`stride: 2`), an array literal gives them apart (`kernelSize: [1, 3, 3]`), as an `int` or a
+/// triple does in PyTorch.
+public struct IntTriple: Sendable, Equatable, Hashable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral,
+    CustomStringConvertible {
+    /// Value along the depth (first spatial axis: time for video).
+    public var depth: Int
+    /// Value along the height.
+    public var height: Int
+    /// Value along the width.
+    public var width: Int
+
+    /// `(depth, height, width)`.
+    public init(_ depth: Int, _ height: Int, _ width: Int) { (self.depth, self.height, self.width) = (depth, height, width) }
+    /// The same value along all three axes.
+    public init(_ value: Int) { self.init(value, value, value) }
+    /// An integer literal, the same value along all three axes: `stride: 2` is `(2, 2, 2)`.
+    public init(integerLiteral value: Int) { self.init(value) }
+    /// `[d, h, w]`, or `[v]` for all three.
+    public init(arrayLiteral elements: Int...) {
+        require(elements.count == 1 || elements.count == 3, "IntTriple: expected 1 or 3 values, got \(elements)")
+        self = elements.count == 1 ? IntTriple(elements[0]) : IntTriple(elements[0], elements[1], elements[2])
+    }
+
+    /// The values as an array `[depth, height, width]`.
+    public var values: [Int] { [depth, height, width] }
+
+    /// One number when all axes agree (`2`), else `(depth, height, width)` as in PyTorch's printing.
+    public var description: String { depth == height && height == width ? "\(depth)" : "(\(depth), \(height), \(width))" }
 }
 
 /// Scale factors (height, width) of ``upsample(_:scaleFactor:mode:alignCorners:)-(Tensor,ScaleFactor,UpsampleMode,Bool)``: a number
