@@ -3,11 +3,18 @@
 // views; these kernels move elements by their width (1, 2, 4 or 8 bytes), so they serve every
 // dtype, present and future, with four specialisations instead of one per dtype.
 
+/// The bits of one element, as the unsigned integer of its width: what width kernels move.
+protocol ElementBits: FixedWidthInteger, UnsignedInteger, SIMDScalar {}
+extension UInt8: ElementBits {}
+extension UInt16: ElementBits {}
+extension UInt32: ElementBits {}
+extension UInt64: ElementBits {}
+
 /// A kernel over elements of one width, written once with a fixed-width unsigned integer standing
 /// for the element (moved as raw bits, never interpreted).
 protocol WidthKernel {
     associatedtype Result
-    func run<W: FixedWidthInteger & UnsignedInteger>(_: W.Type) -> Result
+    func run<W: ElementBits>(_: W.Type) -> Result
 }
 
 /// Runs `kernel` with the unsigned integer type of `bytes` bytes (an element's size).
@@ -53,8 +60,10 @@ struct StridedWalk {
             }
         }
         merged.reverse()  // outermost first
-        // A short row (pixel shuffle's factor r) under a longer dimension: walk the longer one inside.
-        if merged.count >= 2, merged[merged.count - 1].n < 16, merged[merged.count - 2].n > merged[merged.count - 1].n {
+        // A short strided row (pixel shuffle's factor r) under a longer dimension: walk the longer one
+        // inside. (A short row contiguous in both operands stays: it is a run of adjacent elements.)
+        if merged.count >= 2, let last = merged.last, last.n < 16, !(last.d == 1 && last.s == 1),
+           merged[merged.count - 2].n > last.n {
             merged.swapAt(merged.count - 1, merged.count - 2)
         }
         guard let row = merged.popLast() else { return }  // a single element
@@ -121,9 +130,16 @@ enum Movement {
         }
         struct Kernel: WidthKernel {
             let walk: StridedWalk, src: UnsafeRawPointer, dst: UnsafeMutableRawPointer
-            func run<W: FixedWidthInteger & UnsignedInteger>(_: W.Type) {
-                let grain = Swift.max(1, Movement.parallelGrain / Swift.max(walk.length, 1))
+            func run<W: ElementBits>(_: W.Type) {
                 let (n, ds, ss) = (walk.length, walk.dstStep, walk.srcStep)
+                if walk.rows == 1 {
+                    // One long row (a flipped vector): split it.
+                    ThreadPool.shared.parallelRanges(n, grain: Movement.parallelGrain) { r in
+                        Movement.copyRow(W.self, r.count, from: src, r.lowerBound * ss, step: ss, to: dst, r.lowerBound * ds, step: ds)
+                    }
+                    return
+                }
+                let grain = Swift.max(1, Movement.parallelGrain / Swift.max(n, 1))
                 ThreadPool.shared.parallelRanges(walk.rows, grain: grain) { rows in
                     walk.forEachRow(rows) { od, os in
                         Movement.copyRow(W.self, n, from: src, os, step: ss, to: dst, od, step: ds)
@@ -136,7 +152,7 @@ enum Movement {
 
     /// One row: `n` elements from `src` (element `so`, step `ss`) to `dst` (element `do`, step `ds`).
     @inline(__always)
-    static func copyRow<W: FixedWidthInteger & UnsignedInteger>(_: W.Type, _ n: Int, from src: UnsafeRawPointer, _ so: Int, step ss: Int,
+    static func copyRow<W: ElementBits>(_: W.Type, _ n: Int, from src: UnsafeRawPointer, _ so: Int, step ss: Int,
                                                               to dst: UnsafeMutableRawPointer, _ od: Int, step ds: Int) {
         let size = MemoryLayout<W>.stride
         let s = src + so * size, d = dst + od * size
@@ -148,7 +164,7 @@ enum Movement {
                 let v = s.load(as: W.self)
                 for j in 0..<n { d.storeBytes(of: v, toByteOffset: j * size, as: W.self) }
             case -1:
-                for j in 0..<n { d.storeBytes(of: s.load(fromByteOffset: -j * size, as: W.self), toByteOffset: j * size, as: W.self) }
+                copyReversed(W.self, n, from: s, to: d)
             default:
                 for j in 0..<n { d.storeBytes(of: s.load(fromByteOffset: j * ss * size, as: W.self), toByteOffset: j * size, as: W.self) }
             }
@@ -156,6 +172,23 @@ enum Movement {
             for j in 0..<n { d.storeBytes(of: s.load(fromByteOffset: j * size, as: W.self), toByteOffset: j * ds * size, as: W.self) }
         } else {
             for j in 0..<n { d.storeBytes(of: s.load(fromByteOffset: j * ss * size, as: W.self), toByteOffset: j * ds * size, as: W.self) }
+        }
+    }
+
+    /// `d[j] = s[−j]` for `j < n`: a row read backwards (flip), eight elements at a time reversed
+    /// in registers.
+    @inline(__always)
+    static func copyReversed<W: ElementBits>(_: W.Type, _ n: Int, from s: UnsafeRawPointer, to d: UnsafeMutableRawPointer) {
+        let size = MemoryLayout<W>.stride
+        var j = 0
+        while j + 8 <= n {
+            let v = s.loadUnaligned(fromByteOffset: -(j + 7) * size, as: SIMD8<W>.self)
+            d.storeBytes(of: SIMD8(v[7], v[6], v[5], v[4], v[3], v[2], v[1], v[0]), toByteOffset: j * size, as: SIMD8<W>.self)
+            j += 8
+        }
+        while j < n {
+            d.storeBytes(of: s.load(fromByteOffset: -j * size, as: W.self), toByteOffset: j * size, as: W.self)
+            j += 1
         }
     }
 

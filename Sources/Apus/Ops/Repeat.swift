@@ -95,9 +95,16 @@ public func repeatInterleave(_ repeats: Tensor) -> Tensor {
 private struct InterleaveKernel: WidthKernel {
     let src: UnsafeMutableRawPointer, dst: UnsafeMutableRawPointer
     let counts: [Int], outer: Int, inner: Int, total: Int
-    func run<W: FixedWidthInteger & UnsignedInteger>(_: W.Type) {
+    func run<W: ElementBits>(_: W.Type) {
         let size = MemoryLayout<W>.stride
         let (n, block) = (counts.count, inner * size)
+        if inner == 1, let r = counts.first, counts.allSatisfy({ $0 == r }) {
+            // Every element the same number of times: one flat loop over all elements.
+            ThreadPool.shared.parallelRanges(outer * n, grain: Swift.max(1, Movement.parallelGrain / Swift.max(r, 1))) { range in
+                Self.spread(W.self, range, times: r, from: src, to: dst)
+            }
+            return
+        }
         counts.withUnsafeBufferPointer { counts in
             let work = total * inner
             ThreadPool.shared.parallelRanges(outer, grain: Swift.max(1, Movement.parallelGrain / Swift.max(work, 1))) { range in
@@ -117,6 +124,32 @@ private struct InterleaveKernel: WidthKernel {
                         s += block
                     }
                 }
+            }
+        }
+    }
+}
+
+extension InterleaveKernel {
+    /// `dst[i·r + t] = src[i]` for `i` in `range`, `t < r`; the common small `r` unrolled.
+    @inline(__always)
+    static func spread<W: ElementBits>(_: W.Type, _ range: Range<Int>, times r: Int, from src: UnsafeMutableRawPointer,
+                                        to dst: UnsafeMutableRawPointer) {
+        let s = UnsafeRawPointer(src), size = MemoryLayout<W>.stride
+        @inline(__always) func put(_ v: W, _ k: Int) { dst.storeBytes(of: v, toByteOffset: k * size, as: W.self) }
+        switch r {
+        case 2:
+            for i in range { let v = s.load(fromByteOffset: i * size, as: W.self); put(v, 2 * i); put(v, 2 * i + 1) }
+        case 3:
+            for i in range { let v = s.load(fromByteOffset: i * size, as: W.self); put(v, 3 * i); put(v, 3 * i + 1); put(v, 3 * i + 2) }
+        case 4:
+            for i in range {
+                let v = s.load(fromByteOffset: i * size, as: W.self)
+                put(v, 4 * i); put(v, 4 * i + 1); put(v, 4 * i + 2); put(v, 4 * i + 3)
+            }
+        default:
+            for i in range {
+                let v = s.load(fromByteOffset: i * size, as: W.self)
+                for t in 0..<r { put(v, r * i + t) }
             }
         }
     }

@@ -32,7 +32,7 @@ extension Tensor {
         struct Kernel: WidthKernel {
             let batch: StridedWalk, src: UnsafeMutableRawPointer, dst: UnsafeMutableRawPointer
             let rows: Int, columns: Int, rowStride: Int, columnStride: Int, lower: Bool, k: Int
-            func run<W: FixedWidthInteger & UnsignedInteger>(_: W.Type) {
+            func run<W: ElementBits>(_: W.Type) {
                 let size = MemoryLayout<W>.stride
                 // Rows i of the matrix at (dst, src) offsets: [lo, hi) copied, the rest zeroed.
                 func matrix(_ od: Int, _ os: Int, _ range: Range<Int>) {

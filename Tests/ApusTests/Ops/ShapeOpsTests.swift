@@ -110,6 +110,9 @@ private func expectGathered(_ out: Tensor, from source: Tensor, _ expected: ([In
         let x = Tensor.arange(40_000).reshape([200, 200]).cast(to: .float32)
         let r = x.repeatInterleave(repeats: 3, axis: 1)
         expectGathered(r, from: x) { i in flatIndex([i[0], i[1] / 3], [200, 200]) }
+        for times in [1, 2, 4, 5] {
+            expectGathered(x.repeatInterleave(repeats: times), from: x) { i in i[0] / times }
+        }
         let counts = Tensor(scalars: (0..<200).map { Int64($0 % 4) }, shape: [200])
         let rr = x.repeatInterleave(repeats: counts, axis: 0)
         var rows: [Int] = []
