@@ -57,7 +57,7 @@ extension Tensor {
         return interleaved(counts: counts, axis: axis)
     }
 
-    /// The body of both ``repeatInterleave(repeats:axis:)-(Int,_)`` forms: `counts` has one entry
+    /// The body of both ``repeatInterleave(repeats:axis:)-(Int,Int?)`` forms: `counts` has one entry
     /// (for every slice) or one per slice.
     private func interleaved(counts: [Int], axis: Int?) -> Tensor {
         guard let axis else {
