@@ -93,6 +93,17 @@ POOLS = {"maxpool2x2-64x6x28x28": ([64, 6, 28, 28], 2, 2, 0), "maxpool3x3s2p1-32
 BATCHNORMS = {"batchnorm-" + "x".join(map(str, s)): s
               for s in ([16, 64, 112, 112], [16, 256, 56, 56], [16, 512, 28, 28], [16, 1024, 14, 14], [16, 2048, 7, 7])}
 LAYERS = [n + suffix for n in POOLS for suffix in ("-forward", "")] + list(BATCHNORMS)
+# Shape ops that copy, float32, forward only, as ShapeBenchmark.swift: name: (input shape, call(F, x))
+# with F torch.nn.functional.
+SHAPE_OPS = {
+    "flip-16x64x56x56": ([16, 64, 56, 56], lambda F, x: x.flip(3)),
+    "roll-16x64x56x56": ([16, 64, 56, 56], lambda F, x: x.roll((3, -5), (2, 3))),
+    "repeat-1024x256-by-1x8": ([1024, 256], lambda F, x: x.repeat(1, 8)),
+    "tril-16x512x512": ([16, 512, 512], lambda F, x: x.tril()),
+    "pixelshuffle-16x256x32x32": ([16, 256, 32, 32], lambda F, x: F.pixel_shuffle(x, 2)),
+    "unfold-8x32x56x56-k3p1": ([8, 32, 56, 56], lambda F, x: F.unfold(x, 3, padding=1)),
+    "repeatinterleave-1000x1000": ([1000, 1000], lambda F, x: x.repeat_interleave(2, dim=1)),
+}
 # Training of zoo models, as ZooBenchmark.swift: a LeNet-5 epoch (time ≤ 0.8× PyTorch's), ResNet-18
 # steps on 32×3×64×64 and the peak memory of a process that runs them, and steps of ResNet-50,
 # VGG-11-bn, GoogLeNet (16×3×112×112) and AlexNet (16×3×224×224) (images/s ≥ PyTorch's).
@@ -109,13 +120,14 @@ UNITS.update({g[0]: "GFLOP/s" for g in GEMMS})
 UNITS.update({e: "Melem/s" for e in ELEMENTWISE})
 UNITS.update({c: "ms" for c in CONVS})
 UNITS.update({"lenet5-epoch": "s/epoch", "resnet18-step": "images/s", "resnet18-peak-rss": "MB"})
-UNITS.update({c: "ms" for c in list(RESNET_CONVS) + LAYERS})
+UNITS.update({c: "ms" for c in list(RESNET_CONVS) + LAYERS + list(SHAPE_OPS)})
 UNITS.update({n: "images/s" for n in list(TRAIN_STEPS) + list(INFER)})
 # Reading a folder of photos, as ImagePipelineBenchmark.swift: decode ~500×375 JPEGs,
 # RandomResizedCrop(224), flip, ToTensor + Normalize(ImageNet), batches of 32 from 2 workers.
 PIPELINE = ["image-pipeline"]
 UNITS.update({"image-pipeline": "images/s"})
 ORDER = (["mlp-epoch", "mlp-peak-rss"] + [g[0] for g in GEMMS] + ELEMENTWISE + list(CONVS) + list(RESNET_CONVS) + LAYERS
+         + list(SHAPE_OPS)
          + ZOO + list(TRAIN_STEPS) + RSS + list(INFER) + PIPELINE + ["autograd-add-1elem"])
 LOWER_IS_BETTER = {"s/epoch", "µs/op", "MB", "ms"}
 # Which child measures which workloads (the Apus binary measures them all).
@@ -123,7 +135,7 @@ CHILD_WORKLOADS = {
     "torch": [g[0] for g in GEMMS] + ELEMENTWISE + ["autograd-add-1elem"],
     "torch-mlp": ["mlp-epoch", "mlp-peak-rss"],
     "torch-conv": list(CONVS) + list(RESNET_CONVS),
-    "torch-layers": LAYERS,
+    "torch-layers": LAYERS + list(SHAPE_OPS),
     "torch-zoo": ZOO,
     "torch-train": list(TRAIN_STEPS),
     "torch-rss": RSS,
@@ -318,8 +330,9 @@ def worker_torch_conv(threads, quick):
 
 
 def worker_torch_layers(threads, quick):
-    """Max pooling (forward; forward + backward) and batch norm (training, forward + backward), ms,
-    as PoolingBenchmark.swift and BatchNormBenchmark.swift."""
+    """Max pooling (forward; forward + backward), batch norm (training, forward + backward) and the
+    shape ops that copy (forward), ms, as PoolingBenchmark.swift, BatchNormBenchmark.swift and
+    ShapeBenchmark.swift."""
     import torch
     import torch.nn.functional as F
     torch.set_num_threads(threads)
@@ -351,6 +364,10 @@ def worker_torch_layers(threads, quick):
             layer.zero_grad()
         timing = dict(warmup=1, target=0.02, min_reps=1, max_reps=3) if quick else dict(warmup=2, target=0.5, min_reps=5, max_reps=100)
         out[name] = measure(body, **timing) * 1e3
+    for name, (shape, call) in SHAPE_OPS.items():
+        x = torch.randn(*shape)
+        timing = dict(warmup=1, target=0.05, min_reps=2, max_reps=20) if quick else dict(warmup=3, target=0.5, min_reps=10, max_reps=500)
+        out[name] = measure(lambda: call(F, x), **timing) * 1e3
     return out
 
 
@@ -702,7 +719,7 @@ def main():
             target, value, bound = "time ≤ 0.8× PyTorch", ratio, 1 / 0.8
         elif name == "resnet18-peak-rss":
             target, value, bound = "RSS ≤ 0.5× PyTorch", ratio, 2.0
-        elif name in RESNET_CONVS or name in LAYERS:
+        elif name in RESNET_CONVS or name in LAYERS or name in SHAPE_OPS:
             target, value, bound = "time ≤ 1× PyTorch", ratio, 1.0
         elif name in CONV_TARGETS:
             target, value, bound = f"time ≤ {1 / CONV_TARGETS[name]:.3g}× PyTorch", ratio, CONV_TARGETS[name]
