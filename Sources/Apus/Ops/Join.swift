@@ -55,6 +55,7 @@ extension Tensor {
     public func split(size: Int, axis: Int = 0) -> [Tensor] {
         require(size > 0, "split: size must be positive, got \(size)")
         let n = shape[normalizedAxis(axis, op: "split")]
+        if n == 0 { return [self] }  // an empty axis splits into one empty piece, as in PyTorch
         return split(sizes: stride(from: 0, to: n, by: size).map { Swift.min(size, n - $0) }, axis: axis)
     }
 
@@ -62,6 +63,7 @@ extension Tensor {
     public func chunk(_ chunks: Int, axis: Int = 0) -> [Tensor] {
         require(chunks > 0, "chunk: chunks must be positive, got \(chunks)")
         let n = shape[normalizedAxis(axis, op: "chunk")]
+        if n == 0 { return [Tensor](repeating: self, count: chunks) }  // `chunks` empty pieces, as in PyTorch
         return split(size: Swift.max(1, (n + chunks - 1) / chunks), axis: axis)
     }
 }

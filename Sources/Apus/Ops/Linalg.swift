@@ -83,7 +83,8 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     let (inF, outF) = (weight.shape[1], weight.shape[0])
     let (x, w) = Elementwise.promoteTypes(x, weight, floating: true)
     let b = bias?.cast(to: w.dtype)
-    let x2 = x.reshape([-1, inF])
+    let rows = x.shape.dropLast().reduce(1, *)  // not -1: with no features it would be ambiguous
+    let x2 = x.reshape([rows, inF])
     // Computed without recording: this op records one node of its own below.
     let out = noGrad { () -> Tensor in
         var y = matmul(x2, w.T)
@@ -95,7 +96,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     let (dx, dw) = (x2.detached(), w.detached())
     let (rx, rw) = (x2.requiresGrad, w.requiresGrad)
     return record("linear", inputs, out) { g in
-        let g2 = g.reshape([-1, outF])
+        let g2 = g.reshape([rows, outF])
         var grads: [Tensor?] = [rx ? matmul(g2, dw) : nil, rw ? matmul(g2.T, dx) : nil]
         if b != nil { grads.append(g2.sum(axis: 0)) }
         return grads

@@ -28,6 +28,8 @@ public func batchNorm(_ x: Tensor, runningMean: Buffer? = nil, runningVar: Buffe
     require(eps >= 0, "batchNorm: eps must be non-negative, got \(eps)")
     let xc = x.detached().contiguous()
     let mean: [Double], variance: [Double]
+    // An empty batch normalises to an empty batch and leaves the running statistics alone, as in PyTorch.
+    if x.count == 0 { return x * 1 }
     if training {
         let count = n * s
         require(count > 1, "batchNorm: expected more than 1 value per channel when training, got input of shape \(x.shape)")

@@ -85,8 +85,7 @@ extension Tensor {
         if dtype.isReducedPrecision { return cast(to: .float32).mean(axes: axes, keepDims: keepDims).cast(to: dtype) }
         let x = dtype.isFloatingPoint ? self : cast(to: .float32)
         let n = reducedCount(axes, op: "mean")
-        require(n > 0, "mean: reducing over an empty dimension of shape \(shape)")
-        return x.sum(axes: axes, keepDims: keepDims) / Double(n)
+        return x.sum(axes: axes, keepDims: keepDims) / Double(n)  // 0 / 0: NaN over nothing, as in PyTorch
     }
 
     /// Mean over one axis.

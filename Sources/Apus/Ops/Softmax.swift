@@ -6,6 +6,7 @@
 public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
     if let y = inFloat32IfReduced(x, { softmax($0, axis: axis) }) { return y }
     let a = x.normalizedAxis(axis, op: "softmax")
+    if x.count == 0 { return x.dtype.isFloatingPoint ? x * 1 : Tensor.zeros(x.shape) }  // nothing to normalise
     let out = fusedRows(x, axis: a, log: false) ?? noGrad { () -> Tensor in
         let xf = x.dtype.isFloatingPoint ? x.detached() : x.detached().cast(to: .float32)
         let e = exp(xf - xf.max(axis: a, keepDims: true))
@@ -21,6 +22,7 @@ public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
 public func logSoftmax(_ x: Tensor, axis: Int = -1) -> Tensor {
     if let y = inFloat32IfReduced(x, { logSoftmax($0, axis: axis) }) { return y }
     let a = x.normalizedAxis(axis, op: "logSoftmax")
+    if x.count == 0 { return x.dtype.isFloatingPoint ? x * 1 : Tensor.zeros(x.shape) }  // nothing to normalise
     let out = fusedRows(x, axis: a, log: true) ?? noGrad { () -> Tensor in
         let xf = x.dtype.isFloatingPoint ? x.detached() : x.detached().cast(to: .float32)
         let shifted = xf - xf.max(axis: a, keepDims: true)
@@ -46,6 +48,8 @@ public func logSumExp(_ x: Tensor, axes: [Int]?, keepDims: Bool = false) -> Tens
     let xf = x.dtype.isFloatingPoint ? x : x.cast(to: .float32)
     let reduced = Set((axes ?? Array(0..<xf.rank)).map { xf.normalizedAxis($0, op: "logSumExp") })
     let m = noGrad { () -> Tensor in
+        // No elements: nothing to factor out, and the sum of nothing gives log 0 = −∞.
+        if xf.count == 0 { return Tensor.zeros(xf.shape.indices.map { reduced.contains($0) ? 1 : xf.shape[$0] }, dtype: xf.dtype) }
         let max = xf.detached().max(axes: axes, keepDims: true)
         return `where`(abs(max) .< Double.infinity, max, Tensor(scalar: 0, dtype: max.dtype))
     }

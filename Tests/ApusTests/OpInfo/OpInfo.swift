@@ -94,6 +94,7 @@ enum OpInfoTable {
         elementwise,
         dtypes,
         shape,
+        zeroSize,
     ].flatMap { $0 }
 
     static let byName: [String: OpInfo] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
