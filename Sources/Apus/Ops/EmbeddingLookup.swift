@@ -111,7 +111,7 @@ public func embedding(_ indices: Tensor, weight: Tensor, paddingIdx: Int? = nil,
 
 /// How ``embeddingBag(_:weight:offsets:maxNorm:normType:scaleGradByFreq:mode:perSampleWeights:includeLastOffset:paddingIdx:)``
 /// reduces the embeddings of a bag (PyTorch's `mode`).
-public enum EmbeddingBagMode: String, Sendable {
+public enum EmbeddingBagMode: Sendable {
     /// The sum, weighted by the per-sample weights when given.
     case sum
     /// The mean (PyTorch's default).
@@ -144,7 +144,7 @@ public func embeddingBag(_ input: Tensor, weight: Tensor, offsets: Tensor? = nil
     let op = "embeddingBag"
     require(weight.rank == 2, "\(op): weight must be 2-D [numEmbeddings, embeddingDim], got shape \(weight.shape)")
     require(weight.dtype.isFloatingPoint, "\(op): weight must be floating point, got \(weight.dtype)")
-    let (v, d) = (weight.shape[0], weight.shape[1])
+    let v = weight.shape[0]
     let padding = resolvedPadding(paddingIdx, count: v, op: op)
     require(input.rank == 1 || input.rank == 2, "\(op): input must be 1-D (with offsets) or 2-D [bags, length], got shape \(input.shape)")
     if let perSampleWeights {

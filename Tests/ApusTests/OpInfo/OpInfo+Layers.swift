@@ -55,7 +55,8 @@ extension OpInfoTable {
                        normType: a.double("normType", default: 2), scaleGradByFreq: a.bool("scaleGradByFreq", default: false))]
         },
         OpInfo("embeddingBag") { x, a in
-            let mode = EmbeddingBagMode(rawValue: a.string("mode", default: "mean"))!
+            let modes: [String: EmbeddingBagMode] = ["sum": .sum, "mean": .mean, "max": .max]
+            let mode = modes[a.string("mode", default: "mean")]!
             return [embeddingBag(x[0]!, weight: x[1]!, offsets: x[2], maxNorm: a.optionalDouble("maxNorm"),
                                  normType: a.double("normType", default: 2), scaleGradByFreq: a.bool("scaleGradByFreq", default: false),
                                  mode: mode, perSampleWeights: x[3], includeLastOffset: a.bool("includeLastOffset", default: false),
