@@ -19,8 +19,9 @@ What runs where:
     elementwise and autograd overhead; another child that runs only the MLP epoch and then reads
     its peak RSS (getrusage ru_maxrss), so the figure is not inflated by the other workloads;
     a third child for the convolution layers (conv2d-*: forward + backward of float32 layers, and
-    conv-*: every distinct convolution of ResNet-18/50 at 224×224, batch 16); one for max pooling
-    and batch norm (maxpool*, batchnorm-*); one for LeNet-5's epoch and ResNet-18's step; one for
+    conv-*: every distinct convolution of ResNet-18/50 at 224×224, batch 16); one for max pooling,
+    batch norm and group norm (maxpool*, batchnorm-*, group-norm); one for LeNet-5's epoch and
+    ResNet-18's step; one for
     the training steps of ResNet-50, VGG-11-bn, AlexNet and GoogLeNet (torchvision's models, with
     GoogLeNet's auxiliary losses); one that only trains ResNet-18 and reports its peak RSS
     (resnet18-peak-rss, against `apus bench --only resnet18-step` run alone); one for inference of
@@ -92,7 +93,6 @@ RESNET_CONVS = {f"conv-{k}x{k}s{s}-{ci}to{co}-{n}": (k, s, ci, co, n) for k, s, 
 POOLS = {"maxpool2x2-64x6x28x28": ([64, 6, 28, 28], 2, 2, 0), "maxpool3x3s2p1-32x64x112x112": ([32, 64, 112, 112], 3, 2, 1)}
 BATCHNORMS = {"batchnorm-" + "x".join(map(str, s)): s
               for s in ([16, 64, 112, 112], [16, 256, 56, 56], [16, 512, 28, 28], [16, 1024, 14, 14], [16, 2048, 7, 7])}
-LAYERS = [n + suffix for n in POOLS for suffix in ("-forward", "")] + list(BATCHNORMS)
 # Shape ops that copy, float32, forward only, as ShapeBenchmark.swift: name: (input shape, call(F, x))
 # with F torch.nn.functional.
 SHAPE_OPS = {
@@ -104,6 +104,10 @@ SHAPE_OPS = {
     "unfold-8x32x56x56-k3p1": ([8, 32, 56, 56], lambda F, x: F.unfold(x, 3, padding=1)),
     "repeatinterleave-1000x1000": ([1000, 1000], lambda F, x: x.repeat_interleave(2, dim=1)),
 }
+# Group norm (32 groups, weight and bias) on a detection head's shape, forward + backward, as
+# GroupNormBenchmark.swift.
+GROUPNORMS = {"group-norm": ([8, 256, 64, 64], 32)}
+LAYERS = [n + suffix for n in POOLS for suffix in ("-forward", "")] + list(BATCHNORMS) + list(GROUPNORMS)
 # Training of zoo models, as ZooBenchmark.swift: a LeNet-5 epoch (time ≤ 0.8× PyTorch's), ResNet-18
 # steps on 32×3×64×64 and the peak memory of a process that runs them, and steps of ResNet-50,
 # VGG-11-bn, GoogLeNet (16×3×112×112) and AlexNet (16×3×224×224) (images/s ≥ PyTorch's).
@@ -368,6 +372,18 @@ def worker_torch_layers(threads, quick):
         x = torch.randn(*shape)
         timing = dict(warmup=1, target=0.05, min_reps=2, max_reps=20) if quick else dict(warmup=3, target=0.5, min_reps=10, max_reps=500)
         out[name] = measure(lambda: call(F, x), **timing) * 1e3
+    for name, (shape, groups) in GROUPNORMS.items():
+        shape = [1] + shape[1:] if quick else shape
+        layer = torch.nn.GroupNorm(groups, shape[1])
+        x = torch.randn(*shape, requires_grad=True)
+        up = torch.randn(*shape)
+
+        def body():
+            layer(x).backward(up)
+            x.grad = None
+            layer.zero_grad()
+        timing = dict(warmup=1, target=0.02, min_reps=1, max_reps=3) if quick else dict(warmup=2, target=0.5, min_reps=5, max_reps=100)
+        out[name] = measure(body, **timing) * 1e3
     return out
 
 

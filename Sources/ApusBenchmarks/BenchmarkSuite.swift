@@ -24,6 +24,7 @@ public enum BenchmarkSuite {
             + PoolingBenchmark.workloads
             + BatchNormBenchmark.workloads
             + ShapeBenchmark.workloads
+            + GroupNormBenchmark.workloads
             + [AutogradOverheadBenchmark.workload]
     }
 

@@ -122,3 +122,128 @@ public final class LogSoftmax: Module {
     public init(axis: Int = -1) { self.axis = axis }
     public override func forward(_ x: Tensor) -> Tensor { logSoftmax(x, axis: axis) }
 }
+
+/// Softplus as a layer, as `torch.nn.Softplus`: `log(1 + e^(βx))/β`, linear where `βx > threshold`
+/// (see ``softplus(_:beta:threshold:)``).
+public final class Softplus: Module {
+    /// The sharpness β.
+    public let beta: Double
+    /// Above this value of βx the layer is the identity.
+    public let threshold: Double
+    /// A softplus with PyTorch's defaults β = 1, threshold 20.
+    public init(beta: Double = 1, threshold: Double = 20) { (self.beta, self.threshold) = (beta, threshold) }
+    public override func forward(_ x: Tensor) -> Tensor { softplus(x, beta: beta, threshold: threshold) }
+}
+
+/// Softsign as a layer, as `torch.nn.Softsign`: `x / (1 + |x|)`.
+public final class Softsign: Module {
+    /// Creates the layer; it has no parameters.
+    public override init() {}
+    public override func forward(_ x: Tensor) -> Tensor { softsign(x) }
+}
+
+/// Hardsigmoid as a layer, as `torch.nn.Hardsigmoid`: `clamp(x/6 + ½, 0, 1)`.
+public final class Hardsigmoid: Module {
+    /// Creates the layer; it has no parameters.
+    public override init() {}
+    public override func forward(_ x: Tensor) -> Tensor { hardsigmoid(x) }
+}
+
+/// Hardswish as a layer, as `torch.nn.Hardswish`: `x·clamp(x + 3, 0, 6)/6`.
+public final class Hardswish: Module {
+    /// Creates the layer; it has no parameters.
+    public override init() {}
+    public override func forward(_ x: Tensor) -> Tensor { hardswish(x) }
+}
+
+/// Mish as a layer, as `torch.nn.Mish`: `x·tanh(softplus(x))`.
+public final class Mish: Module {
+    /// Creates the layer; it has no parameters.
+    public override init() {}
+    public override func forward(_ x: Tensor) -> Tensor { mish(x) }
+}
+
+/// Log-sigmoid as a layer, as `torch.nn.LogSigmoid`: `log σ(x)`, stable for any x.
+public final class LogSigmoid: Module {
+    /// Creates the layer; it has no parameters.
+    public override init() {}
+    public override func forward(_ x: Tensor) -> Tensor { logsigmoid(x) }
+}
+
+/// CELU as a layer, as `torch.nn.CELU`: `max(0, x) + min(0, α(e^(x/α) − 1))`.
+public final class CELU: Module {
+    /// The scale α of the negative part (not 0).
+    public let alpha: Double
+    /// A CELU with the given α (PyTorch's default 1).
+    public init(alpha: Double = 1) {
+        require(alpha != 0, "CELU: alpha cannot be 0")
+        self.alpha = alpha
+    }
+    public override func forward(_ x: Tensor) -> Tensor { celu(x, alpha: alpha) }
+}
+
+/// ReLU6 as a layer, as `torch.nn.ReLU6`: `min(max(x, 0), 6)`.
+public final class ReLU6: Module {
+    /// Creates the layer; it has no parameters.
+    public override init() {}
+    public override func forward(_ x: Tensor) -> Tensor { relu6(x) }
+}
+
+/// The gated linear unit as a layer, as `torch.nn.GLU`: the first half of the input along `axis`
+/// times the sigmoid of the second half.
+public final class GLU: Module {
+    /// The axis halved (its size must be even).
+    public let axis: Int
+    /// A GLU over `axis` (PyTorch's default: the last).
+    public init(axis: Int = -1) { self.axis = axis }
+    public override func forward(_ x: Tensor) -> Tensor { glu(x, axis: axis) }
+}
+
+/// Thresholding as a layer, as `torch.nn.Threshold`: `x` where x > `threshold`, else `value`.
+public final class Threshold: Module {
+    /// The value at or below which elements are replaced.
+    public let threshold: Double
+    /// The replacement.
+    public let value: Double
+    /// Replaces elements at or below `threshold` by `value` (PyTorch's arguments have no defaults).
+    public init(threshold: Double, value: Double) { (self.threshold, self.value) = (threshold, value) }
+    public override func forward(_ x: Tensor) -> Tensor { Apus.threshold(x, threshold: threshold, value: value) }
+}
+
+/// Soft shrinkage as a layer, as `torch.nn.Softshrink`.
+public final class Softshrink: Module {
+    /// The half-width λ ≥ 0 of the zeroed band.
+    public let lambda: Double
+    /// Soft shrinkage by `lambda` (PyTorch's default 0.5).
+    public init(lambda: Double = 0.5) {
+        require(lambda >= 0, "Softshrink: lambda must be non-negative, got \(lambda)")
+        self.lambda = lambda
+    }
+    public override func forward(_ x: Tensor) -> Tensor { softshrink(x, lambda: lambda) }
+}
+
+/// Hard shrinkage as a layer, as `torch.nn.Hardshrink`.
+public final class Hardshrink: Module {
+    /// The half-width λ of the zeroed band.
+    public let lambda: Double
+    /// Hard shrinkage by `lambda` (PyTorch's default 0.5).
+    public init(lambda: Double = 0.5) { self.lambda = lambda }
+    public override func forward(_ x: Tensor) -> Tensor { hardshrink(x, lambda: lambda) }
+}
+
+/// Tanhshrink as a layer, as `torch.nn.Tanhshrink`: `x − tanh(x)`.
+public final class Tanhshrink: Module {
+    /// Creates the layer; it has no parameters.
+    public override init() {}
+    public override func forward(_ x: Tensor) -> Tensor { tanhshrink(x) }
+}
+
+/// Softmin along `axis` as a layer, as `torch.nn.Softmin(dim:)`: `softmax(−x)`.
+public final class Softmin: Module {
+    /// The axis whose entries sum to 1.
+    public let axis: Int
+    /// Softmin along `axis` (default: the last, as ``Softmax``; PyTorch's implicit choice of
+    /// axis when none is given is deprecated there and not offered).
+    public init(axis: Int = -1) { self.axis = axis }
+    public override func forward(_ x: Tensor) -> Tensor { softmin(x, axis: axis) }
+}

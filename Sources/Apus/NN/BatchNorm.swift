@@ -101,7 +101,8 @@ public final class BatchNorm2d: BatchNorm {
 
 /// Layer normalisation over the last axes, as `torch.nn.LayerNorm`: see
 /// ``layerNorm(_:normalizedShape:weight:bias:eps:)``. With `elementwiseAffine` it has
-/// parameters `weight` (ones) and `bias` (zeros) of shape `normalizedShape`.
+/// parameters `weight` (ones) and, unless built with `bias: false`, `bias` (zeros), of shape
+/// `normalizedShape`.
 public final class LayerNorm: Module {
     /// The trailing shape normalised over.
     public let normalizedShape: [Int]
@@ -109,22 +110,25 @@ public final class LayerNorm: Module {
     public let eps: Double
     /// Elementwise scale of shape `normalizedShape`, nil without `elementwiseAffine`.
     public let weight: Parameter?
-    /// Elementwise shift of shape `normalizedShape`, nil without `elementwiseAffine`.
+    /// Elementwise shift of shape `normalizedShape`, nil without `elementwiseAffine` or with `bias: false`.
     public let bias: Parameter?
 
-    /// A layer norm over trailing axes of shape `normalizedShape` (e.g. `[512]` for features).
-    public init(_ normalizedShape: [Int], eps: Double = 1e-5, elementwiseAffine: Bool = true, dtype: DType = .float32) {
+    /// A layer norm over trailing axes of shape `normalizedShape` (e.g. `[512]` for features),
+    /// with PyTorch's defaults; `bias: false` keeps the scale but drops the shift (PyTorch's `bias`).
+    public init(_ normalizedShape: [Int], eps: Double = 1e-5, elementwiseAffine: Bool = true, bias: Bool = true,
+                dtype: DType = .float32) {
         require(!normalizedShape.isEmpty && normalizedShape.allSatisfy { $0 > 0 },
                 "LayerNorm: normalizedShape must be non-empty and positive, got \(normalizedShape)")
         self.normalizedShape = normalizedShape
         self.eps = eps
         weight = elementwiseAffine ? Parameter(.ones(normalizedShape, dtype: dtype)) : nil
-        bias = elementwiseAffine ? Parameter(.zeros(normalizedShape, dtype: dtype)) : nil
+        self.bias = elementwiseAffine && bias ? Parameter(.zeros(normalizedShape, dtype: dtype)) : nil
     }
 
     /// A layer norm over the last axis of size `features`.
-    public convenience init(_ features: Int, eps: Double = 1e-5, elementwiseAffine: Bool = true, dtype: DType = .float32) {
-        self.init([features], eps: eps, elementwiseAffine: elementwiseAffine, dtype: dtype)
+    public convenience init(_ features: Int, eps: Double = 1e-5, elementwiseAffine: Bool = true, bias: Bool = true,
+                            dtype: DType = .float32) {
+        self.init([features], eps: eps, elementwiseAffine: elementwiseAffine, bias: bias, dtype: dtype)
     }
 
     /// Normalises `x` `[…, normalizedShape]` over its trailing axes.

@@ -97,8 +97,7 @@ public func layerNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil
         if let t { require(t.shape == normalizedShape, "layerNorm: \(name) of shape \(t.shape) does not match normalizedShape \(normalizedShape)") }
     }
     let d = normalizedShape.reduce(1, *)
-    require(d > 0, "layerNorm: normalizedShape \(normalizedShape) is empty")
-    let rows = x.count / d
+    let rows = d == 0 ? 0 : x.count / d
     let xc = x.detached().contiguous()
     // x̂ = (x − μ)·invStd, one "channel" per row of the [1, rows, d] view.
     let (mean, variance) = Kernels.channelMoments(xc, n: 1, c: rows, s: d)

@@ -95,6 +95,7 @@ enum OpInfoTable {
         dtypes,
         shape,
         zeroSize,
+        layers,
     ].flatMap { $0 }
 
     static let byName: [String: OpInfo] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
