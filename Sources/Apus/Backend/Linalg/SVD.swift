@@ -82,22 +82,29 @@ enum SVD {
     }
 
     /// Cyclic one-sided Jacobi: rotates pairs of rows of `gt` (columns of G) until every pair is
-    /// orthogonal to working precision, applying the same rotations to the rows of `vt`.
+    /// orthogonal to working precision, applying the same rotations to the rows of `vt`. The
+    /// squared row norms are recomputed at the start of each sweep and updated by each rotation
+    /// (`α − tγ`, `β + tγ`), so a pair costs one dot product besides the rotation itself.
     private static func rotateUntilOrthogonal(_ gt: DenseMatrix, _ vt: DenseMatrix) {
         let k = gt.rows, len = gt.cols
         let tol = Double.ulpOfOne * Double(Swift.max(len, 1))
+        let norms = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(k, 1))
+        defer { norms.deallocate() }
         for _ in 0..<80 {
+            for j in 0..<k { norms[j] = Dense.dot(gt.row(j), gt.row(j), count: len) }
             var rotated = false
             for p in 0..<k {
                 for q in (p + 1)..<Swift.max(k, p + 1) {
                     let gp = gt.row(p), gq = gt.row(q)
-                    let alpha = Dense.dot(gp, gp, count: len), beta = Dense.dot(gq, gq, count: len)
+                    let alpha = norms[p], beta = norms[q]
                     let gamma = Dense.dot(gp, gq, count: len)
                     if gamma == 0 || Swift.abs(gamma) <= tol * (alpha * beta).squareRoot() { continue }
                     rotated = true
                     let zeta = (beta - alpha) / (2 * gamma)
                     let t = (zeta >= 0 ? 1.0 : -1.0) / (Swift.abs(zeta) + (1 + zeta * zeta).squareRoot())
                     let c = 1 / (1 + t * t).squareRoot(), s = c * t
+                    norms[p] = alpha - t * gamma
+                    norms[q] = beta + t * gamma
                     for i in 0..<len {
                         let x = gp[i], y = gq[i]
                         gp[i] = c * x - s * y

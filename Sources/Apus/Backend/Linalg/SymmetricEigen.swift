@@ -6,7 +6,7 @@ import Foundation
 
 enum SymmetricEigen {
     /// Scratch doubles ``decompose(_:values:vectors:scratch:)`` needs for an `n × n` matrix.
-    static func scratchCount(_ n: Int) -> Int { n * n + 2 * n }
+    static func scratchCount(_ n: Int) -> Int { n }
 
     /// Eigen-decomposition `A = V·diag(λ)·Vᵀ` of the symmetric matrix whose lower triangle is in
     /// `a` (`n × n`, overwritten; the strict upper triangle is not read). `values` gets the `n`
@@ -23,31 +23,31 @@ enum SymmetricEigen {
                 return
             }
         }
-        // tred2 works on V = A (lower triangle used) and leaves the orthogonal transformation in V.
+        // The full symmetric matrix from its lower triangle; tred2 leaves Vᵀ in its place, whose
+        // rows (V's columns) tql2 rotates in pairs.
         for i in 0..<n { for j in (i + 1)..<Swift.max(n, i + 1) { a[i, j] = a[j, i] } }
-        let d = values, e = scratch + n * n
+        let d = values, e = scratch
         tridiagonalize(a, d: d, e: e)
-        // tql2 rotates pairs of eigenvector columns: keep them as rows (contiguous) meanwhile.
-        let vt = DenseMatrix(scratch, rows: n, cols: n)
-        vt.copyTransposed(from: a)
-        diagonalize(d: d, e: e, vt: vt)
-        if let vectors { vectors.copyTransposed(from: vt) }
+        diagonalize(d: d, e: e, vt: a)
+        if let vectors { vectors.copyTransposed(from: a) }
     }
 
-    /// Householder reduction of the symmetric `v` to tridiagonal form: diagonal `d`, subdiagonal
-    /// `e[1..<n]`; `v` becomes the accumulated orthogonal transformation (EISPACK tred2).
-    private static func tridiagonalize(_ v: DenseMatrix, d: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>) {
-        let n = v.rows
-        for j in 0..<n { d[j] = v[n - 1, j] }
+    /// Householder reduction of the symmetric matrix `t` to tridiagonal form: diagonal `d`,
+    /// subdiagonal `e[1..<n]`; `t` becomes `Vᵀ`, the accumulated orthogonal transformation
+    /// transposed (EISPACK tred2). tred2 walks V by columns; on `t = Vᵀ` (the same numbers for
+    /// a symmetric input) its inner loops run along rows, in contiguous memory.
+    private static func tridiagonalize(_ t: DenseMatrix, d: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>) {
+        let n = t.rows
+        for j in 0..<n { d[j] = t[j, n - 1] }
         for i in stride(from: n - 1, to: 0, by: -1) {
             var scale = 0.0, h = 0.0
             for k in 0..<i { scale += Swift.abs(d[k]) }
             if scale == 0 {
                 e[i] = d[i - 1]
                 for j in 0..<i {
-                    d[j] = v[i - 1, j]
-                    v[i, j] = 0
-                    v[j, i] = 0
+                    d[j] = t[j, i - 1]
+                    t[j, i] = 0
+                    t[i, j] = 0
                 }
             } else {
                 for k in 0..<i {
@@ -63,12 +63,12 @@ enum SymmetricEigen {
                 for j in 0..<i { e[j] = 0 }
                 for j in 0..<i {
                     f = d[j]
-                    v[j, i] = f
-                    g = e[j] + v[j, j] * f
+                    t[i, j] = f
+                    g = e[j] + t[j, j] * f
                     if j + 1 <= i - 1 {
                         for k in (j + 1)...(i - 1) {
-                            g += v[k, j] * d[k]
-                            e[k] += v[k, j] * f
+                            g += t[j, k] * d[k]
+                            e[k] += t[j, k] * f
                         }
                     }
                     e[j] = g
@@ -83,33 +83,33 @@ enum SymmetricEigen {
                 for j in 0..<i {
                     f = d[j]
                     g = e[j]
-                    for k in j...(i - 1) { v[k, j] -= f * e[k] + g * d[k] }
-                    d[j] = v[i - 1, j]
-                    v[i, j] = 0
+                    for k in j...(i - 1) { t[j, k] -= f * e[k] + g * d[k] }
+                    d[j] = t[j, i - 1]
+                    t[j, i] = 0
                 }
             }
             d[i] = h
         }
         // Accumulate the transformations.
         for i in 0..<(n - 1) {
-            v[n - 1, i] = v[i, i]
-            v[i, i] = 1
+            t[i, n - 1] = t[i, i]
+            t[i, i] = 1
             let h = d[i + 1]
             if h != 0 {
-                for k in 0...i { d[k] = v[k, i + 1] / h }
+                for k in 0...i { d[k] = t[i + 1, k] / h }
                 for j in 0...i {
                     var g = 0.0
-                    for k in 0...i { g += v[k, i + 1] * v[k, j] }
-                    for k in 0...i { v[k, j] -= g * d[k] }
+                    for k in 0...i { g += t[i + 1, k] * t[j, k] }
+                    for k in 0...i { t[j, k] -= g * d[k] }
                 }
             }
-            for k in 0...i { v[k, i + 1] = 0 }
+            for k in 0...i { t[i + 1, k] = 0 }
         }
         for j in 0..<n {
-            d[j] = v[n - 1, j]
-            v[n - 1, j] = 0
+            d[j] = t[j, n - 1]
+            t[j, n - 1] = 0
         }
-        v[n - 1, n - 1] = 1
+        t[n - 1, n - 1] = 1
         e[0] = 0
     }
 
