@@ -24,6 +24,7 @@ public enum BenchmarkSuite {
             + PoolingBenchmark.workloads
             + BatchNormBenchmark.workloads
             + [AutogradOverheadBenchmark.workload]
+            + LinalgBenchmark.workloads
     }
 
     /// The workloads matching `filter` (all of them for nil; see ``BenchmarkWorkload/matches(_:)``).
