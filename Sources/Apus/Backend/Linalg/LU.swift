@@ -71,15 +71,39 @@ enum LU {
         Triangular.solve(lu, b, upper: true, unit: false)
     }
 
-    /// Solves `Aᵀ·X = B` in place in `b` from the factors of `A`: `Uᵀ·Lᵀ·P·X = B`.
-    static func solveTransposed(_ lu: DenseMatrix, pivots: UnsafePointer<Int>, _ b: DenseMatrix,
-                                scratch: UnsafeMutablePointer<Double>) {
+    /// Writes `A⁻¹` into `x` (`n × n`) from the factors (LAPACK's getri, by another route):
+    /// `A⁻¹ = U⁻¹·L⁻¹·P`. `L⁻¹` is lower triangular, so its forward substitution skips the
+    /// zeros above the diagonal, a third of the work of solving against the identity.
+    static func invert(_ lu: DenseMatrix, pivots: UnsafePointer<Int>, into x: DenseMatrix) {
         let n = lu.rows
-        let t = DenseMatrix(scratch, rows: n, cols: n)
-        t.copyTransposed(from: lu)
-        Triangular.solve(t, b, upper: false, unit: false)
-        Triangular.solve(t, b, upper: true, unit: true)
-        for k in stride(from: n - 1, through: 0, by: -1) where pivots[k] != k { b.swapRows(k, pivots[k]) }
+        x.setIdentity()
+        let nb = Dense.blockSize
+        var i0 = 0
+        while i0 < n {
+            let i1 = Swift.min(i0 + nb, n)
+            if i0 > 0 {
+                // Rows above this block are zero right of column i0 − 1.
+                Dense.subtractProduct(lu.block(i0, 0, rows: i1 - i0, cols: i0),
+                                      x.block(0, 0, rows: i0, cols: i0),
+                                      from: x.block(i0, 0, rows: i1 - i0, cols: i0))
+            }
+            for i in i0..<i1 {
+                let xi = x.row(i), li = lu.row(i)
+                for p in i0..<i {
+                    let l = li[p], xp = x.row(p)
+                    for c in 0...p { xi[c] -= l * xp[c] }
+                }
+            }
+            i0 = i1
+        }
+        Triangular.solve(lu, x, upper: true, unit: false)
+        for k in stride(from: n - 1, through: 0, by: -1) where pivots[k] != k {
+            let p = pivots[k]
+            for i in 0..<n {
+                let r = x.row(i)
+                let t = r[k]; r[k] = r[p]; r[p] = t
+            }
+        }
     }
 
     /// `det A` from the factors: the product of U's diagonal, negated once per row exchange.

@@ -28,8 +28,7 @@ enum Lapack {
                         for i in 0..<n { x.row(i).update(repeating: .nan, count: n) }
                         continue
                     }
-                    x.setIdentity()
-                    LU.solve(lu, pivots: pivots, x)
+                    LU.invert(lu, pivots: pivots, into: x)
                 }
             }
         }
