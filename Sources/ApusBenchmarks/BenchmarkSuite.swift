@@ -26,6 +26,7 @@ public enum BenchmarkSuite {
             + ShapeBenchmark.workloads
             + GroupNormBenchmark.workloads
             + [AutogradOverheadBenchmark.workload]
+            + LinalgBenchmark.workloads
     }
 
     /// The workloads matching `filter` (all of them for nil; see ``BenchmarkWorkload/matches(_:)``).

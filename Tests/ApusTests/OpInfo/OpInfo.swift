@@ -96,6 +96,7 @@ enum OpInfoTable {
         shape,
         zeroSize,
         layers,
+        decompositions,
     ].flatMap { $0 }
 
     static let byName: [String: OpInfo] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
