@@ -23,6 +23,7 @@ public enum BenchmarkSuite {
             + ResNetConvBenchmark.workloads
             + PoolingBenchmark.workloads
             + BatchNormBenchmark.workloads
+            + EinsumBenchmark.workloads
             + [AutogradOverheadBenchmark.workload]
     }
 
