@@ -1,5 +1,7 @@
 // Matrix products: vector, matrix and batched (with broadcast batch dimensions), as `torch.matmul`.
 
+import Synchronization
+
 /// Matrix product with NumPy semantics, as `torch.matmul`: 1-D operands are promoted to row/column
 /// vectors and the added dimension removed again (so vector · vector is a 0-d tensor); leading
 /// (batch) dimensions broadcast.
@@ -70,20 +72,33 @@ private func batchedMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
 
 /// Runs `product(i, threads)` for each of the `count` matrix products of a batch, each of
 /// `work` multiply-adds. Products too small to split, or enough of them to share out evenly, go
-/// one thread per range of the batch (`threads` is then 1), with one wake-up of the pool for the
-/// whole batch instead of one per product. A few large ones run in turn, each on every thread. Each product is computed the same way either way, so results do not depend
-/// on the thread count.
+/// one thread per product (`threads` is then 1), with one wake-up of the pool for the whole batch
+/// instead of one per product; the threads take the next few products from a shared counter, so
+/// a thread that starts late (a busy machine) leaves its share to the others instead of holding
+/// up the batch. A few large products run in turn, each on every thread. Each product is computed
+/// the same way whichever thread runs it, so results do not depend on the thread count.
 private func forEachProduct(count: Int, work: Int, _ product: (_ index: Int, _ threads: Int) -> Void) {
     let threads = ThreadPool.threadCount
     let perBatch = threads > 1 && count >= 2 && count * work >= 1 << 15
         && (work < 1 << 17 || count % threads == 0 || count >= 4 * threads)
-    if perBatch {
-        ThreadPool.shared.parallelRanges(count, grain: 1) { r in
-            for i in r { product(i, 1) }
-        }
-    } else {
+    guard perBatch else {
         for i in 0..<count { product(i, threads) }
+        return
     }
+    // Chunks of about 1/8 of a thread's share: few counter updates, a late thread's loss small.
+    let chunk = Swift.max(1, count / (8 * threads)), next = BatchCounter()
+    ThreadPool.shared.parallelFor(threads) { _ in
+        while true {
+            let start = next.value.add(chunk, ordering: .relaxed).oldValue
+            if start >= count { break }
+            for i in start..<Swift.min(count, start + chunk) { product(i, 1) }
+        }
+    }
+}
+
+/// The next product of a batch to compute, shared by the threads of ``forEachProduct(count:work:_:)``.
+private final class BatchCounter: Sendable {
+    let value = Atomic<Int>(0)
 }
 
 /// Storage offsets of A and B for each product of a batch (the batch dimensions in row-major order).
