@@ -18,6 +18,7 @@ What runs where:
   * PyTorch: a child process (torch.set_num_threads(N), OMP_NUM_THREADS=N) for GEMM,
     elementwise and autograd overhead; another child that runs only the MLP epoch and then reads
     its peak RSS (getrusage ru_maxrss), so the figure is not inflated by the other workloads;
+    a child for einsum and the same products through matmul (einsum-*, matmul-*);
     a third child for the convolution layers (conv2d-*: forward + backward of float32 layers, and
     conv-*: every distinct convolution of ResNet-18/50 at 224×224, batch 16); one for max pooling,
     batch norm and group norm (maxpool*, batchnorm-*, group-norm); one for LeNet-5's epoch and
@@ -119,6 +120,11 @@ RSS = ["resnet18-peak-rss"]
 INFER_MODELS = {"lenet5": [1, 28, 28], "alexnet": [3, 224, 224], "vgg11": [3, 224, 224],
                 "googlenet": [3, 224, 224], "resnet18": [3, 224, 224], "resnet50": [3, 224, 224]}
 INFER = {f"{m}-infer-b{b}": (m, [b] + shape) for m, shape in INFER_MODELS.items() for b in (1, 16)}
+# einsum against the same product through matmul, float32 forward, GFLOP/s, as EinsumBenchmark.swift:
+# name: (equation, shape of a, shape of b, whether matmul takes bᵀ of the last two dimensions).
+EINSUM_PRODUCTS = {"bij,bjk": ("bij,bjk->bik", [32, 196, 256], [32, 256, 256], False),
+                   "bhqd,bhkd": ("bhqd,bhkd->bhqk", [8, 12, 128, 64], [8, 12, 128, 64], True)}
+EINSUMS = [f"{kind}-{name}" for name in EINSUM_PRODUCTS for kind in ("einsum", "matmul")]
 UNITS = {"mlp-epoch": "s/epoch", "mlp-peak-rss": "MB", "autograd-add-1elem": "µs/op"}
 UNITS.update({g[0]: "GFLOP/s" for g in GEMMS})
 UNITS.update({e: "Melem/s" for e in ELEMENTWISE})
@@ -126,13 +132,14 @@ UNITS.update({c: "ms" for c in CONVS})
 UNITS.update({"lenet5-epoch": "s/epoch", "resnet18-step": "images/s", "resnet18-peak-rss": "MB"})
 UNITS.update({c: "ms" for c in list(RESNET_CONVS) + LAYERS + list(SHAPE_OPS)})
 UNITS.update({n: "images/s" for n in list(TRAIN_STEPS) + list(INFER)})
+UNITS.update({n: "GFLOP/s" for n in EINSUMS})
 # Reading a folder of photos, as ImagePipelineBenchmark.swift: decode ~500×375 JPEGs,
 # RandomResizedCrop(224), flip, ToTensor + Normalize(ImageNet), batches of 32 from 2 workers.
 PIPELINE = ["image-pipeline"]
 UNITS.update({"image-pipeline": "images/s"})
 ORDER = (["mlp-epoch", "mlp-peak-rss"] + [g[0] for g in GEMMS] + ELEMENTWISE + list(CONVS) + list(RESNET_CONVS) + LAYERS
          + list(SHAPE_OPS)
-         + ZOO + list(TRAIN_STEPS) + RSS + list(INFER) + PIPELINE + ["autograd-add-1elem"])
+         + EINSUMS + ZOO + list(TRAIN_STEPS) + RSS + list(INFER) + PIPELINE + ["autograd-add-1elem"])
 LOWER_IS_BETTER = {"s/epoch", "µs/op", "MB", "ms"}
 # Which child measures which workloads (the Apus binary measures them all).
 CHILD_WORKLOADS = {
@@ -140,6 +147,7 @@ CHILD_WORKLOADS = {
     "torch-mlp": ["mlp-epoch", "mlp-peak-rss"],
     "torch-conv": list(CONVS) + list(RESNET_CONVS),
     "torch-layers": LAYERS + list(SHAPE_OPS),
+    "torch-einsum": EINSUMS,
     "torch-zoo": ZOO,
     "torch-train": list(TRAIN_STEPS),
     "torch-rss": RSS,
@@ -387,6 +395,23 @@ def worker_torch_layers(threads, quick):
     return out
 
 
+def worker_torch_einsum(threads, quick):
+    """torch.einsum and the equivalent torch.matmul, float32 forward, GFLOP/s, as EinsumBenchmark.swift."""
+    import torch
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    out = {}
+    for name, (equation, sa, sb, transpose_b) in EINSUM_PRODUCTS.items():
+        a, b = torch.rand(*sa) * 2 - 1, torch.rand(*sb) * 2 - 1
+        flops = 2 * torch.einsum(equation, a, b).numel() * sa[-1]
+        bodies = {"einsum": lambda: torch.einsum(equation, a, b),
+                  "matmul": lambda: torch.matmul(a, b.transpose(-1, -2) if transpose_b else b)}
+        timing = dict(warmup=1, target=0.1, min_reps=1, max_reps=10) if quick else dict(warmup=2, target=1.0, min_reps=5, max_reps=200)
+        for kind, body in bodies.items():
+            out[f"{kind}-{name}"] = flops / measure(body, **timing) / 1e9
+    return out
+
+
 def worker_torch_zoo(threads, quick):
     """LeNet-5 epoch (s) and ResNet-18 training step (images/s) on synthetic data, as ZooBenchmark.swift."""
     import torch
@@ -565,7 +590,7 @@ def resnet18():
 
 
 WORKERS = {"torch": worker_torch, "torch-mlp": worker_torch_mlp, "torch-conv": worker_torch_conv,
-           "torch-layers": worker_torch_layers, "torch-train": worker_torch_train, "torch-rss": worker_torch_rss,
+           "torch-layers": worker_torch_layers, "torch-einsum": worker_torch_einsum, "torch-train": worker_torch_train, "torch-rss": worker_torch_rss,
            "torch-infer": worker_torch_infer,
            "torch-zoo": worker_torch_zoo, "torch-pipeline": worker_torch_pipeline, "numpy": worker_numpy}
 
@@ -688,7 +713,7 @@ def main():
             rss = run_apus(args, base, only="resnet18-step")
             keep_best(apus, {k: v for k, v in rss.items() if k in RSS})
         t = {}
-        for kind in ("torch", "torch-mlp", "torch-conv", "torch-layers", "torch-zoo", "torch-train", "torch-rss",
+        for kind in ("torch", "torch-mlp", "torch-conv", "torch-layers", "torch-einsum", "torch-zoo", "torch-train", "torch-rss",
                      "torch-infer", "torch-pipeline"):
             if child_needed(kind):
                 t.update(run_child(kind, args.threads, args.quick, base))

@@ -25,6 +25,7 @@ public enum BenchmarkSuite {
             + BatchNormBenchmark.workloads
             + ShapeBenchmark.workloads
             + GroupNormBenchmark.workloads
+            + EinsumBenchmark.workloads
             + [AutogradOverheadBenchmark.workload]
             + LinalgBenchmark.workloads
     }

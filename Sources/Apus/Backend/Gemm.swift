@@ -39,25 +39,27 @@ extension Kernels {
     ///
     /// float32 runs the packed, register-tiled ``PackedSgemm`` (any strides). Other types run
     /// a plain loop that needs B's column stride to be 1. Each element of C is accumulated in
-    /// a fixed order, so results do not depend on the thread count.
+    /// a fixed order, so results do not depend on the thread count; `threads` caps the threads
+    /// one product uses (1 when the caller already runs several products in parallel).
     static func gemm<T: FloatScalar>(
         _: T.Type, m: Int, n: Int, k: Int,
         a: UnsafePointer<T>, aRowStride: Int, aColStride: Int,
         b: UnsafePointer<T>, bRowStride: Int, bColStride: Int,
-        c: UnsafeMutablePointer<T>, cRowStride: Int, accumulate: Bool = false
+        c: UnsafeMutablePointer<T>, cRowStride: Int, accumulate: Bool = false,
+        threads: Int = ThreadPool.threadCount
     ) {
         if T.self == Float.self {
             PackedSgemm.multiply(
                 m: m, n: n, k: k,
                 a: .init(base: UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), rowStride: aRowStride, colStride: aColStride),
                 b: .init(base: UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), rowStride: bRowStride, colStride: bColStride),
-                c: UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc: cRowStride, accumulate: accumulate)
+                c: UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc: cRowStride, accumulate: accumulate,
+                threads: threads)
             return
         }
         require(bColStride == 1 || n <= 1, "gemm: B must have unit column stride for \(T.self)")
         let problem = GemmProblem(m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride,
                                   b: b, bRowStride: bRowStride, c: c, cRowStride: cRowStride, accumulate: accumulate)
-        let threads = ThreadPool.threadCount
         if threads > 1 && m * n * k >= 1 << 18 && m >= 2 * threads {
             let per = (m + threads - 1) / threads
             ThreadPool.shared.parallelFor(threads) { t in

@@ -97,6 +97,7 @@ enum OpInfoTable {
         zeroSize,
         layers,
         decompositions,
+        products,
     ].flatMap { $0 }
 
     static let byName: [String: OpInfo] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })

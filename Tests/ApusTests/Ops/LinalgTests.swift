@@ -112,8 +112,11 @@ private func integerValued(_ shape: [Int], seed: UInt64) -> Tensor {
     }
 
     @Test func dtypes() {
+        // int64 stays int64, as in PyTorch.
         let i = matmul(Tensor([[1, 2]]), Tensor([[3], [4]]))
-        #expect(i.dtype == .float32 && i.toDoubles() == [11])
+        #expect(i.dtype == .int64 && i.toDoubles() == [11])
+        let iv = matmul(Tensor([[1.5, 2.0]]), Tensor([[3], [4]]))
+        #expect(iv.dtype == .float32 && iv.toDoubles() == [12.5])
         let d = matmul(Tensor([[0.1, 0.2]], dtype: .float64), Tensor([[0.3], [0.4]], dtype: .float64))
         #expect(d.dtype == .float64)
         #expect(d.item() == 0.1 * 0.3 + 0.2 * 0.4)
