@@ -4,7 +4,7 @@
 
 /// How ``Tensor/scatterReduce(axis:index:source:reduce:includeSelf:)`` combines the values that meet
 /// at one position (PyTorch's `reduce` strings).
-public enum ScatterReduction: String, Sendable, CaseIterable {
+public enum ScatterReduction: Sendable, CaseIterable {
     /// The sum of the values.
     case sum
     /// Their product.

@@ -206,7 +206,7 @@ extension Tensor {
 
 /// Which of equal neighbours `searchsorted(_:_:)` returns: the position before
 /// them (`left`) or after them (`right`), PyTorch's `side`.
-public enum SearchSortedSide: String, Sendable {
+public enum SearchSortedSide: Sendable {
     /// The first position `i` with `sequence[i] >= value`.
     case left
     /// The first position `i` with `sequence[i] > value`.

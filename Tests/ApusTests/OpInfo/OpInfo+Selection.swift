@@ -52,7 +52,17 @@ private func write(_ x: inout Tensor, _ c: [any TensorIndexConvertible], _ value
     }
 }
 
-private func reduction(_ name: String) -> ScatterReduction { ScatterReduction(rawValue: name)! }
+/// PyTorch's `reduce` string as a ``ScatterReduction``.
+private func reduction(_ name: String) -> ScatterReduction {
+    switch name {
+    case "sum": .sum
+    case "prod": .prod
+    case "mean": .mean
+    case "amax": .amax
+    case "amin": .amin
+    default: fatalError("no reduction named \(name)")
+    }
+}
 
 /// `[values, inverse?, counts?]` as PyTorch returns them.
 private func uniqueOutputs(_ r: (values: Tensor, inverse: Tensor?, counts: Tensor?)) -> [Tensor] {
@@ -112,7 +122,7 @@ extension OpInfoTable {
         },
         OpInfo("searchsorted", differentiable: false) { x, a in
             [searchsorted(x[0]!, x[1]!, right: a.bool("right", default: false),
-                          side: a.has("side") ? SearchSortedSide(rawValue: a.string("side"))! : nil, sorter: x[2])]
+                          side: a.has("side") ? (a.string("side") == "right" ? .right : .left) : nil, sorter: x[2])]
         },
         OpInfo("searchsortedScalar", differentiable: false) { x, a in
             [searchsorted(x[0]!, a.double("value"), right: a.bool("right", default: false))]
