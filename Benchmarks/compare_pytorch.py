@@ -16,7 +16,7 @@ What runs where:
   * Apus: `swift run -c release apus bench --json` (or the binary given by --apus) with
     APUS_NUM_THREADS=N.
   * PyTorch: a child process (torch.set_num_threads(N), OMP_NUM_THREADS=N) for GEMM,
-    elementwise and autograd overhead; another child that runs only the MLP epoch and then reads
+    elementwise and autograd overhead; one for sorting and top-k (sort-*, topk-*); another child that runs only the MLP epoch and then reads
     its peak RSS (getrusage ru_maxrss), so the figure is not inflated by the other workloads;
     a child for einsum and the same products through matmul (einsum-*, matmul-*);
     a third child for the convolution layers (conv2d-*: forward + backward of float32 layers, and
@@ -67,6 +67,8 @@ GEMMS = [(f"gemm-{n}", n, n, n, "plain") for n in (256, 512, 1024, 2048, 3072, 4
     ("gemm-mlp-ABt-128x256x784", 128, 256, 784, "transposedB"),
 ]
 ELEMENTWISE = ["add-1M", "mul-1M", "exp-1M", "tanh-1M", "sum-1M", "softmax-1000x1000"]
+# Sorting and top-k on float32 uniform [-1, 1) data, as SortBenchmark.swift (µs per call).
+SORTING = ["sort-10k", "sort-256x1000", "topk-1000-of-100k"]
 # name: list of layers (input shape, weight shape, bias, padding, input requires grad), as ConvBenchmark.swift.
 CONVS = {
     "conv2d-lenet-fwd-bwd": [([64, 1, 28, 28], [6, 1, 5, 5], True, 2, False),
@@ -128,6 +130,7 @@ EINSUMS = [f"{kind}-{name}" for name in EINSUM_PRODUCTS for kind in ("einsum", "
 UNITS = {"mlp-epoch": "s/epoch", "mlp-peak-rss": "MB", "autograd-add-1elem": "µs/op"}
 UNITS.update({g[0]: "GFLOP/s" for g in GEMMS})
 UNITS.update({e: "Melem/s" for e in ELEMENTWISE})
+UNITS.update({s: "µs/op" for s in SORTING})
 UNITS.update({c: "ms" for c in CONVS})
 UNITS.update({"lenet5-epoch": "s/epoch", "resnet18-step": "images/s", "resnet18-peak-rss": "MB"})
 UNITS.update({c: "ms" for c in list(RESNET_CONVS) + LAYERS + list(SHAPE_OPS)})
@@ -137,13 +140,14 @@ UNITS.update({n: "GFLOP/s" for n in EINSUMS})
 # RandomResizedCrop(224), flip, ToTensor + Normalize(ImageNet), batches of 32 from 2 workers.
 PIPELINE = ["image-pipeline"]
 UNITS.update({"image-pipeline": "images/s"})
-ORDER = (["mlp-epoch", "mlp-peak-rss"] + [g[0] for g in GEMMS] + ELEMENTWISE + list(CONVS) + list(RESNET_CONVS) + LAYERS
+ORDER = (["mlp-epoch", "mlp-peak-rss"] + [g[0] for g in GEMMS] + ELEMENTWISE + SORTING + list(CONVS) + list(RESNET_CONVS) + LAYERS
          + list(SHAPE_OPS)
          + EINSUMS + ZOO + list(TRAIN_STEPS) + RSS + list(INFER) + PIPELINE + ["autograd-add-1elem"])
 LOWER_IS_BETTER = {"s/epoch", "µs/op", "MB", "ms"}
 # Which child measures which workloads (the Apus binary measures them all).
 CHILD_WORKLOADS = {
     "torch": [g[0] for g in GEMMS] + ELEMENTWISE + ["autograd-add-1elem"],
+    "torch-sort": SORTING,
     "torch-mlp": ["mlp-epoch", "mlp-peak-rss"],
     "torch-conv": list(CONVS) + list(RESNET_CONVS),
     "torch-layers": LAYERS + list(SHAPE_OPS),
@@ -237,6 +241,23 @@ def worker_torch(threads, quick):
             x + y
     out["autograd-add-1elem"] = measure(adds, warmup=1, repetitions=2 if quick else 5) / ops * 1e6
     return out
+
+
+def worker_torch_sort(threads, quick):
+    """Sorting and top-k, as SortBenchmark.swift: µs per call."""
+    import torch
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    vector10k = torch.rand(10_000) * 2 - 1
+    rows256 = torch.rand(256, 1000) * 2 - 1
+    vector100k = torch.rand(100_000) * 2 - 1
+    sorts = {
+        "sort-10k": lambda: torch.sort(vector10k),
+        "sort-256x1000": lambda: torch.sort(rows256),
+        "topk-1000-of-100k": lambda: torch.topk(vector100k, 1000),
+    }
+    timing = dict(warmup=1, target=0.05, min_reps=3, max_reps=50) if quick else dict(warmup=3, target=0.5, min_reps=10, max_reps=2000)
+    return {name: measure(sorts[name], **timing) * 1e6 for name in SORTING}
 
 
 def peak_rss_mb():
@@ -589,7 +610,7 @@ def resnet18():
     return nn.Sequential(*layers)
 
 
-WORKERS = {"torch": worker_torch, "torch-mlp": worker_torch_mlp, "torch-conv": worker_torch_conv,
+WORKERS = {"torch": worker_torch, "torch-sort": worker_torch_sort, "torch-mlp": worker_torch_mlp, "torch-conv": worker_torch_conv,
            "torch-layers": worker_torch_layers, "torch-einsum": worker_torch_einsum, "torch-train": worker_torch_train, "torch-rss": worker_torch_rss,
            "torch-infer": worker_torch_infer,
            "torch-zoo": worker_torch_zoo, "torch-pipeline": worker_torch_pipeline, "numpy": worker_numpy}
@@ -713,7 +734,7 @@ def main():
             rss = run_apus(args, base, only="resnet18-step")
             keep_best(apus, {k: v for k, v in rss.items() if k in RSS})
         t = {}
-        for kind in ("torch", "torch-mlp", "torch-conv", "torch-layers", "torch-einsum", "torch-zoo", "torch-train", "torch-rss",
+        for kind in ("torch", "torch-sort", "torch-mlp", "torch-conv", "torch-layers", "torch-einsum", "torch-zoo", "torch-train", "torch-rss",
                      "torch-infer", "torch-pipeline"):
             if child_needed(kind):
                 t.update(run_child(kind, args.threads, args.quick, base))

@@ -19,6 +19,7 @@ public enum BenchmarkSuite {
                GemmBenchmark.workload(name: "gemm-mlp-AtB-784x128x256", m: 784, k: 128, n: 256, layout: .transposedA),
                GemmBenchmark.workload(name: "gemm-mlp-ABt-128x256x784", m: 128, k: 256, n: 784, layout: .transposedB)]
             + ElementwiseBenchmark.workloads
+            + SortBenchmark.workloads
             + ConvBenchmark.workloads
             + ResNetConvBenchmark.workloads
             + PoolingBenchmark.workloads

@@ -1,6 +1,8 @@
 // Basic indexing: slices and single indices as views, `x[0, 1..<3, .all]`, and assignment into them.
+// Tensor components (`x[mask]`, `x[.all, indices]`) are advanced indexing: AdvancedIndexing.swift.
 
-/// One component of a subscript: an index, a range, a strided range, everything, or a new axis.
+/// One component of a subscript: an index, a range, a strided range, everything, a new axis, or
+/// a tensor of indices or a mask.
 public enum TensorIndex: Sendable {
     /// One position (removes the dimension); negative counts from the end.
     case at(Int)
@@ -10,6 +12,11 @@ public enum TensorIndex: Sendable {
     case all
     /// Inserts a dimension of size 1.
     case newAxis
+    /// Advanced indexing (PyTorch's): an int64 tensor picks positions along one axis (negative
+    /// ones count from the end) and puts its own shape in the result; a bool mask over `k` axes
+    /// picks the positions where it is true (as their `nonzero` indices). The result is a copy.
+    /// See ``Tensor/subscript(_:)``.
+    case tensor(Tensor)
 }
 
 /// Anything usable inside a tensor subscript: `Int`, ranges, ``TensorIndex``.
@@ -137,6 +144,7 @@ extension Tensor {
 
     /// Applies subscript components left to right (no autograd bookkeeping beyond the ops used).
     func indexed(_ indices: [TensorIndex]) -> Tensor {
+        if indices.contains(where: { if case .tensor = $0 { true } else { false } }) { return advancedIndexed(indices) }
         var t = self
         var axis = 0
         for index in indices {
@@ -154,15 +162,29 @@ extension Tensor {
             case .newAxis:
                 t = t.unsqueezed(axis: axis)
                 axis += 1
+            case .tensor:
+                preconditionFailure("tensor components are handled by advancedIndexed")
             }
         }
         return t
     }
 
-    /// Basic indexing: `x[0]`, `x[1..<3]`, `x[.all, 2]`, `x[..., .newAxis]`.
+    /// Indexing as PyTorch's: basic `x[0]`, `x[1..<3]`, `x[.all, 2]`, `x[..., .newAxis]`, and
+    /// advanced with tensors, `x[mask]`, `x[indices]`, `x[.all, indices]`, `x[0, mask]`.
     ///
-    /// Reading gives a view (no copy); assigning writes the broadcast value into that view
-    /// (copying storage first if it is shared).
+    /// With numbers, ranges, `.all` and `.newAxis` only, reading gives a view (no copy). Tensor
+    /// components make a copy: the numbers and ranges apply first (a number removes its axis, as in
+    /// PyTorch); then the index tensors (a bool mask of rank `k` counts as the `k` index tensors of
+    /// its `nonzero`) broadcast against each other to a shape `B`, which replaces the axes they
+    /// index, in place when those axes are adjacent and in front otherwise. So for `x` of shape
+    /// `[N, C]`, `x[mask]` with a `[N]` mask is `[count, C]`, and `x[.all, idx]` with `idx` of shape
+    /// `[2, 3]` is `[N, 2, 3]`. Out-of-range indices stop with a message naming the index and the
+    /// size. The gradient flows back to the positions read (adding up repeats).
+    ///
+    /// Assigning writes the broadcast value into the selected positions (copying storage first if
+    /// it is shared), PyTorch's `index_put_`; where tensor indices repeat, the last write wins
+    /// (``indexPut(_:values:accumulate:)`` can add instead). A value that requires gradients keeps
+    /// them: the result records the write.
     public subscript(_ indices: any TensorIndexConvertible...) -> Tensor {
         get { indexed(indices.map(\.tensorIndex)) }
         set { assign(newValue, at: indices.map(\.tensorIndex)) }
@@ -178,14 +200,31 @@ extension Tensor {
 
     /// `indices` preceded by `.all` for every dimension they do not consume.
     private func expandingEllipsis(_ indices: [TensorIndex]) -> [TensorIndex] {
-        let consumed = indices.filter { if case .newAxis = $0 { false } else { true } }.count
+        let consumed = indices.reduce(0) { n, index in
+            switch index {
+            case .newAxis: n
+            case .tensor(let t): n + (t.dtype == .bool ? t.rank : 1)
+            default: n + 1
+            }
+        }
         require(consumed <= rank, "subscript: too many indices for tensor of shape \(shape)")
         return [TensorIndex](repeating: .all, count: rank - consumed) + indices
     }
 
     /// Writes `value` (broadcast) into the region `indices` selects.
+    ///
+    /// When `value` requires gradients (and they are recorded), `self` becomes the recorded
+    /// result of ``indexPut(_:values:accumulate:)`` instead of being written in place.
     public mutating func assign(_ value: Tensor, at indices: [TensorIndex]) {
         checkMutable(op: "subscript assignment")
+        if value.node != nil && GradMode.isEnabled {
+            self = indexPutting(indices, values: value, accumulate: false)
+            return
+        }
+        if indices.contains(where: { if case .tensor = $0 { true } else { false } }) {
+            assignAdvanced(value, at: indices, accumulate: false)
+            return
+        }
         makeStorageUnique()
         var view = noGrad { detached().indexed(indices) }
         let source = value.literalNumber.map { Tensor(scalar: $0, dtype: dtype) } ?? value  // x[0] = 0.1 unrounded

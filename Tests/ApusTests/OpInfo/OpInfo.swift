@@ -98,6 +98,7 @@ enum OpInfoTable {
         layers,
         decompositions,
         products,
+        selection,
     ].flatMap { $0 }
 
     static let byName: [String: OpInfo] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
