@@ -22,6 +22,7 @@ public enum BenchmarkSuite {
             + ConvBenchmark.workloads
             + ResNetConvBenchmark.workloads
             + PoolingBenchmark.workloads
+            + SpatialBenchmark.workloads
             + BatchNormBenchmark.workloads
             + [AutogradOverheadBenchmark.workload]
     }
