@@ -234,6 +234,20 @@ extension Kernels {
             scratch.append(inSizes[0..<a].reduce(1, *) * outSizes[a..<d].reduce(1, *))
         }
         let scratchTotal = scratch.reduce(0, +)
+        // A 2-d resize that reads fewer taps per output than the two passes compute (shrinking)
+        // evaluates `Σ_h w_h·(Σ_w w_w·x)` per output directly: the same sums in the same order.
+        if d == 2 && !skip.contains(true) && axes[0].isFixed && axes[1].isFixed {
+            let usedRows = used[0].filter { $0 }.count
+            let direct = planeOut * axes[0].taps * axes[1].taps
+            if direct <= usedRows * outSizes[1] * axes[1].taps + planeOut * axes[0].taps {
+                splitting(planes, work: direct) { range in
+                    for plane in range {
+                        resampleDirect(px + plane * planeIn, po + plane * planeOut, axes[0], axes[1])
+                    }
+                }
+                return out
+            }
+        }
         splitting(planes, work: planeOut * 2 + planeIn) { range in
             let buffer = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(scratchTotal, 1))
             defer { buffer.deallocate() }
@@ -266,6 +280,41 @@ extension Kernels {
             }
         }
         return out
+    }
+
+    /// One `[rows.input, cols.input]` plane resampled into `[rows.output, cols.output]` output by
+    /// output, each row tap's column sum first (the order of the separable passes).
+    @inline(__always)
+    private static func resampleDirect<T: FloatScalar>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>,
+                                                       _ rows: ResampleAxis<T>, _ cols: ResampleAxis<T>) {
+        let (n, m, rt, ct) = (cols.input, cols.output, rows.taps, cols.taps)
+        rows.index.withUnsafeBufferPointer { rib in rows.weight.withUnsafeBufferPointer { rwb in
+            cols.index.withUnsafeBufferPointer { cib in cols.weight.withUnsafeBufferPointer { cwb in
+                let (ri, rw, ci, cw) = (rib.baseAddress!, rwb.baseAddress!, cib.baseAddress!, cwb.baseAddress!)
+                for oh in 0..<rows.output {
+                    let o = dst + oh * m, rb = oh * rt
+                    if rt == 2 && ct == 2 {
+                        let (top, bottom, a, b) = (src + ri[rb] * n, src + ri[rb + 1] * n, rw[rb], rw[rb + 1])
+                        for j in 0..<m {
+                            let (i0, i1, w0, w1) = (ci[2 * j], ci[2 * j + 1], cw[2 * j], cw[2 * j + 1])
+                            o[j] = (top[i0] * w0 + top[i1] * w1) * a + (bottom[i0] * w0 + bottom[i1] * w1) * b
+                        }
+                    } else {
+                        for j in 0..<m {
+                            let cb = ct * j
+                            var acc: T = 0
+                            for k in 0..<rt {
+                                let row = src + ri[rb + k] * n
+                                var t = row[ci[cb]] * cw[cb]
+                                for l in 1..<ct { t += row[ci[cb + l]] * cw[cb + l] }
+                                acc = k == 0 ? t * rw[rb] : acc + t * rw[rb + k]
+                            }
+                            o[j] = acc
+                        }
+                    }
+                }
+            } }
+        } }
     }
 
     /// Each of `rows` rows of `axis.input` resampled along itself into a row of `axis.output`.
@@ -339,6 +388,7 @@ extension Kernels {
         let d = axes.count
         let inSizes = axes.map(\.input), outSizes = axes.map(\.output)
         let planeIn = inSizes.reduce(1, *), planeOut = outSizes.reduce(1, *)
+        let used: [[Bool]] = (0..<d).map { a in a == d - 1 ? [] : axes[a].used }
         // After transposing the pass over axis a (0 up to d − 2), the shape is
         // inSizes[0...a] + outSizes[(a+1)..<d].
         var scratch: [Int] = []
@@ -361,7 +411,14 @@ extension Kernels {
                     }
                     let outer = inSizes[0..<a].reduce(1, *), inner = outSizes[(a + 1)..<d].reduce(1, *)
                     if inner == 1 {
-                        scatterRows(src, dst, rows: outer, axes[a])
+                        // Rows no tap of the earlier axes wrote to hold zeros: skip them.
+                        let n1 = d > 1 ? inSizes[1] : 1
+                        let rowUsed: (Int) -> Bool = switch a {
+                        case 0: { _ in true }
+                        case 1: { used[0][$0] }
+                        default: { used[0][$0 / n1] && used[1][$0 % n1] }
+                        }
+                        scatterRows(src, dst, rows: outer, axes[a], rowUsed)
                     } else {
                         scatterSlices(src, dst, slices: outer, inner: inner, axes[a])
                     }
@@ -373,15 +430,25 @@ extension Kernels {
     }
 
     @inline(__always)
-    private static func scatterRows<T: FloatScalar>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, rows: Int, _ axis: ResampleAxis<T>) {
+    private static func scatterRows<T: FloatScalar>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, rows: Int, _ axis: ResampleAxis<T>,
+                                                    _ rowUsed: (Int) -> Bool) {
         let (n, m, taps) = (axis.input, axis.output, axis.taps)
         axis.index.withUnsafeBufferPointer { ib in axis.weight.withUnsafeBufferPointer { wb in axis.count.withUnsafeBufferPointer { cb in
             let idx = ib.baseAddress!, w = wb.baseAddress!, cnt = cb.baseAddress!
-            for r in 0..<rows {
+            let fixed2 = taps == 2 && axis.isFixed
+            for r in 0..<rows where rowUsed(r) {
                 let s = src + r * m, o = dst + r * n
-                for j in 0..<m {
-                    let b = taps * j, v = s[j]
-                    for k in 0..<cnt[j] { o[idx[b + k]] += w[b + k] * v }
+                if fixed2 {
+                    for j in 0..<m {
+                        let v = s[j]
+                        o[idx[2 * j]] += w[2 * j] * v
+                        o[idx[2 * j + 1]] += w[2 * j + 1] * v
+                    }
+                } else {
+                    for j in 0..<m {
+                        let b = taps * j, v = s[j]
+                        for k in 0..<cnt[j] { o[idx[b + k]] += w[b + k] * v }
+                    }
                 }
             }
         } } }
@@ -557,6 +624,28 @@ private func truncatedIndex<T: FloatScalar>(_ v: T) -> Int {
     v > -2147483648 && v < 2147483648 ? Int(v) : Int(Int32.min)
 }
 
+/// `⌊v⌋` as a float and as ``truncatedIndex(_:)`` of it, with integer arithmetic where `|v| < 2³¹`
+/// (the default x86-64 target has no rounding instruction: `rounded(.down)` is a libm call).
+@inline(__always)
+private func floorParts<T: FloatScalar>(_ v: T) -> (T, Int) {
+    guard v > -2147483648 && v < 2147483648 else { return (v.rounded(.down), Int(Int32.min)) }
+    let i = Int(v), f = T(i)
+    return f > v ? (f - 1, i - 1) : (f, i)
+}
+
+/// `v` truncated toward zero (integer arithmetic where `|v| < 2³¹`).
+@inline(__always)
+private func truncated<T: FloatScalar>(_ v: T) -> T {
+    v > -2147483648 && v < 2147483648 ? T(Int(v)) : v.rounded(.towardZero)
+}
+
+/// `v` rounded half to even, as `nearbyint` (by adding and subtracting 1.5·2^p where that is exact).
+@inline(__always)
+private func roundedHalfEven<T: FloatScalar>(_ v: T) -> T {
+    let magic = T(1.5) * T(sign: .plus, exponent: T.Exponent(T.significandBitCount), significand: 1)
+    return Swift.abs(v) < magic / 3 ? (v + magic) - magic : v.rounded(.toNearestOrEven)
+}
+
 /// How a grid coordinate in [−1, 1] becomes a position along one input axis, with PyTorch's
 /// vectorised 2-d CPU kernel's arithmetic (`ComputeLocation` in GridSamplerKernel.cpp).
 private struct GridAxis2d<T: FloatScalar> {
@@ -584,8 +673,7 @@ private struct GridAxis2d<T: FloatScalar> {
     @inline(__always) func reflect(_ v: T) -> T {
         if empty { return 0 }
         let a = align ? Swift.abs(v) : Swift.abs(v - low)
-        let flips = (a / twiceSpan).rounded(.towardZero)
-        let extra = a - flips * twiceSpan
+        let extra = a - truncated(a / twiceSpan) * twiceSpan
         let r = twiceSpan - extra
         let m = extra.isNaN || r.isNaN ? T.nan : (r < extra ? r : extra)
         return align ? m : m + low
@@ -625,8 +713,7 @@ private struct GridAxis2d<T: FloatScalar> {
                 let shifted = align ? u : u - low
                 let negative = shifted < 0
                 let a = Swift.abs(shifted)
-                let flips = (a / twiceSpan).rounded(.towardZero)
-                let extra = a - flips * twiceSpan, reflected = twiceSpan - extra
+                let extra = a - truncated(a / twiceSpan) * twiceSpan, reflected = twiceSpan - extra
                 let oneMore = extra > reflected
                 u = oneMore ? reflected : extra
                 if !align { u += low }
@@ -647,15 +734,15 @@ private struct GridAxis2d<T: FloatScalar> {
 }
 
 /// The four bilinear neighbours of `(x, y)`: the north-west offset, which corners lie inside, the
-/// distances to the sides and the corner weights.
+/// distances to the sides and the corner weights (PyTorch's `compute_interp_params`).
 private struct BilinearCorners<T: FloatScalar> {
-    var offset = 0, step = 0
-    var inNW = false, inNE = false, inSW = false, inSE = false
-    var n: T = 0, s: T = 0, w: T = 0, e: T = 0
-    var nw: T = 0, ne: T = 0, sw: T = 0, se: T = 0
+    let offset: Int
+    let inNW: Bool, inNE: Bool, inSW: Bool, inSE: Bool, allInside: Bool
+    let n: T, s: T, w: T, e: T
+    let nw: T, ne: T, sw: T, se: T
 
-    @inline(__always) init(x: T, y: T, width: Int, height: Int, mustBeInside: Bool) {
-        let xw = x.rounded(.down), yn = y.rounded(.down)
+    @inline(__always) init(x: T, y: T, width: Int, height: Int) {
+        let (xw, ix) = floorParts(x), (yn, iy) = floorParts(y)
         w = x - xw
         e = 1 - w
         n = y - yn
@@ -664,20 +751,27 @@ private struct BilinearCorners<T: FloatScalar> {
         ne = s * w
         sw = n * e
         se = n * w
-        let ix = truncatedIndex(xw), iy = truncatedIndex(yn)
-        let westIn = mustBeInside || (ix > -1 && ix < width), northIn = mustBeInside || (iy > -1 && iy < height)
-        let eastIn = (mustBeInside || ix + 1 > -1) && ix + 1 < width, southIn = (mustBeInside || iy + 1 > -1) && iy + 1 < height
-        inNW = mustBeInside || (westIn && northIn)
+        // PyTorch treats the west and north corners as inside without a test under border and
+        // reflection padding, whose positions are clamped; the tests agree there, and also keep
+        // a NaN position (which the clamping of the gradient pass keeps) from reading memory.
+        let westIn = ix > -1 && ix < width, northIn = iy > -1 && iy < height
+        let eastIn = ix + 1 > -1 && ix + 1 < width, southIn = iy + 1 > -1 && iy + 1 < height
+        inNW = westIn && northIn
         inNE = eastIn && northIn
         inSW = westIn && southIn
         inSE = eastIn && southIn
-        offset = iy * width + ix
-        step = width
+        allInside = ix >= 0 && iy >= 0 && ix + 1 < width && iy + 1 < height
+        offset = iy &* width &+ ix
     }
 
     /// The four corner values of `plane` (0 outside).
-    @inline(__always) func values(_ plane: UnsafePointer<T>) -> (T, T, T, T) {
-        (inNW ? plane[offset] : 0, inNE ? plane[offset + 1] : 0, inSW ? plane[offset + step] : 0, inSE ? plane[offset + step + 1] : 0)
+    @inline(__always) func values(_ plane: UnsafePointer<T>, _ width: Int) -> (T, T, T, T) {
+        if allInside {
+            let p = plane + offset
+            return (p[0], p[1], p[width], p[width + 1])
+        }
+        return (inNW ? plane[offset] : 0, inNE ? plane[offset + 1] : 0, inSW ? plane[offset + width] : 0,
+                inSE ? plane[offset + width + 1] : 0)
     }
 }
 
@@ -725,6 +819,18 @@ extension Kernels {
         Swift.max(1, Swift.min(channels, (2 * ThreadPool.threadCount + batch - 1) / Swift.max(batch, 1)))
     }
 
+    /// Runs `body(sample, points)` over blocks of ``gridBlock`` points of every sample, on the pool.
+    @inline(__always)
+    private static func forEachPointBlock(batch: Int, points: Int, work: Int, _ body: (Int, Range<Int>) -> Void) {
+        let blocks = (points + gridBlock - 1) / gridBlock
+        splitting(batch * blocks, work: gridBlock * work) { range in
+            for unit in range {
+                let p0 = (unit % blocks) * gridBlock
+                body(unit / blocks, p0..<Swift.min(points, p0 + gridBlock))
+            }
+        }
+    }
+
     /// `grid_sample` of a contiguous `[N, C, H, W]` input at a contiguous `[N, H_out, W_out, 2]`
     /// grid of (x, y) positions in [−1, 1].
     static func gridSample2d<T: FloatScalar>(_ input: Tensor, _ grid: Tensor, _: T.Type, mode: GridSampleMode,
@@ -737,41 +843,50 @@ extension Kernels {
         let pg = UnsafePointer(grid.storage.pointer(T.self) + grid.offset), po = out.storage.pointer(T.self)
         let ax = GridAxis2d<T>(size: w, padding: padding, align: alignCorners)
         let ay = GridAxis2d<T>(size: h, padding: padding, align: alignCorners)
-        let inside = padding != .zeros
-        let blocks = (points + gridBlock - 1) / gridBlock, plane = h * w
-        splitting(n * blocks, work: gridBlock * c * 4) { range in
-            for unit in range {
-                let b = unit / blocks, p0 = (unit % blocks) * gridBlock, p1 = Swift.min(points, p0 + gridBlock)
+        let inside = padding != .zeros, plane = h * w
+        switch mode {
+        case .bilinear:
+            forEachPointBlock(batch: n, points: points, work: c * 4) { b, block in
                 let inp = pi + b * c * plane, gr = pg + b * points * 2, o = po + b * c * points
-                for p in p0..<p1 {
-                    switch mode {
-                    case .bilinear:
-                        let q = BilinearCorners(x: ax.apply(gr[2 * p]), y: ay.apply(gr[2 * p + 1]), width: w, height: h, mustBeInside: inside)
-                        for ch in 0..<c {
-                            let (vnw, vne, vsw, vse) = q.values(inp + ch * plane)
-                            o[ch * points + p] = vnw * q.nw + vne * q.ne + vsw * q.sw + vse * q.se
+                for p in block {
+                    let q = BilinearCorners(x: ax.apply(gr[2 * p]), y: ay.apply(gr[2 * p + 1]), width: w, height: h)
+                    var pl = inp, op = o + p
+                    for _ in 0..<c {
+                        let (vnw, vne, vsw, vse) = q.values(pl, w)
+                        op.pointee = vnw * q.nw + vne * q.ne + vsw * q.sw + vse * q.se
+                        pl += plane
+                        op += points
+                    }
+                }
+            }
+        case .nearest:
+            forEachPointBlock(batch: n, points: points, work: c) { b, block in
+                let inp = pi + b * c * plane, gr = pg + b * points * 2, o = po + b * c * points
+                for p in block {
+                    let ix = truncatedIndex(roundedHalfEven(ax.apply(gr[2 * p])))
+                    let iy = truncatedIndex(roundedHalfEven(ay.apply(gr[2 * p + 1])))
+                    let ok = inside || (ix > -1 && ix < w && iy > -1 && iy < h)
+                    for ch in 0..<c { o[ch * points + p] = ok ? inp[ch * plane + iy * w + ix] : 0 }
+                }
+            }
+        case .bicubic:
+            forEachPointBlock(batch: n, points: points, work: c * 16) { b, block in
+                let inp = pi + b * c * plane, gr = pg + b * points * 2, o = po + b * c * points
+                for p in block {
+                    let x = ax.unnormalize(gr[2 * p]), y = ay.unnormalize(gr[2 * p + 1])
+                    let fx = floorParts(x).0, fy = floorParts(y).0
+                    let cx = cubicWeights(x - fx), cy = cubicWeights(y - fy)
+                    let (cols, rows) = bicubicTaps(fx, fy, ax, ay, inside: inside)
+                    for ch in 0..<c {
+                        let pl = inp + ch * plane
+                        @inline(__always) func v(_ col: Int, _ row: Int) -> T { col < 0 || row < 0 ? 0 : pl[row * w + col] }
+                        var acc: T = 0
+                        for j in 0..<4 {
+                            let row = tuple4(rows, j)
+                            let value = cx.0 * v(cols.0, row) + cx.1 * v(cols.1, row) + cx.2 * v(cols.2, row) + cx.3 * v(cols.3, row)
+                            acc = j == 0 ? cy.0 * value : acc + tuple4(cy, j) * value
                         }
-                    case .nearest:
-                        let ix = truncatedIndex(ax.apply(gr[2 * p]).rounded(.toNearestOrEven))
-                        let iy = truncatedIndex(ay.apply(gr[2 * p + 1]).rounded(.toNearestOrEven))
-                        let ok = inside || (ix > -1 && ix < w && iy > -1 && iy < h)
-                        for ch in 0..<c { o[ch * points + p] = ok ? inp[ch * plane + iy * w + ix] : 0 }
-                    case .bicubic:
-                        let x = ax.unnormalize(gr[2 * p]), y = ay.unnormalize(gr[2 * p + 1])
-                        let fx = x.rounded(.down), fy = y.rounded(.down)
-                        let cx = cubicWeights(x - fx), cy = cubicWeights(y - fy)
-                        let (cols, rows) = bicubicTaps(fx, fy, ax, ay, inside: inside)
-                        for ch in 0..<c {
-                            let pl = inp + ch * plane
-                            @inline(__always) func v(_ col: Int, _ row: Int) -> T { col < 0 || row < 0 ? 0 : pl[row * w + col] }
-                            var acc: T = 0
-                            for j in 0..<4 {
-                                let row = tuple4(rows, j)
-                                let value = cx.0 * v(cols.0, row) + cx.1 * v(cols.1, row) + cx.2 * v(cols.2, row) + cx.3 * v(cols.3, row)
-                                acc = j == 0 ? cy.0 * value : acc + tuple4(cy, j) * value
-                            }
-                            o[ch * points + p] = acc
-                        }
+                        o[ch * points + p] = acc
                     }
                 }
             }
@@ -809,51 +924,55 @@ extension Kernels {
         let ay = GridAxis2d<T>(size: h, padding: padding, align: alignCorners)
         let inside = padding != .zeros
         // The grid's gradient: each point's sum over the channels, points split over the pool.
-        if mode != .nearest {
-            let blocks = (points + gridBlock - 1) / gridBlock
-            splitting(n * blocks, work: gridBlock * c * 8) { range in
-                for unit in range {
-                    let b = unit / blocks, p0 = (unit % blocks) * gridBlock, p1 = Swift.min(points, p0 + gridBlock)
-                    let inp = pi + b * c * plane, gr = pg + b * points * 2, up = pu + b * c * points, gg = pgg + b * points * 2
-                    for p in p0..<p1 {
-                        var gx: T = 0, gy: T = 0
-                        if mode == .bilinear {
-                            let (x, mx) = ax.applyWithGradient(gr[2 * p]), (y, my) = ay.applyWithGradient(gr[2 * p + 1])
-                            let q = BilinearCorners(x: x, y: y, width: w, height: h, mustBeInside: inside)
-                            for ch in 0..<c {
-                                let gOut = up[ch * points + p]
-                                let (vnw, vne, vsw, vse) = q.values(inp + ch * plane)
-                                gx = gx + ((vne - vnw) * q.s + (vse - vsw) * q.n) * gOut
-                                gy = gy + ((vsw - vnw) * q.e + (vse - vne) * q.w) * gOut
-                            }
-                            gx = gx * mx
-                            gy = gy * my
-                        } else {
-                            let x = ax.unnormalize(gr[2 * p]), y = ay.unnormalize(gr[2 * p + 1])
-                            let fx = x.rounded(.down), fy = y.rounded(.down)
-                            let cx = cubicWeights(x - fx), cy = cubicWeights(y - fy)
-                            let dx = cubicWeightGradients(x - fx), dy = cubicWeightGradients(y - fy)
-                            let (cols, rows) = bicubicTaps(fx, fy, ax, ay, inside: inside)
-                            for ch in 0..<c {
-                                let pl = inp + ch * plane, gOut = up[ch * points + p]
-                                for i in 0..<4 {
-                                    let col = tuple4(cols, i)
-                                    for j in 0..<4 {
-                                        let row = tuple4(rows, j)
-                                        let val = col < 0 || row < 0 ? 0 : pl[row * w + col]
-                                        gx = gx - val * gOut * tuple4(dx, i) * tuple4(cy, j)
-                                        gy = gy - val * gOut * tuple4(dy, j) * tuple4(cx, i)
-                                    }
-                                }
-                            }
-                            gx = gx * ax.scaling
-                            gy = gy * ay.scaling
-                        }
-                        gg[2 * p] = gx
-                        gg[2 * p + 1] = gy
+        switch mode {
+        case .bilinear:
+            forEachPointBlock(batch: n, points: points, work: c * 8) { b, block in
+                let inp = pi + b * c * plane, gr = pg + b * points * 2, up = pu + b * c * points, gg = pgg + b * points * 2
+                for p in block {
+                    let (x, mx) = ax.applyWithGradient(gr[2 * p]), (y, my) = ay.applyWithGradient(gr[2 * p + 1])
+                    let q = BilinearCorners(x: x, y: y, width: w, height: h)
+                    var gx: T = 0, gy: T = 0
+                    var pl = inp, u = up + p
+                    for _ in 0..<c {
+                        let gOut = u.pointee
+                        let (vnw, vne, vsw, vse) = q.values(pl, w)
+                        gx = gx + ((vne - vnw) * q.s + (vse - vsw) * q.n) * gOut
+                        gy = gy + ((vsw - vnw) * q.e + (vse - vne) * q.w) * gOut
+                        pl += plane
+                        u += points
                     }
+                    gg[2 * p] = gx * mx
+                    gg[2 * p + 1] = gy * my
                 }
             }
+        case .bicubic:
+            forEachPointBlock(batch: n, points: points, work: c * 48) { b, block in
+                let inp = pi + b * c * plane, gr = pg + b * points * 2, up = pu + b * c * points, gg = pgg + b * points * 2
+                for p in block {
+                    let x = ax.unnormalize(gr[2 * p]), y = ay.unnormalize(gr[2 * p + 1])
+                    let fx = floorParts(x).0, fy = floorParts(y).0
+                    let cx = cubicWeights(x - fx), cy = cubicWeights(y - fy)
+                    let dx = cubicWeightGradients(x - fx), dy = cubicWeightGradients(y - fy)
+                    let (cols, rows) = bicubicTaps(fx, fy, ax, ay, inside: inside)
+                    var gx: T = 0, gy: T = 0
+                    for ch in 0..<c {
+                        let pl = inp + ch * plane, gOut = up[ch * points + p]
+                        for i in 0..<4 {
+                            let col = tuple4(cols, i)
+                            for j in 0..<4 {
+                                let row = tuple4(rows, j)
+                                let val = col < 0 || row < 0 ? 0 : pl[row * w + col]
+                                gx = gx - val * gOut * tuple4(dx, i) * tuple4(cy, j)
+                                gy = gy - val * gOut * tuple4(dy, j) * tuple4(cx, i)
+                            }
+                        }
+                    }
+                    gg[2 * p] = gx * ax.scaling
+                    gg[2 * p + 1] = gy * ay.scaling
+                }
+            }
+        case .nearest:
+            break  // zero
         }
         // The input's gradient: each (sample, chunk of channels) visits every point in order.
         if let gInput {
@@ -864,26 +983,38 @@ extension Kernels {
                     let b = unit / chunks, c0 = (unit % chunks) * per, c1 = Swift.min(c, c0 + per)
                     guard c0 < c1 else { continue }
                     let gin = pin + b * c * plane, gr = pg + b * points * 2, up = pu + b * c * points
-                    for p in 0..<points {
-                        switch mode {
-                        case .bilinear:
-                            let (x, _) = ax.applyWithGradient(gr[2 * p]), (y, _) = ay.applyWithGradient(gr[2 * p + 1])
-                            let q = BilinearCorners(x: x, y: y, width: w, height: h, mustBeInside: inside)
+                    switch mode {
+                    case .bilinear:
+                        for p in 0..<points {
+                            let q = BilinearCorners(x: ax.applyWithGradient(gr[2 * p]).0, y: ay.applyWithGradient(gr[2 * p + 1]).0,
+                                                    width: w, height: h)
                             for ch in c0..<c1 {
                                 let gOut = up[ch * points + p], pl = gin + ch * plane
-                                if q.inNW { pl[q.offset] += q.nw * gOut }
-                                if q.inNE { pl[q.offset + 1] += q.ne * gOut }
-                                if q.inSW { pl[q.offset + w] += q.sw * gOut }
-                                if q.inSE { pl[q.offset + w + 1] += q.se * gOut }
+                                if q.allInside {
+                                    let o = pl + q.offset
+                                    o[0] += q.nw * gOut
+                                    o[1] += q.ne * gOut
+                                    o[w] += q.sw * gOut
+                                    o[w + 1] += q.se * gOut
+                                } else {
+                                    if q.inNW { pl[q.offset] += q.nw * gOut }
+                                    if q.inNE { pl[q.offset + 1] += q.ne * gOut }
+                                    if q.inSW { pl[q.offset + w] += q.sw * gOut }
+                                    if q.inSE { pl[q.offset + w + 1] += q.se * gOut }
+                                }
                             }
-                        case .nearest:
-                            let ix = truncatedIndex(ax.apply(gr[2 * p]).rounded(.toNearestOrEven))
-                            let iy = truncatedIndex(ay.apply(gr[2 * p + 1]).rounded(.toNearestOrEven))
+                        }
+                    case .nearest:
+                        for p in 0..<points {
+                            let ix = truncatedIndex(roundedHalfEven(ax.apply(gr[2 * p])))
+                            let iy = truncatedIndex(roundedHalfEven(ay.apply(gr[2 * p + 1])))
                             guard inside || (ix > -1 && ix < w && iy > -1 && iy < h) else { continue }
                             for ch in c0..<c1 { gin[ch * plane + iy * w + ix] += up[ch * points + p] }
-                        case .bicubic:
+                        }
+                    case .bicubic:
+                        for p in 0..<points {
                             let x = ax.unnormalize(gr[2 * p]), y = ay.unnormalize(gr[2 * p + 1])
-                            let fx = x.rounded(.down), fy = y.rounded(.down)
+                            let fx = floorParts(x).0, fy = floorParts(y).0
                             let cx = cubicWeights(x - fx), cy = cubicWeights(y - fy)
                             let (cols, rows) = bicubicTaps(fx, fy, ax, ay, inside: inside)
                             for ch in c0..<c1 {
@@ -934,7 +1065,7 @@ private struct GridAxis3d<T: FloatScalar> {
     }
 
     /// Whether `⌊q⌋`, converted to a 32-bit integer as C++ does, is even.
-    @inline(__always) private func flipsAreEven(_ q: T) -> Bool { truncatedIndex(q.rounded(.down)) % 2 == 0 }
+    @inline(__always) private func flipsAreEven(_ q: T) -> Bool { floorParts(q).1 % 2 == 0 }
 
     /// The padding applied to a position (also to each bicubic tap).
     @inline(__always) func coordinates(_ v: T) -> T {
@@ -999,9 +1130,10 @@ extension Kernels {
         let xe: T, xw: T, ys: T, yn: T, zb: T, zt: T
 
         @inline(__always) init(_ x: T, _ y: T, _ z: T) {
-            x0 = wideIndex(x.rounded(.down))
-            y0 = wideIndex(y.rounded(.down))
-            z0 = wideIndex(z.rounded(.down))
+            // Beyond ±2³¹ every corner lies outside, whatever the exact integer.
+            x0 = floorParts(x).1
+            y0 = floorParts(y).1
+            z0 = floorParts(z).1
             (xe, xw) = (T(x0 &+ 1) - x, x - T(x0))
             (ys, yn) = (T(y0 &+ 1) - y, y - T(y0))
             (zb, zt) = (T(z0 &+ 1) - z, z - T(z0))
@@ -1051,8 +1183,8 @@ extension Kernels {
                             o[ch * points + p] = acc
                         }
                     case .nearest:
-                        let x = wideIndex(ax.source(gx).rounded(.toNearestOrEven)), y = wideIndex(ay.source(gy).rounded(.toNearestOrEven))
-                        let z = wideIndex(az.source(gz).rounded(.toNearestOrEven))
+                        let x = truncatedIndex(roundedHalfEven(ax.source(gx))), y = truncatedIndex(roundedHalfEven(ay.source(gy)))
+                        let z = truncatedIndex(roundedHalfEven(az.source(gz)))
                         let ok = z >= 0 && z < d && y >= 0 && y < h && x >= 0 && x < w
                         for ch in 0..<c { o[ch * points + p] = ok ? inp[ch * plane + (z * h + y) * w + x] : 0 }
                     case .bicubic:
@@ -1096,7 +1228,7 @@ extension Kernels {
     @inline(__always)
     private static func tricubicTaps<T: FloatScalar>(_ x: T, _ y: T, _ z: T, _ ax: GridAxis3d<T>, _ ay: GridAxis3d<T>,
                                                      _ az: GridAxis3d<T>) -> TricubicTaps<T> {
-        let fx = x.rounded(.down), fy = y.rounded(.down), fz = z.rounded(.down)
+        let fx = floorParts(x).0, fy = floorParts(y).0, fz = floorParts(z).0
         @inline(__always) func tap(_ v: T, _ axis: GridAxis3d<T>) -> Int {
             let i = wideIndex(axis.coordinates(v))
             return i >= 0 && i < axis.size ? i : -1
@@ -1202,9 +1334,9 @@ extension Kernels {
                                 }
                             }
                         case .nearest:
-                            let x = wideIndex(ax.source(gr[3 * p]).rounded(.toNearestOrEven))
-                            let y = wideIndex(ay.source(gr[3 * p + 1]).rounded(.toNearestOrEven))
-                            let z = wideIndex(az.source(gr[3 * p + 2]).rounded(.toNearestOrEven))
+                            let x = truncatedIndex(roundedHalfEven(ax.source(gr[3 * p])))
+                            let y = truncatedIndex(roundedHalfEven(ay.source(gr[3 * p + 1])))
+                            let z = truncatedIndex(roundedHalfEven(az.source(gr[3 * p + 2])))
                             guard z >= 0 && z < d && y >= 0 && y < h && x >= 0 && x < w else { continue }
                             for ch in c0..<c1 { gin[ch * plane + (z * h + y) * w + x] += up[ch * points + p] }
                         case .bicubic:
