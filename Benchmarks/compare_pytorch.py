@@ -21,8 +21,8 @@ What runs where:
     a child for einsum and the same products through matmul (einsum-*, matmul-*);
     a third child for the convolution layers (conv2d-*: forward + backward of float32 layers, and
     conv-*: every distinct convolution of ResNet-18/50 at 224×224, batch 16); one for max pooling,
-    batch norm and group norm (maxpool*, batchnorm-*, group-norm); one for LeNet-5's epoch and
-    ResNet-18's step; one for
+    batch norm and group norm (maxpool*, batchnorm-*, group-norm); one for bilinear upsampling, reflect padding and grid sampling
+    (upsample-*, pad-*, gridsample-*); one for LeNet-5's epoch and ResNet-18's step; one for
     the training steps of ResNet-50, VGG-11-bn, AlexNet and GoogLeNet (torchvision's models, with
     GoogLeNet's auxiliary losses); one that only trains ResNet-18 and reports its peak RSS
     (resnet18-peak-rss, against `apus bench --only resnet18-step` run alone); one for inference of
@@ -111,6 +111,11 @@ SHAPE_OPS = {
 # GroupNormBenchmark.swift.
 GROUPNORMS = {"group-norm": ([8, 256, 64, 64], 32)}
 LAYERS = [n + suffix for n in POOLS for suffix in ("-forward", "")] + list(BATCHNORMS) + list(GROUPNORMS)
+# The spatial ops of segmentation and detection, as SpatialBenchmark.swift (forward alone, and
+# forward + backward): name: input shape.
+SPATIAL_SHAPES = {"upsample-bilinear-x8-8x21x64x64": [8, 21, 64, 64], "pad-reflect-8x64x128x128": [8, 64, 128, 128],
+                  "gridsample-bilinear-8x3x224x224": [8, 3, 224, 224]}
+SPATIAL = [n + suffix for n in SPATIAL_SHAPES for suffix in ("-forward", "")]
 # Training of zoo models, as ZooBenchmark.swift: a LeNet-5 epoch (time ≤ 0.8× PyTorch's), ResNet-18
 # steps on 32×3×64×64 and the peak memory of a process that runs them, and steps of ResNet-50,
 # VGG-11-bn, GoogLeNet (16×3×112×112) and AlexNet (16×3×224×224) (images/s ≥ PyTorch's).
@@ -133,14 +138,14 @@ UNITS.update({e: "Melem/s" for e in ELEMENTWISE})
 UNITS.update({s: "µs/op" for s in SORTING})
 UNITS.update({c: "ms" for c in CONVS})
 UNITS.update({"lenet5-epoch": "s/epoch", "resnet18-step": "images/s", "resnet18-peak-rss": "MB"})
-UNITS.update({c: "ms" for c in list(RESNET_CONVS) + LAYERS + list(SHAPE_OPS)})
+UNITS.update({c: "ms" for c in list(RESNET_CONVS) + LAYERS + list(SHAPE_OPS) + SPATIAL})
 UNITS.update({n: "images/s" for n in list(TRAIN_STEPS) + list(INFER)})
 UNITS.update({n: "GFLOP/s" for n in EINSUMS})
 # Reading a folder of photos, as ImagePipelineBenchmark.swift: decode ~500×375 JPEGs,
 # RandomResizedCrop(224), flip, ToTensor + Normalize(ImageNet), batches of 32 from 2 workers.
 PIPELINE = ["image-pipeline"]
 UNITS.update({"image-pipeline": "images/s"})
-ORDER = (["mlp-epoch", "mlp-peak-rss"] + [g[0] for g in GEMMS] + ELEMENTWISE + SORTING + list(CONVS) + list(RESNET_CONVS) + LAYERS
+ORDER = (["mlp-epoch", "mlp-peak-rss"] + [g[0] for g in GEMMS] + ELEMENTWISE + SORTING + list(CONVS) + list(RESNET_CONVS) + LAYERS + SPATIAL
          + list(SHAPE_OPS)
          + EINSUMS + ZOO + list(TRAIN_STEPS) + RSS + list(INFER) + PIPELINE + ["autograd-add-1elem"])
 LOWER_IS_BETTER = {"s/epoch", "µs/op", "MB", "ms"}
@@ -152,6 +157,7 @@ CHILD_WORKLOADS = {
     "torch-conv": list(CONVS) + list(RESNET_CONVS),
     "torch-layers": LAYERS + list(SHAPE_OPS),
     "torch-einsum": EINSUMS,
+    "torch-spatial": SPATIAL,
     "torch-zoo": ZOO,
     "torch-train": list(TRAIN_STEPS),
     "torch-rss": RSS,
@@ -433,6 +439,44 @@ def worker_torch_einsum(threads, quick):
     return out
 
 
+def worker_torch_spatial(threads, quick):
+    """Bilinear upsampling, reflect padding and grid sampling (forward; forward + backward), ms, as
+    SpatialBenchmark.swift."""
+    import torch
+    import torch.nn.functional as F
+    torch.set_num_threads(threads)
+    gen = torch.Generator().manual_seed(0)
+    out = {}
+    for name, shape in SPATIAL_SHAPES.items():
+        shape = [1] + shape[1:] if quick else shape
+        inputs = [torch.randn(*shape, generator=gen)]
+        if name.startswith("upsample"):
+            def op(x):
+                return F.interpolate(x, scale_factor=8, mode="bilinear", align_corners=False)
+        elif name.startswith("pad"):
+            def op(x):
+                return F.pad(x, (1, 1, 1, 1), mode="reflect")
+        else:
+            inputs.append(torch.rand(shape[0], shape[2], shape[3], 2, generator=gen) * 2.2 - 1.1)
+
+            def op(x, grid):
+                return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+        with torch.no_grad():
+            g = torch.randn(*op(*inputs).shape, generator=gen)
+
+        def forward():
+            with torch.no_grad():
+                op(*inputs)
+
+        def both():
+            leaves = [t.detach().requires_grad_() for t in inputs]
+            op(*leaves).backward(g)
+        timing = dict(warmup=1, target=0.05, min_reps=2, max_reps=20) if quick else dict(warmup=2, target=1.0, min_reps=5, max_reps=200)
+        out[name + "-forward"] = measure(forward, **timing) * 1e3
+        out[name] = measure(both, **timing) * 1e3
+    return out
+
+
 def worker_torch_zoo(threads, quick):
     """LeNet-5 epoch (s) and ResNet-18 training step (images/s) on synthetic data, as ZooBenchmark.swift."""
     import torch
@@ -611,7 +655,7 @@ def resnet18():
 
 
 WORKERS = {"torch": worker_torch, "torch-sort": worker_torch_sort, "torch-mlp": worker_torch_mlp, "torch-conv": worker_torch_conv,
-           "torch-layers": worker_torch_layers, "torch-einsum": worker_torch_einsum, "torch-train": worker_torch_train, "torch-rss": worker_torch_rss,
+           "torch-layers": worker_torch_layers, "torch-einsum": worker_torch_einsum, "torch-spatial": worker_torch_spatial, "torch-train": worker_torch_train, "torch-rss": worker_torch_rss,
            "torch-infer": worker_torch_infer,
            "torch-zoo": worker_torch_zoo, "torch-pipeline": worker_torch_pipeline, "numpy": worker_numpy}
 
@@ -734,7 +778,7 @@ def main():
             rss = run_apus(args, base, only="resnet18-step")
             keep_best(apus, {k: v for k, v in rss.items() if k in RSS})
         t = {}
-        for kind in ("torch", "torch-sort", "torch-mlp", "torch-conv", "torch-layers", "torch-einsum", "torch-zoo", "torch-train", "torch-rss",
+        for kind in ("torch", "torch-sort", "torch-mlp", "torch-conv", "torch-layers", "torch-einsum", "torch-spatial", "torch-zoo", "torch-train", "torch-rss",
                      "torch-infer", "torch-pipeline"):
             if child_needed(kind):
                 t.update(run_child(kind, args.threads, args.quick, base))
@@ -781,7 +825,7 @@ def main():
             target, value, bound = "time ≤ 0.8× PyTorch", ratio, 1 / 0.8
         elif name == "resnet18-peak-rss":
             target, value, bound = "RSS ≤ 0.5× PyTorch", ratio, 2.0
-        elif name in RESNET_CONVS or name in LAYERS or name in SHAPE_OPS:
+        elif name in RESNET_CONVS or name in LAYERS or name in SHAPE_OPS or name in SPATIAL:
             target, value, bound = "time ≤ 1× PyTorch", ratio, 1.0
         elif name in CONV_TARGETS:
             target, value, bound = f"time ≤ {1 / CONV_TARGETS[name]:.3g}× PyTorch", ratio, CONV_TARGETS[name]

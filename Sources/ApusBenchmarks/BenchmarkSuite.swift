@@ -23,6 +23,7 @@ public enum BenchmarkSuite {
             + ConvBenchmark.workloads
             + ResNetConvBenchmark.workloads
             + PoolingBenchmark.workloads
+            + SpatialBenchmark.workloads
             + BatchNormBenchmark.workloads
             + ShapeBenchmark.workloads
             + GroupNormBenchmark.workloads

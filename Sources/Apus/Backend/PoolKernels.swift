@@ -1,4 +1,4 @@
-// Loops of 2-d pooling and upsampling over contiguous `[planes, H, W]` blocks, where a plane is
+// Loops of 2-d pooling over contiguous `[planes, H, W]` blocks, where a plane is
 // one (sample, channel) pair of an `[N, C, H, W]` tensor. Planes are independent, so they are
 // split over the thread pool and each plane's output is written by one thread: results do not
 // depend on the thread count, and the scatter-adds of the backward passes need no locks.
@@ -91,13 +91,6 @@ struct PoolAxis: Sendable {
 func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 /// `⌈a / b⌉` for `b > 0`.
 func ceilDivide(_ a: Int, _ b: Int) -> Int { -floorDivide(-a, b) }
-
-/// Linear interpolation taps along one axis: output `o` reads inputs `index0[o]` and `index1[o]`
-/// with weights `weight0[o]` and `weight1[o]` (nearest: one tap of weight 1, `index1 == index0`).
-struct InterpolationAxis<T: FloatScalar> {
-    var index0: [Int] = [], index1: [Int] = [], weight0: [T] = [], weight1: [T] = []
-    var output: Int { index0.count }
-}
 
 extension Kernels {
     /// Output elements per pool job below which planes are not split further.
@@ -600,114 +593,6 @@ extension Kernels {
         }
         floating(g.dtype, op: "globalAvgPool2d backward", { run(Float.self) }, { run(Double.self) })
         return out
-    }
-
-    // MARK: Interpolation
-
-    /// Separable interpolation of a contiguous `[planes, H, W]` block: output `(oh, ow)` is
-    /// `Σ rows.weight·cols.weight·x` over the two row taps and two column taps.
-    static func interpolate<T: FloatScalar>(_ x: Tensor, planes: Int, inH: Int, inW: Int, rows: InterpolationAxis<T>,
-                                            cols: InterpolationAxis<T>, outShape: [Int]) -> Tensor {
-        let out = Tensor(uninitialized: outShape, dtype: x.dtype)
-        let px = UnsafePointer(x.storage.pointer(T.self) + x.offset), po = out.storage.pointer(T.self)
-        let (outH, outW, planeIn) = (rows.output, cols.output, inH * inW)
-        rows.withPointers { r0, r1, rw0, rw1 in cols.withPointers { c0, c1, cw0, cw1 in
-            forEachPlane(planes, work: outH * outW * 4) { range in
-                for plane in range {
-                    let src = px + plane * planeIn, dst = po + plane * outH * outW
-                    for oh in 0..<outH {
-                        let top = src + r0[oh] * inW, bottom = src + r1[oh] * inW
-                        let (a, b) = (rw0[oh], rw1[oh])
-                        let o = dst + oh * outW
-                        for ow in 0..<outW {
-                            let (i, j) = (c0[ow], c1[ow])
-                            o[ow] = a * (cw0[ow] * top[i] + cw1[ow] * top[j]) + b * (cw0[ow] * bottom[i] + cw1[ow] * bottom[j])
-                        }
-                    }
-                }
-            }
-        } }
-        return out
-    }
-
-    /// Nearest-neighbour copy: output `(oh, ow)` is input `(rows[oh], cols[ow])`.
-    static func gatherNearest<T: FloatScalar>(_ x: Tensor, _: T.Type, planes: Int, inH: Int, inW: Int,
-                                              rows: [Int], cols: [Int], outShape: [Int]) -> Tensor {
-        let out = Tensor(uninitialized: outShape, dtype: x.dtype)
-        let px = UnsafePointer(x.storage.pointer(T.self) + x.offset), po = out.storage.pointer(T.self)
-        let (outH, outW) = (rows.count, cols.count)
-        rows.withUnsafeBufferPointer { rs in cols.withUnsafeBufferPointer { cs in
-            forEachPlane(planes, work: outH * outW) { range in
-                for plane in range {
-                    let src = px + plane * inH * inW, dst = po + plane * outH * outW
-                    for oh in 0..<outH {
-                        let row = src + rs[oh] * inW, o = dst + oh * outW
-                        for ow in 0..<outW { o[ow] = row[cs[ow]] }
-                    }
-                }
-            }
-        } }
-        return out
-    }
-
-    /// Nearest-neighbour backward: `g(oh, ow)` added to input `(rows[oh], cols[ow])`.
-    static func scatterNearest<T: FloatScalar>(_ g: Tensor, _: T.Type, planes: Int, inH: Int, inW: Int,
-                                               rows: [Int], cols: [Int], inShape: [Int]) -> Tensor {
-        let out = Tensor(shape: inShape, dtype: g.dtype, zeroed: true)
-        let pg = UnsafePointer(g.storage.pointer(T.self) + g.offset), po = out.storage.pointer(T.self)
-        let (outH, outW) = (rows.count, cols.count)
-        rows.withUnsafeBufferPointer { rs in cols.withUnsafeBufferPointer { cs in
-            forEachPlane(planes, work: outH * outW) { range in
-                for plane in range {
-                    let src = pg + plane * outH * outW, dst = po + plane * inH * inW
-                    for oh in 0..<outH {
-                        let row = dst + rs[oh] * inW, s = src + oh * outW
-                        for ow in 0..<outW { row[cs[ow]] += s[ow] }
-                    }
-                }
-            }
-        } }
-        return out
-    }
-
-    /// Interpolation's backward: each output's gradient spread over its four taps with their weights.
-    static func interpolateBackward<T: FloatScalar>(_ g: Tensor, planes: Int, inH: Int, inW: Int, rows: InterpolationAxis<T>,
-                                                    cols: InterpolationAxis<T>, inShape: [Int]) -> Tensor {
-        let out = Tensor(shape: inShape, dtype: g.dtype, zeroed: true)
-        let pg = UnsafePointer(g.storage.pointer(T.self) + g.offset), po = out.storage.pointer(T.self)
-        let (outH, outW) = (rows.output, cols.output)
-        rows.withPointers { r0, r1, rw0, rw1 in cols.withPointers { c0, c1, cw0, cw1 in
-            forEachPlane(planes, work: outH * outW * 4) { range in
-                for plane in range {
-                    let src = pg + plane * outH * outW, dst = po + plane * inH * inW
-                    for oh in 0..<outH {
-                        let top = dst + r0[oh] * inW, bottom = dst + r1[oh] * inW
-                        let (a, b) = (rw0[oh], rw1[oh])
-                        let s = src + oh * outW
-                        for ow in 0..<outW {
-                            let (i, j) = (c0[ow], c1[ow])
-                            let (ga, gb) = (a * s[ow], b * s[ow])
-                            top[i] += ga * cw0[ow]
-                            top[j] += ga * cw1[ow]
-                            bottom[i] += gb * cw0[ow]
-                            bottom[j] += gb * cw1[ow]
-                        }
-                    }
-                }
-            }
-        } }
-        return out
-    }
-}
-
-extension InterpolationAxis {
-    /// The four arrays as pointers, for the duration of `body`.
-    func withPointers<R>(_ body: (UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<T>, UnsafePointer<T>) -> R) -> R {
-        index0.withUnsafeBufferPointer { i0 in index1.withUnsafeBufferPointer { i1 in
-            weight0.withUnsafeBufferPointer { w0 in weight1.withUnsafeBufferPointer { w1 in
-                body(i0.baseAddress!, i1.baseAddress!, w0.baseAddress!, w1.baseAddress!)
-            } }
-        } }
     }
 }
 

@@ -99,6 +99,7 @@ enum OpInfoTable {
         decompositions,
         products,
         selection,
+        spatial,
     ].flatMap { $0 }
 
     static let byName: [String: OpInfo] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })

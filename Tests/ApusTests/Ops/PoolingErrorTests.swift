@@ -53,7 +53,7 @@ import Testing
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Upsample(scaleFactor: 2, mode: .nearest, alignCorners: true)(Tensor.zeros([1, 1, 2, 2]))
         }
-        #expect(stderrText(result).contains("alignCorners applies to bilinear mode only"))
+        #expect(stderrText(result).contains("alignCorners applies to bilinear and bicubic modes only"))
     }
 
     @Test func adaptiveOutputSizeMustBePositive() async {
