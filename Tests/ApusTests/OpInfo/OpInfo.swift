@@ -89,7 +89,7 @@ struct OpInfo: Sendable {
 
 enum OpInfoTable {
     /// Every entry, one list per family file.
-    static let all: [OpInfo] = elementwise
+    static let all: [OpInfo] = elementwise + reductions
 
     static let byName: [String: OpInfo] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 }
