@@ -46,7 +46,14 @@ private func fusedRows(_ x: Tensor, axis: Int, log: Bool) -> Tensor? {
 /// Backward: `∂x = g · softmax(x)` over the reduced axes.
 public func logSumExp(_ x: Tensor, axes: [Int]?, keepDims: Bool = false) -> Tensor {
     let xf = x.dtype.isFloatingPoint ? x : x.cast(to: .float32)
-    let reduced = Set((axes ?? Array(0..<xf.rank)).map { xf.normalizedAxis($0, op: "logSumExp") })
+    let reduced = Set((axes ?? Array(0..<xf.rank)).map { xf.normalizedAxis($0, op: "logSumExp", rank: Swift.max(xf.rank, 1)) })
+        .filter { $0 < xf.rank }
+    if reduced.contains(where: { xf.shape[$0] == 0 }) {
+        // A sum of no exponentials is 0: −∞, as in PyTorch (the input has no elements, nor gradient).
+        let shape = xf.shape.indices.compactMap { reduced.contains($0) ? (keepDims ? 1 : nil) : xf.shape[$0] }
+        let inShape = xf.shape
+        return recordUnary("logSumExp", xf, Tensor.full(shape, value: -.infinity, dtype: xf.dtype)) { g in .zeros(inShape, dtype: g.dtype) }
+    }
     let m = noGrad { () -> Tensor in
         // No elements: nothing to factor out, and the sum of nothing gives log 0 = −∞.
         if xf.count == 0 { return Tensor.zeros(xf.shape.indices.map { reduced.contains($0) ? 1 : xf.shape[$0] }, dtype: xf.dtype) }

@@ -100,6 +100,7 @@ enum OpInfoTable {
         products,
         selection,
         spatial,
+        reductions,
     ].flatMap { $0 }
 
     static let byName: [String: OpInfo] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
