@@ -13,7 +13,10 @@ enum OpFixtureValue: Decodable, Sendable, Equatable {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int.self) { self = .int(i) }
+        else if let i = try? c.decode(Int.self) {
+            // `-0.0` decodes as the integer 0 too: keep it a double, with its sign.
+            if i == 0, let d = try? c.decode(Double.self), d.sign == .minus { self = .double(d) } else { self = .int(i) }
+        }
         else if let d = try? c.decode(Double.self) { self = .double(d) }
         else if let s = try? c.decode(String.self) { self = .string(s) }
         else { self = .array(try c.decode([OpFixtureValue].self)) }
