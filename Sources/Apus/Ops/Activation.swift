@@ -160,8 +160,8 @@ public func leakyRelu(_ x: Tensor, negativeSlope: Double = 0.01) -> Tensor {
 /// `x` clipped to `[min, max]` (`torch.nn.functional.hardtanh`, default [−1, 1]): a piecewise
 /// linear tanh, cheap to compute; `hardtanh(x, min: 0, max: 6)` is ReLU6.
 ///
-/// Backward: g strictly inside (min, max), 0 outside and on the boundaries, as PyTorch (``clamp(_:min:max:)``
-/// passes the gradient on the boundaries).
+/// Backward: g strictly inside (min, max), 0 outside and on the boundaries, as PyTorch (and as
+/// ``clamp(_:min:max:)-(Tensor,Double?,Double?)``).
 public func hardtanh(_ x: Tensor, min: Double = -1, max: Double = 1) -> Tensor {
     require(min <= max, "hardtanh: min \(min) must not exceed max \(max)")
     return HardtanhActivation(low: min, high: max)(x, op: "hardtanh")

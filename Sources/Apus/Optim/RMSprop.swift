@@ -131,9 +131,3 @@ public final class RMSprop: Optimizer {
     public func stateDict() -> [(name: String, tensor: Tensor)] { core.stateDict() }
     public func loadStateDict(_ state: [String: Tensor]) throws { try core.loadStateDict(state) }
 }
-
-/// `start + weight·(end − start)`, in the form PyTorch's `lerp` uses (from the nearer end).
-private func lerp(_ start: Tensor, _ end: Tensor, weight: Double) -> Tensor {
-    let complement: Double = 1 - weight
-    return weight < 0.5 ? start + weight * (end - start) : end - complement * (end - start)
-}

@@ -166,6 +166,44 @@ public protocol FloatScalar: TensorScalar, BinaryFloatingPoint, SIMDScalar {
     static func sin(_ x: Self) -> Self
     /// The cosine of `x` radians.
     static func cos(_ x: Self) -> Self
+    /// The tangent of `x` radians.
+    static func tan(_ x: Self) -> Self
+    /// The arcsine of `x`, in [−π/2, π/2] (NaN outside [−1, 1]).
+    static func asin(_ x: Self) -> Self
+    /// The arccosine of `x`, in [0, π] (NaN outside [−1, 1]).
+    static func acos(_ x: Self) -> Self
+    /// The arctangent of `x`, in (−π/2, π/2).
+    static func atan(_ x: Self) -> Self
+    /// The angle of the point `(x, y)`: the arctangent of `y/x` in (−π, π], with the quadrant from both signs.
+    static func atan2(_ y: Self, _ x: Self) -> Self
+    /// The hyperbolic sine `(eˣ − e⁻ˣ)/2`.
+    static func sinh(_ x: Self) -> Self
+    /// The hyperbolic cosine `(eˣ + e⁻ˣ)/2`.
+    static func cosh(_ x: Self) -> Self
+    /// The inverse hyperbolic sine.
+    static func asinh(_ x: Self) -> Self
+    /// The inverse hyperbolic cosine (NaN below 1).
+    static func acosh(_ x: Self) -> Self
+    /// The inverse hyperbolic tangent (±∞ at ±1, NaN outside [−1, 1]).
+    static func atanh(_ x: Self) -> Self
+    /// `2ˣ`.
+    static func exp2(_ x: Self) -> Self
+    /// `eˣ − 1`, accurate for small `x`.
+    static func expm1(_ x: Self) -> Self
+    /// The base-2 logarithm.
+    static func log2(_ x: Self) -> Self
+    /// The base-10 logarithm.
+    static func log10(_ x: Self) -> Self
+    /// `ln(1 + x)`, accurate for small `x`.
+    static func log1p(_ x: Self) -> Self
+    /// The error function `erf x = 2/√π ∫₀ˣ e^(−t²) dt`.
+    static func erf(_ x: Self) -> Self
+    /// The complementary error function `1 − erf x`, accurate where erf x is near 1.
+    static func erfc(_ x: Self) -> Self
+    /// `√(x² + y²)` without undue overflow or underflow.
+    static func hypot(_ x: Self, _ y: Self) -> Self
+    /// C's `fmod`: `x − n·y` with `n = trunc(x/y)` computed exactly; the result has the sign of `x`.
+    static func fmod(_ x: Self, _ y: Self) -> Self
 }
 
 /// `Float` is the element of `float32` tensors, the default for training.
@@ -181,6 +219,25 @@ extension Float: FloatScalar {
     @inlinable public static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
     @inlinable public static func sin(_ x: Float) -> Float { sinf(x) }
     @inlinable public static func cos(_ x: Float) -> Float { cosf(x) }
+    @inlinable public static func tan(_ x: Float) -> Float { tanf(x) }
+    @inlinable public static func asin(_ x: Float) -> Float { asinf(x) }
+    @inlinable public static func acos(_ x: Float) -> Float { acosf(x) }
+    @inlinable public static func atan(_ x: Float) -> Float { atanf(x) }
+    @inlinable public static func atan2(_ x: Float, _ y: Float) -> Float { atan2f(x, y) }
+    @inlinable public static func sinh(_ x: Float) -> Float { sinhf(x) }
+    @inlinable public static func cosh(_ x: Float) -> Float { coshf(x) }
+    @inlinable public static func asinh(_ x: Float) -> Float { asinhf(x) }
+    @inlinable public static func acosh(_ x: Float) -> Float { acoshf(x) }
+    @inlinable public static func atanh(_ x: Float) -> Float { atanhf(x) }
+    @inlinable public static func exp2(_ x: Float) -> Float { exp2f(x) }
+    @inlinable public static func expm1(_ x: Float) -> Float { expm1f(x) }
+    @inlinable public static func log2(_ x: Float) -> Float { log2f(x) }
+    @inlinable public static func log10(_ x: Float) -> Float { log10f(x) }
+    @inlinable public static func log1p(_ x: Float) -> Float { log1pf(x) }
+    @inlinable public static func erf(_ x: Float) -> Float { erff(x) }
+    @inlinable public static func erfc(_ x: Float) -> Float { erfcf(x) }
+    @inlinable public static func hypot(_ x: Float, _ y: Float) -> Float { hypotf(x, y) }
+    @inlinable public static func fmod(_ x: Float, _ y: Float) -> Float { fmodf(x, y) }
 }
 
 /// `Double` is the element of `float64` tensors (gradient checks, precision-sensitive work).
@@ -196,6 +253,25 @@ extension Double: FloatScalar {
     @inlinable public static func pow(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }
     @inlinable public static func sin(_ x: Double) -> Double { Foundation.sin(x) }
     @inlinable public static func cos(_ x: Double) -> Double { Foundation.cos(x) }
+    @inlinable public static func tan(_ x: Double) -> Double { Foundation.tan(x) }
+    @inlinable public static func asin(_ x: Double) -> Double { Foundation.asin(x) }
+    @inlinable public static func acos(_ x: Double) -> Double { Foundation.acos(x) }
+    @inlinable public static func atan(_ x: Double) -> Double { Foundation.atan(x) }
+    @inlinable public static func atan2(_ x: Double, _ y: Double) -> Double { Foundation.atan2(x, y) }
+    @inlinable public static func sinh(_ x: Double) -> Double { Foundation.sinh(x) }
+    @inlinable public static func cosh(_ x: Double) -> Double { Foundation.cosh(x) }
+    @inlinable public static func asinh(_ x: Double) -> Double { Foundation.asinh(x) }
+    @inlinable public static func acosh(_ x: Double) -> Double { Foundation.acosh(x) }
+    @inlinable public static func atanh(_ x: Double) -> Double { Foundation.atanh(x) }
+    @inlinable public static func exp2(_ x: Double) -> Double { Foundation.exp2(x) }
+    @inlinable public static func expm1(_ x: Double) -> Double { Foundation.expm1(x) }
+    @inlinable public static func log2(_ x: Double) -> Double { Foundation.log2(x) }
+    @inlinable public static func log10(_ x: Double) -> Double { Foundation.log10(x) }
+    @inlinable public static func log1p(_ x: Double) -> Double { Foundation.log1p(x) }
+    @inlinable public static func erf(_ x: Double) -> Double { Foundation.erf(x) }
+    @inlinable public static func erfc(_ x: Double) -> Double { Foundation.erfc(x) }
+    @inlinable public static func hypot(_ x: Double, _ y: Double) -> Double { Foundation.hypot(x, y) }
+    @inlinable public static func fmod(_ x: Double, _ y: Double) -> Double { Foundation.fmod(x, y) }
 }
 
 /// `Int64` is the element of `int64` tensors: labels and indices.
