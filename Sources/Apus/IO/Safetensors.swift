@@ -64,7 +64,7 @@ public enum Safetensors {
     /// Names must be unique and not `__metadata__`. Tensors are written in their dtype as
     /// contiguous row-major data; gradients are not saved. With
     /// `checksum`, the metadata also records the CRC-32C of the data section under ``checksumKey``
-    /// (8 hexadecimal digits), which ``read(_:)`` verifies; checkpoints are written so.
+    /// (8 hexadecimal digits), which ``read(_:preservingDTypes:)`` verifies; checkpoints are written so.
     /// Before writing, temporary files that an interrupted earlier write of `path` left behind
     /// (a process killed mid-write) are removed.
     /// Throws ``ApusError/fileNotWritable(path:reason:)`` when the file cannot be written (also when

@@ -42,7 +42,7 @@ public enum TorchCheckpoint {
         /// the model's state dict (one of ``TorchCheckpoint/modelStateKeys``); nil otherwise.
         public var modelStateKey: String?
 
-        /// Contents with these values (the properties of the same names), as ``TorchCheckpoint/read(_:)`` makes them.
+        /// Contents with these values (the properties of the same names), as ``TorchCheckpoint/read(_:preservingDTypes:)`` makes them.
         public init(tensors: [(name: String, tensor: Tensor)], otherEntries: [String] = [], modelStateKey: String? = nil) {
             self.tensors = tensors
             self.otherEntries = otherEntries
@@ -76,7 +76,7 @@ public enum TorchCheckpoint {
     }
 
     /// Decodes the bytes of a PyTorch checkpoint; `path` only names the file in error messages.
-    /// The same checks as ``read(_:)``, on memory (the entry point for fuzzing).
+    /// The same checks as ``read(_:preservingDTypes:)``, on memory (the entry point for fuzzing).
     public static func decode(bytes: [UInt8], path: String = "<memory>", preservingDTypes: Bool = false) throws -> Contents {
         try bytes.withUnsafeBytes { try decode($0, path: path, preservingDTypes: preservingDTypes) }
     }
