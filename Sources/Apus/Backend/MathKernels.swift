@@ -34,17 +34,7 @@ protocol FloatKernel {
     func run<T: FloatScalar>(_ type: T.Type) -> Result
 }
 
-/// A kernel for the integer element types, written once over `FixedWidthInteger & NumericScalar`
-/// (wrapping arithmetic, bit operations); ``DType/dispatchInteger(_:op:)`` runs it.
-protocol IntegerKernel {
-    associatedtype Result
-    func run<T: FixedWidthInteger & NumericScalar>(_ type: T.Type) -> Result
-}
-
 extension DType {
-    /// Whether the type holds integers (not bool, not floating point).
-    var isIntegral: Bool { !isFloatingPoint && self != .bool }
-
     /// Runs `kernel` for a floating-point dtype; stops with a message naming `op` for others.
     func dispatchFloat<K: FloatKernel>(_ kernel: K, op: String) -> K.Result {
         switch self {
@@ -54,31 +44,11 @@ extension DType {
         }
     }
 
-    /// Runs `kernel` for an integer dtype; stops with a message naming `op` for others.
-    ///
-    /// int64 runs a specialised loop. Any other integer type the numeric dispatch knows runs the
-    /// same generic kernel, reached by opening its element type as `FixedWidthInteger` (correct,
-    /// but specialised only once a case for it is added here).
+    /// Runs `kernel` for an integer dtype, specialised for each; stops with a message naming `op` for others.
     func dispatchInteger<K: IntegerKernel>(_ kernel: K, op: String) -> K.Result {
         require(isIntegral, "\(op): expected an integer tensor, got \(self)")
-        if self == .int64 { return kernel.run(Int64.self) }
-        return dispatch(OpenedIntegerKernel(kernel: kernel, op: op), op: op)
+        return dispatch(kernel, op: op)
     }
-}
-
-/// Runs an ``IntegerKernel`` from the numeric dispatch, for integer types without a case of their own.
-struct OpenedIntegerKernel<K: IntegerKernel>: NumericKernel {
-    let kernel: K
-    let op: String
-
-    func run<T: NumericScalar>(_: T.Type) -> K.Result {
-        guard let integer = T.self as? any (FixedWidthInteger & NumericScalar).Type else {
-            fatalError("\(op): \(T.dtype) is not an integer type")
-        }
-        return run(integer: integer)
-    }
-
-    func run<I: FixedWidthInteger & NumericScalar>(integer: I.Type) -> K.Result { kernel.run(I.self) }
 }
 
 /// One operand of a loop over an output of `count` elements: its elements contiguous in that
@@ -174,7 +144,7 @@ enum MathKernels {
     static func containsZero(_ x: Tensor) -> Bool {
         struct Scan: IntegerKernel {
             let x: Tensor
-            func run<T: FixedWidthInteger & NumericScalar>(_: T.Type) -> Bool {
+            func run<T: IntegerScalar>(_: T.Type) -> Bool {
                 let c = x.contiguous()
                 let p = c.storage.pointer(T.self) + c.offset
                 for i in 0..<c.count where p[i] == 0 { return true }
@@ -201,17 +171,17 @@ struct FloatPredicate<F: FloatPredicateFunction, T: FloatScalar>: UnaryElementFu
 }
 
 /// A function of one integer element, generic over every integer type.
-protocol IntegerUnaryFunction { static func apply<T: FixedWidthInteger & NumericScalar>(_ x: T) -> T }
-/// A function of two integer elements, generic over every integer type.
-protocol IntegerBinaryFunction { static func apply<T: FixedWidthInteger & NumericScalar>(_ a: T, _ b: T) -> T }
+protocol IntegerUnaryFunction { static func apply<T: IntegerScalar>(_ x: T) -> T }
+/// A function of two integer elements (wrapping where the result does not fit), generic over every integer type.
+protocol IntegerBinaryFunction { static func apply<T: IntegerScalar>(_ a: T, _ b: T) -> T }
 
 /// An ``IntegerUnaryFunction`` at element type `T`.
-struct IntegerUnary<F: IntegerUnaryFunction, T: FixedWidthInteger & NumericScalar>: UnaryElementFunction {
+struct IntegerUnary<F: IntegerUnaryFunction, T: IntegerScalar>: UnaryElementFunction {
     @inline(__always) func apply(_ x: T) -> T { F.apply(x) }
 }
 
 /// An ``IntegerBinaryFunction`` at element type `T`.
-struct IntegerBinary<F: IntegerBinaryFunction, T: FixedWidthInteger & NumericScalar>: BinaryElementFunction {
+struct IntegerBinary<F: IntegerBinaryFunction, T: IntegerScalar>: BinaryElementFunction {
     @inline(__always) func apply(_ a: T, _ b: T) -> T { F.apply(a, b) }
 }
 
@@ -246,12 +216,12 @@ extension MathKernels {
 
 private struct IntegerUnaryRun<F: IntegerUnaryFunction>: IntegerKernel {
     let x: Tensor
-    func run<T: FixedWidthInteger & NumericScalar>(_: T.Type) -> Tensor { MathKernels.map(IntegerUnary<F, T>(), x) }
+    func run<T: IntegerScalar>(_: T.Type) -> Tensor { MathKernels.map(IntegerUnary<F, T>(), x) }
 }
 
 private struct IntegerBinaryRun<F: IntegerBinaryFunction>: IntegerKernel {
     let a: Tensor, b: Tensor, shape: [Int]
-    func run<T: FixedWidthInteger & NumericScalar>(_: T.Type) -> Tensor { MathKernels.zip(IntegerBinary<F, T>(), a, b, shape: shape) }
+    func run<T: IntegerScalar>(_: T.Type) -> Tensor { MathKernels.zip(IntegerBinary<F, T>(), a, b, shape: shape) }
 }
 
 private struct FloatPredicateRun<F: FloatPredicateFunction>: FloatKernel {

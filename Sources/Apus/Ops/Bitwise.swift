@@ -7,23 +7,23 @@
 // and `^` have concrete Int versions, which still win); and operators mixing tensors and Ints
 // multiply the overloads the type checker tries on every integer expression.
 //
-// The integer loops are written once over `FixedWidthInteger & NumericScalar`, with PyTorch's
+// The integer loops are written once over `IntegerScalar`, with PyTorch's
 // rules for shifts out of range: a left shift by a negative count or by the width or more gives
 // 0, a right shift then fills with the sign bit (0 for unsigned types).
 
-enum BitAndFn: IntegerBinaryFunction { @inline(__always) static func apply<T: FixedWidthInteger & NumericScalar>(_ a: T, _ b: T) -> T { a & b } }
-enum BitOrFn: IntegerBinaryFunction { @inline(__always) static func apply<T: FixedWidthInteger & NumericScalar>(_ a: T, _ b: T) -> T { a | b } }
-enum BitXorFn: IntegerBinaryFunction { @inline(__always) static func apply<T: FixedWidthInteger & NumericScalar>(_ a: T, _ b: T) -> T { a ^ b } }
-enum BitNotFn: IntegerUnaryFunction { @inline(__always) static func apply<T: FixedWidthInteger & NumericScalar>(_ x: T) -> T { ~x } }
+enum BitAndFn: IntegerBinaryFunction { @inline(__always) static func apply<T: IntegerScalar>(_ a: T, _ b: T) -> T { a & b } }
+enum BitOrFn: IntegerBinaryFunction { @inline(__always) static func apply<T: IntegerScalar>(_ a: T, _ b: T) -> T { a | b } }
+enum BitXorFn: IntegerBinaryFunction { @inline(__always) static func apply<T: IntegerScalar>(_ a: T, _ b: T) -> T { a ^ b } }
+enum BitNotFn: IntegerUnaryFunction { @inline(__always) static func apply<T: IntegerScalar>(_ x: T) -> T { ~x } }
 
 enum LeftShiftFn: IntegerBinaryFunction {
-    @inline(__always) static func apply<T: FixedWidthInteger & NumericScalar>(_ a: T, _ b: T) -> T {
+    @inline(__always) static func apply<T: IntegerScalar>(_ a: T, _ b: T) -> T {
         b < 0 || b >= T(T.bitWidth) ? 0 : a &<< b
     }
 }
 
 enum RightShiftFn: IntegerBinaryFunction {
-    @inline(__always) static func apply<T: FixedWidthInteger & NumericScalar>(_ a: T, _ b: T) -> T {
+    @inline(__always) static func apply<T: IntegerScalar>(_ a: T, _ b: T) -> T {
         let limit = T.isSigned ? T.bitWidth - 1 : T.bitWidth
         if b < 0 || b >= T(limit) { return T.isSigned ? a &>> T(T.bitWidth - 1) : 0 }
         return a &>> b

@@ -138,7 +138,7 @@ struct IsClose<T: FloatScalar>: BinaryElementFunction {
 
 /// ``IsClose`` for integers: equal, or close once both are converted to float32, in which PyTorch
 /// computes the error and the tolerance for integer tensors.
-struct IntegerIsClose<T: FixedWidthInteger & NumericScalar>: BinaryElementFunction {
+struct IntegerIsClose<T: IntegerScalar>: BinaryElementFunction {
     let rtol: Float, atol: Float, exact: Bool
     @inline(__always) func apply(_ a: T, _ b: T) -> Bool {
         if a == b { return true }
@@ -155,7 +155,7 @@ private struct IsCloseRun: FloatKernel, IntegerKernel {
         let f = IsClose<T>(rtol: T(fromDouble: rtol), atol: T(fromDouble: atol), equalNaN: equalNaN, exact: rtol == 0 && atol == 0)
         return MathKernels.zip(f, a, b, shape: shape)
     }
-    func run<T: FixedWidthInteger & NumericScalar>(_: T.Type) -> Tensor {
+    func run<T: IntegerScalar>(_: T.Type) -> Tensor {
         let f = IntegerIsClose<T>(rtol: Float(rtol), atol: Float(atol), exact: rtol == 0 && atol == 0)
         return MathKernels.zip(f, a, b, shape: shape)
     }

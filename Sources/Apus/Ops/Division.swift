@@ -9,9 +9,6 @@ public enum DivisionRounding: Sendable, Hashable {
     case floor
 }
 
-/// A binary function on integers (wrapping where the result does not fit).
-protocol IntegerBinaryFunction { static func apply<T: IntegerScalar>(_ a: T, _ b: T) -> T }
-
 enum TruncDivFn: IntegerBinaryFunction, FloatBinaryFunction {
     // Int.min / −1 does not fit: it wraps to Int.min, where Swift's `/` would trap.
     @inline(__always) static func apply<T: IntegerScalar>(_ a: T, _ b: T) -> T { a.dividedReportingOverflow(by: b).partialValue }

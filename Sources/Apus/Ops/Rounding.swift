@@ -40,14 +40,14 @@ enum FloorDivideFn: FloatBinaryFunction {
 
 /// Integer `fmod`: the remainder of the truncated division (`Int.min % −1` is 0, as in PyTorch).
 enum IntegerFmodFn: IntegerBinaryFunction {
-    @inline(__always) static func apply<T: FixedWidthInteger & NumericScalar>(_ a: T, _ b: T) -> T {
+    @inline(__always) static func apply<T: IntegerScalar>(_ a: T, _ b: T) -> T {
         b == 0 ? 0 : a.remainderReportingOverflow(dividingBy: b).partialValue
     }
 }
 
 /// Integer `remainder`: the remainder of the floored division, with the divisor's sign.
 enum IntegerRemainderFn: IntegerBinaryFunction {
-    @inline(__always) static func apply<T: FixedWidthInteger & NumericScalar>(_ a: T, _ b: T) -> T {
+    @inline(__always) static func apply<T: IntegerScalar>(_ a: T, _ b: T) -> T {
         if b == 0 { return 0 }
         let m = a.remainderReportingOverflow(dividingBy: b).partialValue
         return m != 0 && (m < 0) != (b < 0) ? m &+ b : m

@@ -203,7 +203,7 @@ public func square(_ x: Tensor) -> Tensor {
 }
 
 enum IntegerSquareFn: IntegerUnaryFunction {
-    @inline(__always) static func apply<T: FixedWidthInteger & NumericScalar>(_ x: T) -> T { x &* x }
+    @inline(__always) static func apply<T: IntegerScalar>(_ x: T) -> T { x &* x }
 }
 
 /// `2ˣ` for each element, `torch.exp2`; integer tensors give float32. Derivative 2ˣ·ln 2.

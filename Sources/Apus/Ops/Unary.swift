@@ -89,7 +89,7 @@ public func sign(_ x: Tensor) -> Tensor {
 public func sgn(_ x: Tensor) -> Tensor { sign(x) }
 
 enum IntegerSignFn: IntegerUnaryFunction {
-    @inline(__always) static func apply<T: FixedWidthInteger & NumericScalar>(_ x: T) -> T { x > 0 ? 1 : (x == 0 ? 0 : 0 &- 1) }
+    @inline(__always) static func apply<T: IntegerScalar>(_ x: T) -> T { x > 0 ? 1 : (x == 0 ? 0 : 0 &- 1) }
 }
 
 /// `min(max(x, low), high)` for one element: NaN stays NaN; with `low > high` the result is `high`.

@@ -73,7 +73,7 @@ private func shift(_ name: String, _ t: @escaping @Sendable (Tensor, Tensor) -> 
 }
 
 extension OpInfoTable {
-    static let elementwise: [OpInfo] = trigonometric + rounding + special + predicates + selection + comparisons + bitwiseAndLogical
+    static let elementwise: [OpInfo] = trigonometric + rounding + special + predicates + conditional + comparisons + bitwiseAndLogical
 
     static let trigonometric: [OpInfo] = [
         .unary("sin") { sin($0) },
@@ -165,7 +165,7 @@ extension OpInfoTable {
         .unary("sgn") { $0.sgn() },
     ]
 
-    static let selection: [OpInfo] = [
+    static let conditional: [OpInfo] = [
         OpInfo("where") { x, args in
             let c = x[0]!
             switch (NumberArgument(args, "input"), NumberArgument(args, "other")) {
