@@ -393,3 +393,11 @@ def build(rec):
     rec.case("mode", mo, [torch.tensor([True, False, True])])
     rec.case("mode", mo, [torch.zeros(2, 0)], args={"dim": 1}, name="mode zero-sized axis refused")
     rec.case("mode", mo, [torch.zeros(0, 2)], args={"dim": 1}, name="mode over a non-empty axis of a zero-sized tensor")
+    # The singular-value norms: the spectral norm (2), the smallest singular value (-2), the nuclear norm.
+    for ord in [2, -2, "nuc"]:
+        rec.case("matrixNorm", mn, [distinct(rec, 2, 3, 4, scale=0.7)], args={"ord": arg(ord)}, name=f"matrixNorm {ord} by singular values")
+        rec.case("matrixNorm", mn, [rec.randn(3, 2, 4, dtype=F32)], args={"ord": arg(ord), "dim": [2, 0], "keepdim": True},
+                 name=f"matrixNorm {ord} over axes 2, 0 float32")
+        rec.case("matrixNorm", mn, [distinct(rec, 4, 2, 3, scale=0.7)], args={"ord": arg(ord), "dim": [0, 2]},
+                 name=f"matrixNorm {ord} over axes 0, 2")
+    rec.case("norm", nm, [distinct(rec, 3, 4)], args={"p": "nuc"}, name="norm nuclear")

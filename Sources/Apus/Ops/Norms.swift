@@ -132,11 +132,10 @@ public func vectorNorm(_ x: Tensor, ord: Double = 2, axes: [Int]? = nil, keepDim
 
 /// The matrix norm of the matrices spanned by the two `axes` of `x` (the last two by default), as
 /// `torch.linalg.matrix_norm`: Frobenius (the default), or for `ord` 1 / −1 the largest / smallest
-/// absolute column sum and for ∞ / −∞ the largest / smallest absolute row sum. The two axes are
-/// reduced (kept with size 1 when `keepDims`). Floating-point tensors of rank 2 or more.
-///
-/// The orders 2, −2 and `.nuclear` need the singular values, which Apus does not compute yet: they
-/// stop with a message saying so.
+/// absolute column sum, for ∞ / −∞ the largest / smallest absolute row sum, for 2 / −2 the largest
+/// / smallest singular value (the spectral norm) and for `.nuclear` the sum of the singular values
+/// (these three through ``svdvals(_:)``, with its gradient). The two axes are reduced (kept with
+/// size 1 when `keepDims`). Floating-point tensors of rank 2 or more.
 public func matrixNorm(_ x: Tensor, ord: NormOrder = .frobenius, axes: [Int] = [-2, -1], keepDims: Bool = false) -> Tensor {
     require(x.rank >= 2, "matrixNorm: the input must have at least 2 dimensions, got shape \(x.shape)")
     x.requireFloatingPoint("matrixNorm")
@@ -147,9 +146,10 @@ public func matrixNorm(_ x: Tensor, ord: NormOrder = .frobenius, axes: [Int] = [
     case .frobenius:
         return vectorNorm(x, ord: 2, axes: d, keepDims: keepDims)
     case .nuclear:
-        fatalError("matrixNorm: the nuclear norm is the sum of the singular values, and Apus has no svd yet (shape \(x.shape))")
+        return singularValueNorm(x, axes: d, keepDims: keepDims) { $0.sum(axes: [-1]) }
+    case .p(let p) where Swift.abs(p) == 2:
+        return singularValueNorm(x, axes: d, keepDims: keepDims) { p > 0 ? $0.amax(axes: [-1]) : $0.amin(axes: [-1]) }
     case .p(let p):
-        require(Swift.abs(p) != 2, "matrixNorm: the \(normOrderName(p)) norm is a singular value, and Apus has no svd yet (shape \(x.shape))")
         require(Swift.abs(p) == 1 || p.isInfinite, "matrixNorm: order \(normOrderName(p)) is not supported (1, -1, inf, -inf, fro, nuc)")
         // 1: max over columns of Σ|a| down each column (over the first axis); ∞: the same over rows.
         var (sumAxis, extremeAxis) = p.isInfinite ? (d[1], d[0]) : (d[0], d[1])
@@ -163,9 +163,17 @@ public func matrixNorm(_ x: Tensor, ord: NormOrder = .frobenius, axes: [Int] = [
     }
 }
 
+/// A norm of the singular values of the matrices spanned by axes `d` of `x`: `reduce` maps the
+/// singular values `[batch…, k]` to `[batch…]`; the two axes come back with size 1 when `keepDims`.
+private func singularValueNorm(_ x: Tensor, axes d: [Int], keepDims: Bool, _ reduce: (Tensor) -> Tensor) -> Tensor {
+    var out = reduce(svdvals(x.movedim(source: d, destination: [x.rank - 2, x.rank - 1])))
+    if keepDims { for a in d.sorted() { out = out.unsqueezed(axis: a) } }
+    return out
+}
+
 /// The norm of `x`, as `torch.norm`: for a number `p` (default 2) the vector norm over `axes` (all
 /// elements when nil, ``vectorNorm(_:ord:axes:keepDims:)``); `.frobenius` is the 2-norm over up to
-/// two axes; `.nuclear` is a matrix norm (``matrixNorm(_:ord:axes:keepDims:)``, not available yet).
+/// two axes; `.nuclear` is a matrix norm (``matrixNorm(_:ord:axes:keepDims:)``).
 public func norm(_ x: Tensor, p: NormOrder = 2, axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
     switch p {
     case .p(let v):

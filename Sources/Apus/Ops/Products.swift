@@ -68,16 +68,24 @@ private func scaledSum(_ input: Tensor, _ shape: [Int], beta: Double, alpha: Dou
     var product: Tensor? = nil
     if alpha != 0 || !skipsZeroProduct {
         let p = matmul(f1, f2).cast(to: dtype)
-        product = alpha == 1 ? p : p * alpha
+        product = alpha == 1 ? p : scaledBy(p, alpha)
     }
     let x = input.cast(to: dtype)
-    let scaled: Tensor? = beta == 0 ? nil : (beta == 1 ? x : x * beta)
+    let scaled: Tensor? = beta == 0 ? nil : (beta == 1 ? x : scaledBy(x, beta))
     switch (scaled, product) {
     case let (s?, p?): return s + p
     case let (s?, nil): return s.expand(to: shape).contiguous()
     case let (nil, p?): return p
     case (nil, nil): return Tensor.zeros(shape, dtype: dtype)
     }
+}
+
+/// `t · factor` in `t`'s dtype: an integer tensor is scaled by the (whole) factor as an integer, a
+/// number that would otherwise make it float32.
+private func scaledBy(_ t: Tensor, _ factor: Double) -> Tensor {
+    if t.dtype.isFloatingPoint { return t * factor }
+    require(Swift.abs(factor) < 0x1p63, "beta and alpha of an integer product must fit in int64, got \(factor)")
+    return t * Int(factor)
 }
 
 /// Dot product of two 1-D tensors of the same length, as `torch.dot`: a 0-d tensor (0 for empty vectors).

@@ -133,7 +133,7 @@ public func fmod(_ a: Tensor, _ b: Tensor) -> Tensor {
 public func fmod(_ a: Tensor, _ b: Double) -> Tensor { fmod(a, scalarTensor(b, like: a)) }
 
 /// ``fmod(_:_:)-(Tensor,Tensor)`` with an integer divisor: an integer tensor stays integer (`fmod(labels, 3)`).
-public func fmod(_ a: Tensor, _ b: Int) -> Tensor { fmod(a, Double(b)) }
+public func fmod(_ a: Tensor, _ b: Int) -> Tensor { fmod(a, scalarTensor(integer: Int64(b), like: a)) }
 
 /// The remainder of `a / b` rounded down, `a − floor(a/b)·b`, with the sign of `b` (Python's `%`,
 /// `torch.remainder`), elementwise with broadcasting and type promotion: `remainder(−7, 2) = 1`.
@@ -151,13 +151,13 @@ public func remainder(_ a: Tensor, _ b: Tensor) -> Tensor {
 public func remainder(_ a: Tensor, _ b: Double) -> Tensor { remainder(a, scalarTensor(b, like: a)) }
 
 /// ``remainder(_:_:)-(Tensor,Tensor)`` with an integer divisor: an integer tensor stays integer (`remainder(step, 10)`).
-public func remainder(_ a: Tensor, _ b: Int) -> Tensor { remainder(a, Double(b)) }
+public func remainder(_ a: Tensor, _ b: Int) -> Tensor { remainder(a, scalarTensor(integer: Int64(b), like: a)) }
 
 /// ``remainder(_:_:)-(Tensor,Tensor)`` of a number by each element of `b` (`torch.remainder(5, b)`).
 public func remainder(_ a: Double, _ b: Tensor) -> Tensor { remainder(scalarTensor(a, like: b), b) }
 
 /// ``remainder(_:_:)-(Tensor,Tensor)`` of an integer by each element of `b`.
-public func remainder(_ a: Int, _ b: Tensor) -> Tensor { remainder(Double(a), b) }
+public func remainder(_ a: Int, _ b: Tensor) -> Tensor { remainder(scalarTensor(integer: Int64(a), like: b), b) }
 
 /// `F` on floats, `I` on integers; `quotient(a, b)` is the rounded quotient in `b`'s gradient.
 private func divisionRemainder<F: FloatBinaryFunction, I: IntegerBinaryFunction>(

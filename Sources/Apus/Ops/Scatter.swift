@@ -63,8 +63,8 @@ private struct ScatterReduceKernel: NumericKernel {
             let identity: T = switch reduce {
             case .sum, .mean: T(fromDouble: 0)
             case .prod: T(fromDouble: 1)
-            case .amax: T(fromDouble: -.infinity)
-            case .amin: T(fromDouble: .infinity)
+            case .amax: T.dtype.isFloatingPoint ? T(fromDouble: -.infinity) : T(fromInt64: T.dtype.integerRange!.lowerBound)
+            case .amin: T.dtype.isFloatingPoint ? T(fromDouble: .infinity) : T(fromInt64: T.dtype.integerRange!.upperBound)
             }
             walk.forEach { p, t, _ in dst[t + index[p] * a] = identity }
         }
@@ -234,9 +234,10 @@ extension Tensor {
         var expected = selfShape
         expected[a] = idx.count
         require(srcShape == expected, "indexAdd: source of shape \(source.shape) must be \(expected) for \(idx.count) indices into shape \(shape) along axis \(a)")
-        require(dtype.isFloatingPoint || alpha.rounded() == alpha,
+        require(dtype.isFloatingPoint || (alpha.rounded() == alpha && Swift.abs(alpha) < 0x1p63),
                 "indexAdd: alpha \(alpha) must be a whole number for \(dtype) tensors")
-        let scaled = alpha == 1 ? source : noGrad { source.detached() * alpha }
+        // A whole alpha scales an integer source as an integer (a Double would make it float32).
+        let scaled = alpha == 1 ? source : noGrad { dtype.isFloatingPoint ? source.detached() * alpha : source.detached() * Int(alpha) }
         let base = reshape(selfShape)
         let out = dtype.dispatch(IndexAddKernel(base: base.detached(), source: scaled.reshape(srcShape).contiguous().detached(), indices: idx, axis: a),
                                  op: "indexAdd").reshape(shape)

@@ -46,6 +46,18 @@ public enum DType: Sendable, Hashable, CaseIterable, CustomStringConvertible {
     }
 
     /// Whether the type holds integers (`uint8` … `int64`; not `bool`).
+    /// The values an integer dtype holds (`-128...127` for int8), nil for bool and floating point.
+    public var integerRange: ClosedRange<Int64>? {
+        switch self {
+        case .uint8: 0...Int64(UInt8.max)
+        case .int8: Int64(Int8.min)...Int64(Int8.max)
+        case .int16: Int64(Int16.min)...Int64(Int16.max)
+        case .int32: Int64(Int32.min)...Int64(Int32.max)
+        case .int64: Int64.min...Int64.max
+        default: nil
+        }
+    }
+
     public var isIntegral: Bool {
         switch self {
         case .uint8, .int8, .int16, .int32, .int64: true

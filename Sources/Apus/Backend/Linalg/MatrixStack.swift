@@ -11,8 +11,11 @@ struct MatrixStack {
     var count: Int { batchShape.reduce(1, *) }
 
     /// Fresh copies of `x`'s matrices (any strides and float dtype; broadcast views materialise).
+    /// A float64 input is copied too (a cast to its own dtype returns the tensor itself): the
+    /// kernels factor the matrices in place.
     init(copying x: Tensor) {
-        self.init(tensor: Kernels.cast(x.detached(), to: .float64))
+        let x = x.detached()
+        self.init(tensor: x.dtype == .float64 ? Kernels.map(x, Double.self, to: Double.self) { $0 } : Kernels.cast(x, to: .float64))
     }
 
     /// Uninitialised matrices of the given shape.
