@@ -90,7 +90,11 @@ struct OpInfo: Sendable {
 
 enum OpInfoTable {
     /// Every entry, one list per family file.
-    static let all: [OpInfo] = elementwise + dtypes
+    static let all: [OpInfo] = [
+        elementwise,
+        dtypes,
+        conv3d,
+    ].flatMap { $0 }
 
     static let byName: [String: OpInfo] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 }
