@@ -19,7 +19,7 @@ What runs where:
     elementwise and autograd overhead; one for sorting and top-k (sort-*, topk-*); another child that runs only the MLP epoch and then reads
     its peak RSS (getrusage ru_maxrss), so the figure is not inflated by the other workloads;
     a child for einsum and the same products through matmul (einsum-*, matmul-*);
-    a third child for the convolution layers (conv2d-*: forward + backward of float32 layers, and
+    a third child for the convolution layers (conv2d-*, conv3d-*: forward + backward of float32 layers, and
     conv-*: every distinct convolution of ResNet-18/50 at 224×224, batch 16); one for max pooling,
     batch norm and group norm (maxpool*, batchnorm-*, group-norm); one for bilinear upsampling, reflect padding and grid sampling
     (upsample-*, pad-*, gridsample-*); one for LeNet-5's epoch and ResNet-18's step; one for
@@ -74,8 +74,10 @@ CONVS = {
     "conv2d-lenet-fwd-bwd": [([64, 1, 28, 28], [6, 1, 5, 5], True, 2, False),
                              ([64, 6, 14, 14], [16, 6, 5, 5], True, 0, True)],
     "conv2d-resnet-fwd-bwd": [([32, 64, 56, 56], [64, 64, 3, 3], False, 1, True)],
+    "conv3d-video-fwd-bwd": [([4, 64, 16, 56, 56], [64, 64, 3, 3, 3], False, 1, True)],
 }
-CONV_TARGETS = {"conv2d-lenet-fwd-bwd": 1.0, "conv2d-resnet-fwd-bwd": 1.0}
+# Apus's time ≤ PyTorch's / target (the 3-D convolution: within 2× of PyTorch's).
+CONV_TARGETS = {"conv2d-lenet-fwd-bwd": 1.0, "conv2d-resnet-fwd-bwd": 1.0, "conv3d-video-fwd-bwd": 0.5}
 # Every distinct convolution of ResNet-18/50 at 224×224, batch 16, forward + backward, as
 # ResNetConvBenchmark.swift: (kernel, stride, input channels, output channels, input size).
 RESNET_CONV_SHAPES = [
@@ -328,7 +330,7 @@ def worker_numpy(threads, quick):
 
 
 def worker_torch_conv(threads, quick):
-    """Forward + backward of the convolution layers of CONVS, ms (best run), as ConvBenchmark.swift."""
+    """Forward + backward of the convolution layers of CONVS (conv3d for 5-D shapes), ms (best run), as ConvBenchmark.swift."""
     import torch
     import torch.nn.functional as F
     torch.set_num_threads(threads)
@@ -340,13 +342,14 @@ def worker_torch_conv(threads, quick):
             x = torch.randn(*xs, requires_grad=input_grad)
             w = torch.randn(*ws, requires_grad=True)
             b = torch.randn(ws[0], requires_grad=True) if bias else None
+            conv = F.conv3d if len(xs) == 5 else F.conv2d
             with torch.no_grad():
-                up = torch.randn_like(F.conv2d(x, w, b, padding=padding))
-            made.append((x, w, b, padding, up))
+                up = torch.randn_like(conv(x, w, b, padding=padding))
+            made.append((conv, x, w, b, padding, up))
 
         def body():
-            for x, w, b, padding, up in made:
-                F.conv2d(x, w, b, padding=padding).backward(up)
+            for conv, x, w, b, padding, up in made:
+                conv(x, w, b, padding=padding).backward(up)
                 for t in (x, w, b):
                     if t is not None:
                         t.grad = None

@@ -7,6 +7,9 @@ import Apus
 ///   `[64, 6, 14, 14]` through 6→16 channels, 5×5 (with input gradient); with bias.
 /// - `conv2d-resnet-fwd-bwd`: a ResNet stage-1 convolution: `[32, 64, 56, 56]` through 64→64
 ///   channels, 3×3, padding 1, no bias (as in ResNet), gradients for input and weight.
+/// - `conv3d-video-fwd-bwd`: a video network's 3-D convolution (R3D-18's stage 1 on 16 frames of
+///   56×56): `[4, 64, 16, 56, 56]` through 64→64 channels, 3×3×3, padding 1, no bias, gradients
+///   for input and weight.
 ///
 /// Backward is seeded with a fixed upstream gradient; weights' gradients are cleared each run.
 public enum ConvBenchmark {
@@ -14,6 +17,7 @@ public enum ConvBenchmark {
     public static let layers: [(name: String, summary: String)] = [
         ("conv2d-lenet-fwd-bwd", "LeNet-5 convs, batch 64: 1→6 28×28 5×5 pad 2 and 6→16 14×14 5×5, forward+backward, ms"),
         ("conv2d-resnet-fwd-bwd", "ResNet conv, [32, 64, 56, 56], 64→64 3×3 pad 1, forward+backward, ms"),
+        ("conv3d-video-fwd-bwd", "video conv3d, [4, 64, 16, 56, 56], 64→64 3×3×3 pad 1, forward+backward, ms"),
     ]
 
     /// One workload per entry of ``layers``.
@@ -25,9 +29,9 @@ public enum ConvBenchmark {
         }
     }
 
-    /// One convolution: input (requiring grad or not), weight, bias and options.
+    /// One convolution (2-D, or 3-D for 5-D shapes): input (requiring grad or not), weight, bias and options.
     private struct Layer {
-        let x: Tensor, w: Tensor, b: Tensor?, padding: ConvPadding, upstream: Tensor
+        let x: Tensor, w: Tensor, b: Tensor?, padding: Int, upstream: Tensor
 
         init(_ input: [Int], _ weight: [Int], bias: Bool, padding: Int, inputGrad: Bool, generator: RandomGenerator) {
             var x = Tensor.randn(input, generator: generator)
@@ -35,14 +39,15 @@ public enum ConvBenchmark {
             self.x = x
             w = Tensor.randn(weight, generator: generator).requiringGrad()
             b = bias ? Tensor.randn([weight[0]], generator: generator).requiringGrad() : nil
-            self.padding = .explicit(IntPair(padding))
-            let outH = convOutputSize(input[2], kernel: weight[2], padding: padding)
-            let outW = convOutputSize(input[3], kernel: weight[3], padding: padding)
-            upstream = Tensor.randn([input[0], weight[0], outH, outW], generator: generator)
+            self.padding = padding
+            let out = (2..<input.count).map { convOutputSize(input[$0], kernel: weight[$0], padding: padding) }
+            upstream = Tensor.randn([input[0], weight[0]] + out, generator: generator)
         }
 
         func run() {
-            conv2d(x, weight: w, bias: b, padding: padding).backward(upstream)
+            let y = x.rank == 5 ? conv3d(x, weight: w, bias: b, padding: .explicit(IntTriple(padding)))
+                                : conv2d(x, weight: w, bias: b, padding: .explicit(IntPair(padding)))
+            y.backward(upstream)
             for t in [x, w] + (b.map { [$0] } ?? []) { t.zeroGrad() }
         }
     }
@@ -56,6 +61,8 @@ public enum ConvBenchmark {
              Layer([64, 6, 14, 14], [16, 6, 5, 5], bias: true, padding: 0, inputGrad: true, generator: g)]
         case "conv2d-resnet-fwd-bwd":
             [Layer([32, 64, 56, 56], [64, 64, 3, 3], bias: false, padding: 1, inputGrad: true, generator: g)]
+        case "conv3d-video-fwd-bwd":
+            [Layer([4, 64, 16, 56, 56], [64, 64, 3, 3, 3], bias: false, padding: 1, inputGrad: true, generator: g)]
         default: fatalError("ConvBenchmark: unknown workload '\(name)'")
         }
         let body = { for layer in layers { layer.run() } }

@@ -16,6 +16,57 @@ import CApusKernels
 //
 // Every element of an output is computed by one tile sequence over the depth in blocks of `kc`,
 // whichever thread runs it, so results do not depend on the thread count.
+//
+// The drivers serve 2-D (``ConvGeometry``) and 3-D (``Conv3dGeometry``) convolutions alike: both
+// are `[O, N·L] = W[O, K] · col[K, N·L]` with NC… layouts, and differ only in the loops that pack
+// col's panels from the input (``ImplicitConvShape``).
+
+/// What the implicit-GEMM drivers need of a convolution: its sizes, and the loops that pack the
+/// GEMM operands read from its input (the forward's col panels, the weight gradient's tap panels).
+protocol ImplicitConvShape: Sendable {
+    var batch: Int { get }
+    var channels: Int { get }
+    var outChannels: Int { get }
+    var groups: Int { get }
+    /// Output positions per image, `L`.
+    var positions: Int { get }
+    /// Input positions per image (`H·W`, `D·H·W`).
+    var inputPositions: Int { get }
+    /// Kernel taps per channel (`kH·kW`, `kD·kH·kW`).
+    var taps: Int { get }
+    /// Output channels per group.
+    var groupOut: Int { get }
+    /// Depth of one group's GEMM: `C/groups · taps`.
+    var groupDepth: Int { get }
+    /// A 1×1 kernel with stride 1 and no padding: col is the input itself.
+    var isPointwise: Bool { get }
+    /// Packs rows `k0..<k0 + depth` and columns `first..<first + count` of group `group`'s col matrix
+    /// of the NC… batch `x` as B panels of `nr` columns (`apus_conv_pack_columns`).
+    func packColumns(group: Int, x: UnsafePointer<Float>, k0: Int, depth: Int, first: Int, count: Int, nr: Int,
+                     into dst: UnsafeMutablePointer<Float>)
+    /// Packs the weight gradient's B: positions `p0..<p0 + depth` × taps `k0..<k0 + count` in
+    /// (tap, channel) order, read from the channels-last copy `xt` of the batch (`apus_conv_pack_taps`).
+    func packTaps(group: Int, xt: UnsafePointer<Float>, p0: Int, depth: Int, k0: Int, count: Int, nr: Int,
+                  into dst: UnsafeMutablePointer<Float>)
+}
+
+extension ConvGeometry: ImplicitConvShape {
+    var inputPositions: Int { height * width }
+    var taps: Int { kernelH * kernelW }
+
+    func packColumns(group: Int, x: UnsafePointer<Float>, k0: Int, depth: Int, first: Int, count: Int, nr: Int,
+                     into dst: UnsafeMutablePointer<Float>) {
+        var shape = ConvGemm.shape(self, group: group)
+        apus_conv_pack_columns(&shape, x, k0, depth, first, count, nr, dst)
+    }
+
+    func packTaps(group: Int, xt: UnsafePointer<Float>, p0: Int, depth: Int, k0: Int, count: Int, nr: Int,
+                  into dst: UnsafeMutablePointer<Float>) {
+        var shape = ConvGemm.shape(self, group: group)
+        apus_conv_pack_taps(&shape, xt, p0, depth, k0, count, nr, dst)
+    }
+}
+
 enum ConvGemm {
     static var mr: Int { PackedSgemm.mr }
     static var nr: Int { PackedSgemm.nr }
@@ -195,12 +246,13 @@ enum ConvGemm {
         }
     }
 
-    static func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, weights: Weights,
-                        bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool, keep: KeptWeight? = nil) {
+    static func forward<G: ImplicitConvShape>(_ g: G, x: UnsafePointer<Float>, weights: Weights,
+                                              bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, pool: ThreadPool,
+                                              keep: KeptWeight? = nil) {
         let (m, k, L, cols) = (g.groupOut, g.groupDepth, g.positions, g.batch * g.positions)
         if cols == 0 || m == 0 { return }
-        if weights.prepacked == nil && ConvWinograd.applies(g) {
-            ConvWinograd.forward(g, x: x, weights: weights, bias: bias, y: y, pool: pool, keep: keep)
+        if weights.prepacked == nil, let g2 = g as? ConvGeometry, ConvWinograd.applies(g2) {
+            ConvWinograd.forward(g2, x: x, weights: weights, bias: bias, y: y, pool: pool, keep: keep)
             return
         }
         let rows = panelRows(m), kc = depthBlock(k)
@@ -209,7 +261,7 @@ enum ConvGemm {
         // [O, N·L] in a scratch matrix instead and spread it once.
         let viaScratch = L < 4 * nr
         let scratchCount = viaScratch ? g.outChannels * cols : 0
-        let taps = g.kernelH * g.kernelW
+        let taps = g.taps
         let kept = weights.prepacked ?? (weights.isPlain ? keep?.form("ConvGemm.packedWeights", [g.groups, m, k, rows, kc], count: g.groups * mPadded * k) { dst in
             for gi in 0..<g.groups {
                 packWeights(weights, group: gi, m: m, k: k, taps: taps, rows: rows, kc: kc, into: dst + gi * mPadded * k, pool: pool)
@@ -225,16 +277,13 @@ enum ConvGemm {
                     packWeights(weights, group: gi, m: m, k: k, taps: taps, rows: rows, kc: kc, into: scratch, pool: pool)
                     packedA = UnsafePointer(scratch)
                 }
-                var shape = shape(g, group: gi)
                 let io = Buffers(x: x, y: y, a: packedA, bias: nil)
                 let target = Buffers(x: x, y: viaScratch ? product + gi * m * cols : y, a: packedA, bias: nil)
                 let parts = splitTiles(rows: m, cols: cols, threads: pool.size, panelRows: rows)
                 pool.parallelFor(parts.count) { t in
                     for (rowRange, colRange) in parts[t] {
-                        withUnsafePointer(to: &shape) { s in
-                            forwardBlock(s, g, group: gi, x: io.x, a: io.a, panelRows: rows, mPadded: mPadded, k: k, kc: kc,
-                                         rows: rowRange, cols: colRange, y: target.y, viaScratch: viaScratch, totalCols: cols)
-                        }
+                        forwardBlock(g, group: gi, x: io.x, a: io.a, panelRows: rows, mPadded: mPadded, k: k, kc: kc,
+                                     rows: rowRange, cols: colRange, y: target.y, viaScratch: viaScratch, totalCols: cols)
                     }
                 }
             }
@@ -271,7 +320,7 @@ enum ConvGemm {
 
     /// One thread's part of a forward GEMM: output rows `rows` (of the group) and columns `cols`
     /// (positions of the batch).
-    static func forwardBlock(_ shape: UnsafePointer<apus_conv_shape>, _ g: ConvGeometry, group: Int,
+    static func forwardBlock<G: ImplicitConvShape>(_ g: G, group: Int,
                              x: UnsafePointer<Float>, a: UnsafePointer<Float>, panelRows mr: Int, mPadded: Int, k: Int, kc: Int,
                              rows: Range<Int>, cols: Range<Int>, y: UnsafeMutablePointer<Float>,
                              viaScratch: Bool, totalCols: Int) {
@@ -284,7 +333,7 @@ enum ConvGemm {
                 let ncur = Swift.min(nc, cols.upperBound - jc)
                 for pc in stride(from: 0, to: k, by: kc) {
                     let kcur = Swift.min(kc, k - pc)
-                    apus_conv_pack_columns(shape, x, pc, kcur, jc, ncur, nr, packedB)
+                    g.packColumns(group: group, x: x, k0: pc, depth: kcur, first: jc, count: ncur, nr: nr, into: packedB)
                     let accumulate: Int32 = pc > 0 ? 1 : 0
                     for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mc) {
                         let icEnd = Swift.min(rows.upperBound, ic + mc)
@@ -499,14 +548,13 @@ enum ConvGemm {
     /// `dw = Σₙ dYₙ · colₙᵀ` as `[O, C/groups, kH, kW]`. dY is packed straight from its NCHW
     /// layout (each image's run of positions is a row-major block); x too for 1×1 stride-1
     /// kernels, where col is x itself, else from an NHWC copy of x.
-    static func weightGradient(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
-                               dw: UnsafeMutablePointer<Float>, pool: ThreadPool) {
-        let (O, C, HW) = (g.outChannels, g.channels, g.height * g.width)
-        let (og, k, taps) = (g.groupOut, g.groupDepth, g.kernelH * g.kernelW)
+    static func weightGradient<G: ImplicitConvShape>(_ g: G, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                                     dw: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        let (O, C, HW) = (g.outChannels, g.channels, g.inputPositions)
+        let (og, k, taps) = (g.groupOut, g.groupDepth, g.taps)
         let cg = C / g.groups
         let reorder = taps > 1 && cg > 1
-        let direct = taps == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0
-            && g.outH == g.height && g.outW == g.width
+        let direct = g.isPointwise
         let xtCount = direct ? 0 : g.batch * C * HW
         ConvKernels.withScratch(Float.self, count: xtCount + (reorder ? O * k : 0)) { scratch in
             let xt = scratch, dwt = reorder ? scratch + xtCount : dw
@@ -518,7 +566,6 @@ enum ConvGemm {
             }
             let operands = WeightOperands(dy: dy, x: direct ? x : nil, xt: UnsafePointer(xt))
             for gi in 0..<g.groups {
-                var shape = shape(g, group: gi)
                 let out = Buffers(x: x, y: dwt + gi * og * k, a: dy, bias: nil)
                 let rows = panelRows(og)
                 // Each thread packs the A rows and B columns of its own part: splitting the rows
@@ -528,9 +575,7 @@ enum ConvGemm {
                                    : split(rows: og, cols: k, threads: pool.size, panelRows: rows)
                 pool.parallelFor(parts.count) { t in
                     let (rowRange, cols) = parts[t]
-                    withUnsafePointer(to: &shape) { s in
-                        weightBlock(s, g, group: gi, operands, k: k, panelRows: rows, rows: rowRange, cols: cols, dw: out.y)
-                    }
+                    weightBlock(g, group: gi, operands, k: k, panelRows: rows, rows: rowRange, cols: cols, dw: out.y)
                 }
             }
             if reorder {
@@ -572,7 +617,7 @@ enum ConvGemm {
 
     /// One thread's part of the weight-gradient GEMM: rows (output channels of the group) `rows`,
     /// columns (taps in (i, j, c) order) `cols`, over the whole depth (positions of the batch).
-    static func weightBlock(_ shape: UnsafePointer<apus_conv_shape>, _ g: ConvGeometry, group: Int, _ operands: WeightOperands,
+    static func weightBlock<G: ImplicitConvShape>(_ g: G, group: Int, _ operands: WeightOperands,
                             k: Int, panelRows mr: Int, rows: Range<Int>, cols: Range<Int>, dw: UnsafeMutablePointer<Float>) {
         let (depth, L) = (g.batch * g.positions, g.positions)
         // Up to 32 panels of B per block (all of a layer's taps up to 1024), so that dY's panels
@@ -592,7 +637,7 @@ enum ConvGemm {
                         packPlanes(x, channels: g.channels, plane: L, first: group * (g.channels / g.groups) + jc, count: ncur,
                                    p0: pc, depth: kcur, panel: nr, into: packedB)
                     } else {
-                        apus_conv_pack_taps(shape, operands.xt, pc, kcur, jc, ncur, nr, packedB)
+                        g.packTaps(group: group, xt: operands.xt, p0: pc, depth: kcur, k0: jc, count: ncur, nr: nr, into: packedB)
                     }
                     let accumulate: Int32 = pc > 0 ? 1 : 0
                     for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mc) {

@@ -26,6 +26,30 @@ extension ConvTranspose2d: MultiplyAccumulateCounting {
     }
 }
 
+extension Conv3d: MultiplyAccumulateCounting, SlidingWindowLayer {
+    /// Each output element takes `inChannels/groups · kD · kH · kW` products (bias not counted).
+    public func multiplyAccumulates(inputShape: [Int], outputShape: [Int]) -> Int {
+        outputShape.reduce(1, *) * (inChannels / groups) * kernelSize.values.reduce(1, *)
+    }
+    public var windowGeometry: [(kernel: Int, stride: Int, dilation: Int)] {
+        (0..<3).map { (kernelSize.values[$0], stride.values[$0], dilation.values[$0]) }
+    }
+}
+
+extension ConvTranspose1d: MultiplyAccumulateCounting {
+    /// Each input element is spread over `outChannels/groups · k` outputs.
+    public func multiplyAccumulates(inputShape: [Int], outputShape: [Int]) -> Int {
+        inputShape.reduce(1, *) * (outChannels / groups) * kernelSize
+    }
+}
+
+extension ConvTranspose3d: MultiplyAccumulateCounting {
+    /// Each input element is spread over `outChannels/groups · kD · kH · kW` outputs.
+    public func multiplyAccumulates(inputShape: [Int], outputShape: [Int]) -> Int {
+        inputShape.reduce(1, *) * (outChannels / groups) * kernelSize.values.reduce(1, *)
+    }
+}
+
 extension MaxPool2d: SlidingWindowLayer {
     public var windowGeometry: [(kernel: Int, stride: Int, dilation: Int)] {
         [(kernelSize.height, stride.height, dilation.height), (kernelSize.width, stride.width, dilation.width)]

@@ -1,5 +1,6 @@
-// Convolutions computed as matrix products: conv2d, conv1d (conv2d with height 1) and
-// convTranspose2d (conv2d's input gradient as a forward op). Kernels: Backend/Im2col.swift.
+// Convolutions computed as matrix products: conv2d, conv1d (conv2d with height 1),
+// convTranspose2d (conv2d's input gradient as a forward op) and convTranspose1d (convTranspose2d
+// with height 1). Kernels: Backend/Im2col.swift. The 3-d forms: Convolution3d.swift.
 
 /// Output size of a convolution along one axis:
 /// `⌊(n + 2p − d·(k − 1) − 1) / s⌋ + 1` for input size `n`, padding `p` on each side, kernel size `k`,
@@ -148,14 +149,56 @@ private func convolution(_ op: String, _ x: Tensor, weight: Tensor, bias: Tensor
 public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: IntPair = 1,
                             padding: IntPair = 0, outputPadding: IntPair = 0, groups: Int = 1,
                             dilation: IntPair = 1) -> Tensor {
-    let op = "convTranspose2d"
+    require(x.rank == 4, "convTranspose2d: expected input [N, Cin, H, W], got shape \(x.shape)")
+    require(weight.rank == 4, "convTranspose2d: expected weight [Cin, Cout/groups, kH, kW], got shape \(weight.shape)")
+    return transposedConvolution("convTranspose2d", x, weight: weight, bias: bias, stride: stride, padding: padding,
+                                 outputPadding: outputPadding, groups: groups, dilation: dilation,
+                                 shapes: (x.shape, weight.shape))
+}
+
+/// Transposed 1-D convolution, as `torch.nn.functional.conv_transpose1d`: the gradient of
+/// ``conv1d(_:weight:bias:stride:padding:dilation:groups:)`` with respect to its input.
+///
+/// - Parameters:
+///   - x: `[N, Cin, L]`, or unbatched `[Cin, L]`.
+///   - weight: `[Cin, Cout/groups, k]` (PyTorch's layout: input channels first).
+///   - bias: `[Cout]`, or nil.
+///   - stride: the upsampling factor: input samples land `stride` apart in the output.
+///   - padding: removed from both ends of the full output.
+///   - outputPadding: extra samples added at the end (smaller than the stride or the dilation).
+///   - groups: channels split into `groups` independent transposed convolutions; it must divide `Cin` and `Cout`.
+///   - dilation: spacing between the kernel's taps.
+/// - Returns: `[N, Cout, (L − 1)·s − 2p + d·(k − 1) + outputPadding + 1]` (unbatched: `[Cout, …]`).
+///
+/// Runs as ``convTranspose2d(_:weight:bias:stride:padding:outputPadding:groups:dilation:)`` with height 1.
+public func convTranspose1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+                            outputPadding: Int = 0, groups: Int = 1, dilation: Int = 1) -> Tensor {
+    let op = "convTranspose1d"
+    require(x.rank == 3 || x.rank == 2, "\(op): expected input [N, Cin, L] or unbatched [Cin, L], got shape \(x.shape)")
+    require(weight.rank == 3, "\(op): expected weight [Cin, Cout/groups, k], got shape \(weight.shape)")
+    require(stride > 0, "\(op): stride must be positive, got \(stride)")
+    require(dilation > 0, "\(op): dilation must be positive, got \(dilation)")
+    require(padding >= 0, "\(op): padding must be non-negative, got \(padding)")
+    require(outputPadding >= 0 && (outputPadding < stride || outputPadding < dilation),
+            "\(op): outputPadding \(outputPadding) must be smaller than the stride \(stride) or the dilation \(dilation)")
+    require(x.shape.last! > 0, "\(op): only a zero batch or zero channels can be empty, got input of shape \(x.shape)")
+    let batched = x.rank == 3 ? x : x.unsqueezed(axis: 0)
+    let y = transposedConvolution(op, batched.unsqueezed(axis: 2), weight: weight.unsqueezed(axis: 2), bias: bias,
+                                  stride: IntPair(1, stride), padding: IntPair(0, padding), outputPadding: IntPair(0, outputPadding),
+                                  groups: groups, dilation: IntPair(1, dilation), shapes: (x.shape, weight.shape))
+    return x.rank == 3 ? y.squeezed(axis: 2) : y.squeezed(axis: 2).squeezed(axis: 0)
+}
+
+/// The common body of convTranspose2d and convTranspose1d on 4-D operands. `shapes` are the shapes
+/// the user passed (for messages).
+private func transposedConvolution(_ op: String, _ x: Tensor, weight: Tensor, bias: Tensor?, stride: IntPair,
+                                   padding: IntPair, outputPadding: IntPair, groups: Int, dilation: IntPair,
+                                   shapes: ([Int], [Int])) -> Tensor {
     if let y = inFloat32IfReduced(x, weight, {
-        convTranspose2d($0, weight: $1, bias: bias?.cast(to: .float32), stride: stride, padding: padding,
-                        outputPadding: outputPadding, groups: groups, dilation: dilation)
+        transposedConvolution(op, $0, weight: $1, bias: bias?.cast(to: .float32), stride: stride, padding: padding,
+                              outputPadding: outputPadding, groups: groups, dilation: dilation, shapes: shapes)
     }) { return y }
-    require(x.rank == 4, "\(op): expected input [N, Cin, H, W], got shape \(x.shape)")
-    require(weight.rank == 4, "\(op): expected weight [Cin, Cout/groups, kH, kW], got shape \(weight.shape)")
-    let shown = "input of shape \(x.shape) and weight of shape \(weight.shape)"
+    let shown = "input of shape \(shapes.0) and weight of shape \(shapes.1)"
     require(groups > 0, "\(op): groups must be positive, got \(groups)")
     require(stride.height > 0 && stride.width > 0, "\(op): stride must be positive, got \(stride)")
     require(dilation.height > 0 && dilation.width > 0, "\(op): dilation must be positive, got \(dilation)")

@@ -115,6 +115,31 @@ void apus_conv_pack_columns(const apus_conv_shape *shape, const float *x, long k
 void apus_conv_pack_taps(const apus_conv_shape *shape, const float *xt, long p0, long depth,
                          long k0, long count, long nr, float *dst);
 
+/// The geometry of one 3-D convolution as the implicit-GEMM packing loops see it: an input volume
+/// [channels, depth, height, width] (NCDHW) or [depth, height, width, channels] (NDHWC), one group's
+/// channels `channel0..<channel0 + group_channels`, kernel, stride, padding (front/top/left; the
+/// back/bottom/right padding is whatever gives out_d × out_h × out_w) and dilation.
+typedef struct {
+    long channels, depth, height, width;
+    long kernel_d, kernel_h, kernel_w, stride_d, stride_h, stride_w;
+    long pad_front, pad_top, pad_left, dilation_d, dilation_h, dilation_w;
+    long out_d, out_h, out_w;
+    long channel0, group_channels;
+} apus_conv3d_shape;
+
+/// `apus_conv_pack_columns` for a 3-D convolution: rows `k0..<k0 + depth` (k = (c, a, i, j):
+/// channel c of the group, kernel tap (a, i, j)) and columns `first..<first + count` (image ·
+/// out_d·out_h·out_w + output position) of the batch's vol2col matrix as GEMM B panels of `nr`
+/// columns. `x` is the batch [N, channels, depth, height, width].
+void apus_conv3d_pack_columns(const apus_conv3d_shape *shape, const float *x, long k0, long depth,
+                              long first, long count, long nr, float *dst);
+
+/// `apus_conv_pack_taps` for a 3-D convolution: rows are output positions `p0..<p0 + depth` of
+/// the batch (image-major), columns `k0..<k0 + count` taps in (a, i, j, c) order; `xt` is the
+/// batch in NDHWC layout [N, depth, height, width, channels].
+void apus_conv3d_pack_taps(const apus_conv3d_shape *shape, const float *xt, long p0, long depth,
+                           long k0, long count, long nr, float *dst);
+
 /// Packs depth steps `0..<count` of the lines (rows) of a row-major matrix [rows × …], lines `lds`
 /// apart, as GEMM panels of `mr` lines: line block r0 (a multiple of `mr`) at `dst + r0·panel_depth`,
 /// depth step p of it at `+ p·mr`; lines past `rows` are zero. Panels `panel_depth` deep filled one

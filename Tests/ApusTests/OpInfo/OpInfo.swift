@@ -101,6 +101,7 @@ enum OpInfoTable {
         selection,
         spatial,
         reductions,
+        conv3d,
     ].flatMap { $0 }
 
     static let byName: [String: OpInfo] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
