@@ -19,8 +19,8 @@ What runs where:
     elementwise and autograd overhead; another child that runs only the MLP epoch and then reads
     its peak RSS (getrusage ru_maxrss), so the figure is not inflated by the other workloads;
     a third child for the convolution layers (conv2d-*: forward + backward of float32 layers, and
-    conv-*: every distinct convolution of ResNet-18/50 at 224×224, batch 16); one for max pooling
-    and batch norm (maxpool*, batchnorm-*); one for LeNet-5's epoch and ResNet-18's step; one for
+    conv-*: every distinct convolution of ResNet-18/50 at 224×224, batch 16); one for pooling
+    and batch norm (maxpool*, avgpool3d*, batchnorm-*); one for LeNet-5's epoch and ResNet-18's step; one for
     the training steps of ResNet-50, VGG-11-bn, AlexNet and GoogLeNet (torchvision's models, with
     GoogLeNet's auxiliary losses); one that only trains ResNet-18 and reports its peak RSS
     (resnet18-peak-rss, against `apus bench --only resnet18-step` run alone); one for inference of
@@ -90,9 +90,12 @@ RESNET_CONVS = {f"conv-{k}x{k}s{s}-{ci}to{co}-{n}": (k, s, ci, co, n) for k, s, 
 # Max pooling as PoolingBenchmark.swift (forward alone, and forward + backward) and batch norm in
 # training mode as BatchNormBenchmark.swift (forward + backward): name: (shape, kernel, stride, padding).
 POOLS = {"maxpool2x2-64x6x28x28": ([64, 6, 28, 28], 2, 2, 0), "maxpool3x3s2p1-32x64x112x112": ([32, 64, 112, 112], 3, 2, 1)}
+# 3-d max and average pooling on a video stem's shape, as PoolingBenchmark.swift: name: (function, shape, kernel, stride, padding).
+POOLS3D = {"maxpool3d-3x3x3s2p1-4x64x16x56x56": ("max_pool3d", [4, 64, 16, 56, 56], 3, 2, 1),
+           "avgpool3d-3x3x3s2p1-4x64x16x56x56": ("avg_pool3d", [4, 64, 16, 56, 56], 3, 2, 1)}
 BATCHNORMS = {"batchnorm-" + "x".join(map(str, s)): s
               for s in ([16, 64, 112, 112], [16, 256, 56, 56], [16, 512, 28, 28], [16, 1024, 14, 14], [16, 2048, 7, 7])}
-LAYERS = [n + suffix for n in POOLS for suffix in ("-forward", "")] + list(BATCHNORMS)
+LAYERS = [n + suffix for n in list(POOLS) + list(POOLS3D) for suffix in ("-forward", "")] + list(BATCHNORMS)
 # Training of zoo models, as ZooBenchmark.swift: a LeNet-5 epoch (time ≤ 0.8× PyTorch's), ResNet-18
 # steps on 32×3×64×64 and the peak memory of a process that runs them, and steps of ResNet-50,
 # VGG-11-bn, GoogLeNet (16×3×112×112) and AlexNet (16×3×224×224) (images/s ≥ PyTorch's).
@@ -318,8 +321,8 @@ def worker_torch_conv(threads, quick):
 
 
 def worker_torch_layers(threads, quick):
-    """Max pooling (forward; forward + backward) and batch norm (training, forward + backward), ms,
-    as PoolingBenchmark.swift and BatchNormBenchmark.swift."""
+    """Max pooling, 3-d max and average pooling (forward; forward + backward) and batch norm
+    (training, forward + backward), ms, as PoolingBenchmark.swift and BatchNormBenchmark.swift."""
     import torch
     import torch.nn.functional as F
     torch.set_num_threads(threads)
@@ -336,6 +339,21 @@ def worker_torch_layers(threads, quick):
         def both():
             leaf = x.detach().requires_grad_()
             F.max_pool2d(leaf, k, s, p).backward(g)
+        timing = dict(warmup=1, target=0.05, min_reps=2, max_reps=20) if quick else dict(warmup=2, target=1.0, min_reps=5, max_reps=200)
+        out[name + "-forward"] = measure(forward, **timing) * 1e3
+        out[name] = measure(both, **timing) * 1e3
+    for name, (function, shape, k, s, p) in POOLS3D.items():
+        shape = [2] + shape[1:] if quick else shape
+        pool = getattr(F, function)
+        x = torch.randn(*shape)
+        g = torch.randn_like(pool(x, k, s, p))
+
+        def forward():
+            pool(x, k, s, p)
+
+        def both():
+            leaf = x.detach().requires_grad_()
+            pool(leaf, k, s, p).backward(g)
         timing = dict(warmup=1, target=0.05, min_reps=2, max_reps=20) if quick else dict(warmup=2, target=1.0, min_reps=5, max_reps=200)
         out[name + "-forward"] = measure(forward, **timing) * 1e3
         out[name] = measure(both, **timing) * 1e3
