@@ -20,8 +20,8 @@ What runs where:
     its peak RSS (getrusage ru_maxrss), so the figure is not inflated by the other workloads;
     a child for einsum and the same products through matmul (einsum-*, matmul-*);
     a third child for the convolution layers (conv2d-*, conv3d-*: forward + backward of float32 layers, and
-    conv-*: every distinct convolution of ResNet-18/50 at 224×224, batch 16); one for max pooling,
-    batch norm and group norm (maxpool*, batchnorm-*, group-norm); one for bilinear upsampling, reflect padding and grid sampling
+    conv-*: every distinct convolution of ResNet-18/50 at 224×224, batch 16); one for pooling,
+    batch norm and group norm (maxpool*, maxpool3d*, avgpool3d*, batchnorm-*, group-norm); one for bilinear upsampling, reflect padding and grid sampling
     (upsample-*, pad-*, gridsample-*); one for LeNet-5's epoch and ResNet-18's step; one for
     the training steps of ResNet-50, VGG-11-bn, AlexNet and GoogLeNet (torchvision's models, with
     GoogLeNet's auxiliary losses); one that only trains ResNet-18 and reports its peak RSS
@@ -96,6 +96,9 @@ RESNET_CONVS = {f"conv-{k}x{k}s{s}-{ci}to{co}-{n}": (k, s, ci, co, n) for k, s, 
 # Max pooling as PoolingBenchmark.swift (forward alone, and forward + backward) and batch norm in
 # training mode as BatchNormBenchmark.swift (forward + backward): name: (shape, kernel, stride, padding).
 POOLS = {"maxpool2x2-64x6x28x28": ([64, 6, 28, 28], 2, 2, 0), "maxpool3x3s2p1-32x64x112x112": ([32, 64, 112, 112], 3, 2, 1)}
+# 3-d max and average pooling on a video stem's shape, as PoolingBenchmark.swift: name: (function, shape, kernel, stride, padding).
+POOLS3D = {"maxpool3d-3x3x3s2p1-4x64x16x56x56": ("max_pool3d", [4, 64, 16, 56, 56], 3, 2, 1),
+           "avgpool3d-3x3x3s2p1-4x64x16x56x56": ("avg_pool3d", [4, 64, 16, 56, 56], 3, 2, 1)}
 BATCHNORMS = {"batchnorm-" + "x".join(map(str, s)): s
               for s in ([16, 64, 112, 112], [16, 256, 56, 56], [16, 512, 28, 28], [16, 1024, 14, 14], [16, 2048, 7, 7])}
 # Shape ops that copy, float32, forward only, as ShapeBenchmark.swift: name: (input shape, call(F, x))
@@ -112,7 +115,7 @@ SHAPE_OPS = {
 # Group norm (32 groups, weight and bias) on a detection head's shape, forward + backward, as
 # GroupNormBenchmark.swift.
 GROUPNORMS = {"group-norm": ([8, 256, 64, 64], 32)}
-LAYERS = [n + suffix for n in POOLS for suffix in ("-forward", "")] + list(BATCHNORMS) + list(GROUPNORMS)
+LAYERS = [n + suffix for n in list(POOLS) + list(POOLS3D) for suffix in ("-forward", "")] + list(BATCHNORMS) + list(GROUPNORMS)
 # The spatial ops of segmentation and detection, as SpatialBenchmark.swift (forward alone, and
 # forward + backward): name: input shape.
 SPATIAL_SHAPES = {"upsample-bilinear-x8-8x21x64x64": [8, 21, 64, 64], "pad-reflect-8x64x128x128": [8, 64, 128, 128],
@@ -372,7 +375,7 @@ def worker_torch_conv(threads, quick):
 
 
 def worker_torch_layers(threads, quick):
-    """Max pooling (forward; forward + backward), batch norm (training, forward + backward) and the
+    """Max pooling, 3-d max and average pooling (forward; forward + backward), batch norm (training, forward + backward) and the
     shape ops that copy (forward), ms, as PoolingBenchmark.swift, BatchNormBenchmark.swift and
     ShapeBenchmark.swift."""
     import torch
@@ -391,6 +394,21 @@ def worker_torch_layers(threads, quick):
         def both():
             leaf = x.detach().requires_grad_()
             F.max_pool2d(leaf, k, s, p).backward(g)
+        timing = dict(warmup=1, target=0.05, min_reps=2, max_reps=20) if quick else dict(warmup=2, target=1.0, min_reps=5, max_reps=200)
+        out[name + "-forward"] = measure(forward, **timing) * 1e3
+        out[name] = measure(both, **timing) * 1e3
+    for name, (function, shape, k, s, p) in POOLS3D.items():
+        shape = [2] + shape[1:] if quick else shape
+        pool = getattr(F, function)
+        x = torch.randn(*shape)
+        g = torch.randn_like(pool(x, k, s, p))
+
+        def forward():
+            pool(x, k, s, p)
+
+        def both():
+            leaf = x.detach().requires_grad_()
+            pool(leaf, k, s, p).backward(g)
         timing = dict(warmup=1, target=0.05, min_reps=2, max_reps=20) if quick else dict(warmup=2, target=1.0, min_reps=5, max_reps=200)
         out[name + "-forward"] = measure(forward, **timing) * 1e3
         out[name] = measure(both, **timing) * 1e3

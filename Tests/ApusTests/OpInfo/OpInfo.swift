@@ -102,6 +102,7 @@ enum OpInfoTable {
         spatial,
         reductions,
         conv3d,
+        pool,
     ].flatMap { $0 }
 
     static let byName: [String: OpInfo] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
