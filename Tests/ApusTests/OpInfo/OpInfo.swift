@@ -90,7 +90,7 @@ struct OpInfo: Sendable {
 
 enum OpInfoTable {
     /// Every entry, one list per family file.
-    static let all: [OpInfo] = elementwise + dtypes
+    static let all: [OpInfo] = elementwise + dtypes + losses
 
     static let byName: [String: OpInfo] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 }
