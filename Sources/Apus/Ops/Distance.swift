@@ -59,10 +59,28 @@ public func cosineSimilarity(_ x1: Tensor, _ x2: Tensor, axis: Int = 1, eps: Dou
     if let y = inFloat32IfReduced(a0, b0, { cosineSimilarity($0, $1, axis: axis, eps: eps) }) { return y }
     if shape.isEmpty { return cosineSimilarity(a0.reshape([1]), b0.reshape([1]), axis: 0, eps: eps).reshape([]) }
     let ax = axis < 0 ? axis + shape.count : axis
+    if a0.shape == b0.shape && a0.dtype == b0.dtype && ax == shape.count - 1 { return rowCosineSimilarity(a0, b0, eps: eps) }
     let (a1, b1) = Elementwise.promoteTypes(a0, b0, floating: true)
     let a = a1.expand(to: shape), b = b1.expand(to: shape)
     let na = clampedMinPassingGradient(euclideanNorm(a, axis: ax), eps), nb = clampedMinPassingGradient(euclideanNorm(b, axis: ax), eps)
     return ((a / na) * (b / nb)).sum(axis: ax)
+}
+
+/// ``cosineSimilarity(_:_:axis:eps:)`` along the last axis of two float32 or float64 operands of one
+/// shape and dtype, by one kernel (PyTorch composes it of nine elementwise ops and reductions).
+private func rowCosineSimilarity(_ x1: Tensor, _ x2: Tensor, eps: Double) -> Tensor {
+    let shape = x1.shape
+    let n = shape[shape.count - 1], rows = shape.dropLast().reduce(1, *)
+    let a = x1.detached().contiguous(), b = x2.detached().contiguous()
+    let (y, norms1, norms2) = Kernels.rowCosineSimilarities(a, b, eps: eps, rows: rows, n: n)
+    let out = y.reshape(Array(shape.dropLast()))
+    guard shouldRecord(x1, x2) else { return out }
+    let (needs1, needs2) = (x1.requiresGrad, x2.requiresGrad)
+    return record("cosineSimilarity", x1, x2, out) { g in
+        let (g1, g2) = Kernels.rowCosineSimilaritiesBackward(g.reshape([rows]).contiguous(), a, b, y, norms1, norms2, eps: eps,
+                                                             rows: rows, n: n, first: needs1, second: needs2)
+        return [g1?.reshape(shape), g2?.reshape(shape)]
+    }
 }
 
 /// The p-norm distance between paired rows (`torch.nn.functional.pairwise_distance`):
@@ -76,7 +94,26 @@ public func cosineSimilarity(_ x1: Tensor, _ x2: Tensor, axis: Int = 1, eps: Dou
 public func pairwiseDistance(_ x1: Tensor, _ x2: Tensor, p: Double = 2, eps: Double = 1e-6, keepDims: Bool = false) -> Tensor {
     requireBroadcastable(x1, x2, op: "pairwiseDistance", ("x1", "x2"))
     if let y = inFloat32IfReduced(x1, x2, { pairwiseDistance($0, $1, p: p, eps: eps, keepDims: keepDims) }) { return y }
-    return lastAxisNorm(x1 - x2 + eps, p: p, keepDims: keepDims, op: "pairwiseDistance")
+    let sameFloats = x1.dtype == x2.dtype && (x1.dtype == .float32 || x1.dtype == .float64)
+    guard x1.shape == x2.shape && x1.rank >= 1 && sameFloats else {
+        return lastAxisNorm(x1 - x2 + eps, p: p, keepDims: keepDims, op: "pairwiseDistance")
+    }
+    // Operands of one shape: the differences are never materialised.
+    let shape = x1.shape
+    let n = shape[shape.count - 1], rows = shape.dropLast().reduce(1, *)
+    let order = NormOrder(p)
+    require(n > 0 || (order != .infinity && order != .negativeInfinity),
+            "pairwiseDistance: the \(p)-norm over an empty last axis is undefined (shape \(shape))")
+    let a = x1.detached().contiguous(), b = x2.detached().contiguous()
+    let norms = Kernels.rowDistanceNorms(a, b, eps: eps, rows: rows, n: n, order: order)
+    let out = norms.reshape(Array(shape.dropLast()) + (keepDims ? [1] : []))
+    guard shouldRecord(x1, x2) else { return out }
+    let (needs1, needs2) = (x1.requiresGrad, x2.requiresGrad)
+    return record("pairwiseDistance", x1, x2, out) { g in
+        let gd = Kernels.rowDistanceNormsBackward(g.reshape([rows]).contiguous(), a, b, norms, eps: eps, rows: rows, n: n, order: order)
+            .reshape(shape)
+        return [needs1 ? gd : nil, needs2 ? -gd : nil]
+    }
 }
 
 /// The p-norm distances between every row of `x1` `[…, P, M]` and every row of `x2` `[…, R, M]`

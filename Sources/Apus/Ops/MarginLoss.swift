@@ -110,14 +110,36 @@ public func cosineEmbeddingLoss(_ input1: Tensor, _ input2: Tensor, _ target: Te
     let x1 = input1.dtype.isFloatingPoint ? input1 : input1.cast(to: .float32)
     let x2 = input2.dtype.isFloatingPoint ? input2 : input2.cast(to: .float32)
     if let y = inFloat32IfReduced(x1, x2, { cosineEmbeddingLoss($0, $1, target, margin: margin, reduction: reduction) }) { return y }
-    let axis = target.rank
     let epsilon = Double(Float(1e-12))  // PyTorch's ε is the float 1e-12, also for float64
-    let product = (x1 * x2).sum(axis: axis)
-    let squares1 = (x1 * x1).sum(axis: axis) + epsilon, squares2 = (x2 * x2).sum(axis: axis) + epsilon
-    let cosine = product / sqrt(squares1 * squares2)
+    let cosine: Tensor
+    if x1.shape == x2.shape && x1.dtype == x2.dtype && (x1.dtype == .float32 || x1.dtype == .float64) {
+        cosine = rowEmbeddingCosines(x1, x2, epsilon: epsilon)
+    } else {
+        let axis = target.rank
+        let product = (x1 * x2).sum(axis: axis)
+        let squares1 = (x1 * x1).sum(axis: axis) + epsilon, squares2 = (x2 * x2).sum(axis: axis) + epsilon
+        cosine = product / sqrt(squares1 * squares2)
+    }
     let t = target.detached(), zero = Tensor.zeros([], dtype: cosine.dtype)
     let loss = `where`(t .== 1, 1 - cosine, zero) + `where`(t .== -1, relu(cosine - margin), zero)
     return reduction.apply(loss)
+}
+
+/// The cosines of ``cosineEmbeddingLoss(_:_:_:margin:reduction:)`` for inputs of one shape and
+/// dtype by one kernel, differentiable: `[N]` for `[N, D]`, 0-d for `[D]`.
+private func rowEmbeddingCosines(_ x1: Tensor, _ x2: Tensor, epsilon: Double) -> Tensor {
+    let shape = x1.shape
+    let n = shape[shape.count - 1], rows = shape.dropLast().reduce(1, *)
+    let a = x1.detached().contiguous(), b = x2.detached().contiguous()
+    let (cosines, squares1, squares2) = Kernels.rowEmbeddingCosines(a, b, epsilon: epsilon, rows: rows, n: n)
+    let out = cosines.reshape(Array(shape.dropLast()))
+    guard shouldRecord(x1, x2) else { return out }
+    let (needs1, needs2) = (x1.requiresGrad, x2.requiresGrad)
+    return record("cosineEmbeddingLoss", x1, x2, out) { g in
+        let (g1, g2) = Kernels.rowEmbeddingCosinesBackward(g.reshape([rows]).contiguous(), a, b, cosines, squares1, squares2,
+                                                           rows: rows, n: n, first: needs1, second: needs2)
+        return [g1?.reshape(shape), g2?.reshape(shape)]
+    }
 }
 
 /// The triplet margin loss (`torch.nn.functional.triplet_margin_loss`):
