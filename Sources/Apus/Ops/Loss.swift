@@ -1,6 +1,7 @@
 // Loss functions, as torch.nn.functional: regression (MSE, L1, Huber, smooth L1), binary classification
 // (BCE on probabilities or logits) and multi-class classification (cross-entropy, NLL).
-// Each takes a `reduction`; the module forms are in NN/Losses.swift.
+// Each takes a `reduction`; the module forms are in NN/Losses.swift. Likelihood and divergence
+// losses are in ProbabilisticLoss.swift, margin and embedding losses in MarginLoss.swift.
 
 /// How a loss combines per-element values (PyTorch's `reduction`).
 public enum Reduction: Sendable {
@@ -11,9 +12,10 @@ public enum Reduction: Sendable {
     /// No reduction: one loss per element (per sample for the class losses).
     case none
 
+    /// The reduced loss; the mean of no elements is NaN, as in PyTorch (an empty batch).
     func apply(_ x: Tensor) -> Tensor {
         switch self {
-        case .mean: x.mean()
+        case .mean: x.count == 0 ? x.sum() / 0.0 : x.mean()
         case .sum: x.sum()
         case .none: x
         }
@@ -21,11 +23,16 @@ public enum Reduction: Sendable {
 }
 
 /// Stops with a message naming `op` when the shapes do not broadcast together.
-private func requireBroadcastable(_ a: Tensor, _ b: Tensor, op: String, _ names: (String, String)) {
-    let rank = max(a.rank, b.rank)
-    let pa = Array(repeating: 1, count: rank - a.rank) + a.shape, pb = Array(repeating: 1, count: rank - b.rank) + b.shape
+func requireBroadcastable(_ a: Tensor, _ b: Tensor, op: String, _ names: (String, String)) {
+    requireBroadcastable(a.shape, b.shape, op: op, names)
+}
+
+/// Stops with a message naming `op` when the shapes do not broadcast together.
+func requireBroadcastable(_ a: [Int], _ b: [Int], op: String, _ names: (String, String)) {
+    let rank = max(a.count, b.count)
+    let pa = Array(repeating: 1, count: rank - a.count) + a, pb = Array(repeating: 1, count: rank - b.count) + b
     require(zip(pa, pb).allSatisfy { $0 == $1 || $0 == 1 || $1 == 1 },
-            "\(op): \(names.0) of shape \(a.shape) and \(names.1) of shape \(b.shape) do not broadcast together")
+            "\(op): \(names.0) of shape \(a) and \(names.1) of shape \(b) do not broadcast together")
 }
 
 // MARK: - Regression
@@ -275,4 +282,25 @@ public func crossEntropy(_ logits: Tensor, _ targets: Tensor, weight: Tensor? = 
     case .none: reduced = smooth.reshape(targets.shape)
     }
     return keep * nll + spread * reduced
+}
+
+// MARK: - Helpers of the loss and distance ops
+
+/// ``inFloat32IfReduced(_:_:)`` for any number of operands: `body` on the operands with every
+/// float16 or bfloat16 one widened to float32, its result rounded to the floating-point operands'
+/// promoted dtype, when some operand is 16-bit; nil otherwise. Integer operands stay as they are.
+func inFloat32IfReduced(_ operands: [Tensor], _ body: ([Tensor]) -> Tensor) -> Tensor? {
+    guard operands.contains(where: { $0.dtype.isReducedPrecision }) else { return nil }
+    let floats = operands.map(\.dtype).filter(\.isFloatingPoint)
+    let dtype = floats.dropFirst().reduce(floats[0]) { DType.promoted($0, $1) }
+    let result = body(operands.map { $0.dtype.isReducedPrecision ? $0.cast(to: .float32) : $0 })
+    return dtype.isReducedPrecision ? result.cast(to: dtype) : result
+}
+
+/// `max(x, lo)` (NaN stays NaN) whose gradient passes to `x` unchanged, also where it was clamped:
+/// what PyTorch's losses get by clamping a clone in place under `no_grad` (the variance of
+/// gaussian_nll_loss, the norms of cosine_similarity).
+func clampedMinPassingGradient(_ x: Tensor, _ lo: Double) -> Tensor {
+    let out = noGrad { clamp(x.detached(), min: lo) }
+    return recordUnary("clampMin", x, out) { g in g }
 }

@@ -103,6 +103,7 @@ enum OpInfoTable {
         reductions,
         conv3d,
         pool,
+        losses,
     ].flatMap { $0 }
 
     static let byName: [String: OpInfo] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
