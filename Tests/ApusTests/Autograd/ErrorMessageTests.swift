@@ -167,12 +167,15 @@ import Testing
         #expect(stderrText(result).contains("sum: axis 2 out of range for tensor of shape [2, 3]"))
     }
 
+    /// A 0-d tensor takes axis 0 and −1, as in PyTorch (nothing is reduced); axis 1 is out of range.
     @Test func axisOfAZeroDimensionalTensor() async {
+        #expect(Tensor(scalar: 2).sum(axis: 0).item() == 2)
+        #expect(Tensor(scalar: 2).sum(axis: -1).shape == [])
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = Tensor(scalar: 2).sum(axis: 0)
+            _ = Tensor(scalar: 2).sum(axis: 1)
         }
         let message = stderrText(result)
-        #expect(message.contains("sum: axis 0 out of range for tensor of shape []"))
+        #expect(message.contains("sum") && message.contains("1"))
     }
 
     @Test func concatOfZeroDimensionalTensors() async {

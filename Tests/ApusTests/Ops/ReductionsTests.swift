@@ -196,15 +196,15 @@ private func values(_ count: Int, seed: UInt64, low: Double = -1, high: Double =
         #expect(stderrText(result).contains("vectorNorm: the inf norm of no elements is undefined (shape [0, 3]"))
     }
 
-    @Test func spectralAndNuclearNormsNeedSingularValues() async {
-        let spectral = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = matrixNorm(Tensor.ones([2, 2]), ord: 2)
-        }
-        #expect(stderrText(spectral).contains("matrixNorm: the 2 norm is a singular value, and Apus has no svd yet"))
-        let nuclear = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = Tensor.ones([2, 2]).norm(p: .nuclear)
-        }
-        #expect(stderrText(nuclear).contains("matrixNorm: the nuclear norm is the sum of the singular values, and Apus has no svd yet"))
+    /// The spectral norm is the largest singular value, the nuclear norm their sum (a rotation by
+    /// 30° scaled by diag(3, 2) has singular values 3 and 2, whatever the rotation).
+    @Test func spectralAndNuclearNormsFromSingularValues() {
+        let (c, s) = (3.0.squareRoot() / 2, 0.5)  // cos and sin of 30°
+        let a = Tensor(shape: [2, 2], values: [3 * c, -2 * s, 3 * s, 2 * c], dtype: .float64)
+        #expect(Swift.abs(matrixNorm(a, ord: 2).item() - 3) < 1e-12)
+        #expect(Swift.abs(matrixNorm(a, ord: -2).item() - 2) < 1e-12)
+        #expect(Swift.abs(a.norm(p: .nuclear).item() - 5) < 1e-12)
+        #expect(matrixNorm(a.reshape([1, 2, 2]), ord: .nuclear, keepDims: true).shape == [1, 1, 1])
     }
 
     @Test func quantileOutsideTheUnitInterval() async {
