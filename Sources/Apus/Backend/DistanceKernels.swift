@@ -7,8 +7,8 @@ import Foundation
 // The cdist loops follow PyTorch's CPU kernels term by term: one sequential sum per pair, the same
 // special cases of p, and the same subgradients where a distance or a difference is 0.
 
-/// The order p of a norm, by the cases that are computed differently.
-enum NormOrder: Equatable {
+/// The order p of a distance's norm, by the cases the kernels compute differently (``NormOrder`` is the public argument of the norm ops).
+enum DistanceOrder: Equatable {
     case zero, one, two, infinity, negativeInfinity
     /// Any other p: `(Σ|x|^p)^(1/p)`.
     case general(Double)
@@ -96,7 +96,7 @@ extension Kernels {
     /// The p-norm of each row of the contiguous `[rows, n]` block `x`, as PyTorch's
     /// `linalg.vector_norm` over the last axis: p = 0 counts the non-zero entries, ±∞ take the
     /// largest (smallest) magnitude and propagate NaN. Returns `[rows]`.
-    static func rowNorms(_ x: Tensor, rows: Int, n: Int, order: NormOrder) -> Tensor {
+    static func rowNorms(_ x: Tensor, rows: Int, n: Int, order: DistanceOrder) -> Tensor {
         func run<T: FloatScalar>(_: T.Type) -> Tensor {
             let out = Tensor(uninitialized: [rows], dtype: T.dtype)
             let src = UnsafePointer(x.storage.pointer(T.self) + x.offset), dst = out.storage.pointer(T.self)
@@ -113,7 +113,7 @@ extension Kernels {
     }
 
     @inline(__always)
-    private static func rowNorm<T: FloatScalar>(_ p: UnsafePointer<T>, _ n: Int, _ order: NormOrder) -> T {
+    private static func rowNorm<T: FloatScalar>(_ p: UnsafePointer<T>, _ n: Int, _ order: DistanceOrder) -> T {
         switch order {
         case .zero:
             var s: T = 0
@@ -145,7 +145,7 @@ extension Kernels {
     /// The gradient of ``rowNorms(_:rows:n:order:)`` (PyTorch's `norm_backward`): `g` and `norms`
     /// are `[rows]`, the result is `[rows, n]`. Where a norm is 0 the gradient is 0 (p ≥ 1); the
     /// ∞-norm shares its gradient among tied entries; p = 0 has none.
-    static func rowNormsBackward(_ g: Tensor, _ x: Tensor, _ norms: Tensor, rows: Int, n: Int, order: NormOrder) -> Tensor {
+    static func rowNormsBackward(_ g: Tensor, _ x: Tensor, _ norms: Tensor, rows: Int, n: Int, order: DistanceOrder) -> Tensor {
         func run<T: FloatScalar>(_: T.Type) -> Tensor {
             let out = Tensor(uninitialized: [rows, n], dtype: T.dtype)
             let src = UnsafePointer(x.storage.pointer(T.self) + x.offset), dst = out.storage.pointer(T.self)
@@ -164,7 +164,7 @@ extension Kernels {
 
     @inline(__always)
     private static func rowNormBackward<T: FloatScalar>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, _ n: Int,
-                                                         _ g: T, _ norm: T, _ order: NormOrder) {
+                                                         _ g: T, _ norm: T, _ order: DistanceOrder) {
         switch order {
         case .zero:
             for k in 0..<n { out[k] = 0 }
@@ -199,7 +199,7 @@ extension Kernels {
     /// The p-norm of `x1[r] − x2[r] + eps` for each row r of two contiguous `[rows, n]` blocks of one
     /// dtype (pairwiseDistance without broadcasting), without materialising the differences: each
     /// row's differences go through a small buffer, rounded as `(x1 − x2) + eps` is. Returns `[rows]`.
-    static func rowDistanceNorms(_ x1: Tensor, _ x2: Tensor, eps: Double, rows: Int, n: Int, order: NormOrder) -> Tensor {
+    static func rowDistanceNorms(_ x1: Tensor, _ x2: Tensor, eps: Double, rows: Int, n: Int, order: DistanceOrder) -> Tensor {
         func run<T: FloatScalar>(_: T.Type) -> Tensor {
             let out = Tensor(uninitialized: [rows], dtype: T.dtype)
             let a = UnsafePointer(x1.storage.pointer(T.self) + x1.offset), b = UnsafePointer(x2.storage.pointer(T.self) + x2.offset)
@@ -224,7 +224,7 @@ extension Kernels {
     /// The gradient of ``rowDistanceNorms(_:_:eps:rows:n:order:)`` with respect to `x1` (that of
     /// `x2` is its negative), given `g` and the norms, both `[rows]`: `[rows, n]`.
     static func rowDistanceNormsBackward(_ g: Tensor, _ x1: Tensor, _ x2: Tensor, _ norms: Tensor, eps: Double, rows: Int, n: Int,
-                                         order: NormOrder) -> Tensor {
+                                         order: DistanceOrder) -> Tensor {
         func run<T: FloatScalar>(_: T.Type) -> Tensor {
             let out = Tensor(uninitialized: [rows, n], dtype: T.dtype)
             let a = UnsafePointer(x1.storage.pointer(T.self) + x1.offset), b = UnsafePointer(x2.storage.pointer(T.self) + x2.offset)
@@ -417,7 +417,7 @@ extension Kernels {
 
     /// Distances between every row of `x1` `[batches, p1, m]` and every row of `x2`
     /// `[batches, p2, m]` (both contiguous), `[batches, p1, p2]`, for the norm of order `order`.
-    static func cdist(_ x1: Tensor, _ x2: Tensor, batches: Int, p1: Int, p2: Int, m: Int, order: NormOrder) -> Tensor {
+    static func cdist(_ x1: Tensor, _ x2: Tensor, batches: Int, p1: Int, p2: Int, m: Int, order: DistanceOrder) -> Tensor {
         switch order {
         case .zero: return cdistTyped(CdistZero.self, x1, x2, batches, p1, p2, m, 0)
         case .one: return cdistTyped(CdistOne.self, x1, x2, batches, p1, p2, m, 1)
@@ -482,7 +482,7 @@ extension Kernels {
     /// p < 1 also where a difference is 0; the ∞-norm's full gradient to every tied entry). The
     /// gradient with respect to `x2` is this function with the operands swapped and `g`, `dist` transposed.
     static func cdistBackward(_ g: Tensor, _ x1: Tensor, _ x2: Tensor, _ dist: Tensor, batches: Int, p1: Int, p2: Int, m: Int,
-                              order: NormOrder) -> Tensor {
+                              order: DistanceOrder) -> Tensor {
         switch order {
         case .zero: return Tensor.zeros([batches, p1, m], dtype: x1.dtype)
         case .one: return cdistBackwardTyped(CdistOne.self, g, x1, x2, dist, batches, p1, p2, m, 1)

@@ -29,7 +29,7 @@ private func euclideanNorm(_ x: Tensor, axis: Int) -> Tensor {
 private func lastAxisNorm(_ x: Tensor, p: Double, keepDims: Bool, op: String) -> Tensor {
     let n = x.rank == 0 ? 1 : x.shape[x.rank - 1]
     let rows = x.rank == 0 ? 1 : x.shape.dropLast().reduce(1, *)
-    let order = NormOrder(p)
+    let order = DistanceOrder(p)
     require(n > 0 || (order != .infinity && order != .negativeInfinity),
             "\(op): the \(p)-norm over an empty last axis is undefined (shape \(x.shape))")
     let outShape = x.rank == 0 ? [] : Array(x.shape.dropLast()) + (keepDims ? [1] : [])
@@ -101,7 +101,7 @@ public func pairwiseDistance(_ x1: Tensor, _ x2: Tensor, p: Double = 2, eps: Dou
     // Operands of one shape: the differences are never materialised.
     let shape = x1.shape
     let n = shape[shape.count - 1], rows = shape.dropLast().reduce(1, *)
-    let order = NormOrder(p)
+    let order = DistanceOrder(p)
     require(n > 0 || (order != .infinity && order != .negativeInfinity),
             "pairwiseDistance: the \(p)-norm over an empty last axis is undefined (shape \(shape))")
     let a = x1.detached().contiguous(), b = x2.detached().contiguous()
@@ -159,7 +159,7 @@ public func cdist(_ x1: Tensor, _ x2: Tensor, p: Double = 2, computeMode: CDistC
     }
     let a = noGrad { x1.detached().broadcastView(to: batch + [r1, m]).reshape([batches, r1, m]).contiguous() }
     let b = noGrad { x2.detached().broadcastView(to: batch + [r2, m]).reshape([batches, r2, m]).contiguous() }
-    let order = NormOrder(p)
+    let order = DistanceOrder(p)
     let dist = viaMatmul ? euclideanDistancesByMatmul(a, b, batches: batches, r1: r1, r2: r2, m: m)
                          : Kernels.cdist(a, b, batches: batches, p1: r1, p2: r2, m: m, order: order)
     let out = dist.reshape(outShape)

@@ -199,7 +199,7 @@ private func values(_ count: Int, seed: UInt64, low: Double = -1, high: Double =
     /// The spectral norm is the largest singular value, the nuclear norm their sum (a rotation by
     /// 30° scaled by diag(3, 2) has singular values 3 and 2, whatever the rotation).
     @Test func spectralAndNuclearNormsFromSingularValues() {
-        let (c, s) = (3.0.squareRoot() / 2, 0.5)  // cos and sin of 30°
+        let (c, s): (Double, Double) = (0.75.squareRoot(), 0.5)  // cos and sin of 30°
         let a = Tensor(shape: [2, 2], values: [3 * c, -2 * s, 3 * s, 2 * c], dtype: .float64)
         #expect(Swift.abs(matrixNorm(a, ord: 2).item() - 3) < 1e-12)
         #expect(Swift.abs(matrixNorm(a, ord: -2).item() - 2) < 1e-12)
