@@ -6,7 +6,7 @@
 
 /// How ``gridSample(_:grid:mode:paddingMode:alignCorners:)`` reads the input at a position, as
 /// `grid_sample`'s `mode`.
-public enum GridSampleMode: String, Sendable, CaseIterable {
+public enum GridSampleMode: Sendable, CaseIterable {
     /// Linear interpolation between the 2×2 (2×2×2 for 5-d inputs) neighbours.
     case bilinear
     /// The nearest element (ties round to even, as `nearbyint`).
@@ -17,7 +17,7 @@ public enum GridSampleMode: String, Sendable, CaseIterable {
 
 /// What ``gridSample(_:grid:mode:paddingMode:alignCorners:)`` reads outside the input, as
 /// `grid_sample`'s `padding_mode`.
-public enum GridSamplePaddingMode: String, Sendable, CaseIterable {
+public enum GridSamplePaddingMode: Sendable, CaseIterable {
     /// Zero outside the input.
     case zeros
     /// The nearest border element (positions clamped to the input).

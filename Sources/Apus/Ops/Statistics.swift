@@ -4,7 +4,7 @@
 
 /// How `quantile(q:axis:keepDims:interpolation:)` reads a quantile that falls between two sorted
 /// values `a ≤ b` at fractional position `i + f` (PyTorch's `interpolation`).
-public enum QuantileInterpolation: String, Sendable, CaseIterable {
+public enum QuantileInterpolation: Sendable, CaseIterable {
     /// `a + f·(b − a)`.
     case linear
     /// `a`.

@@ -6,7 +6,7 @@
 /// float32 and rounds each result back, as PyTorch does on the CPU. `uint8` holds pixels,
 /// `int8`/`int16`/`int32` quantised or compact integer data.
 public enum DType: Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    /// Booleans, one byte each: the results of comparisons, masks for ``where(_:_:_:)``.
+    /// Booleans, one byte each: the results of comparisons, masks for ``where(_:_:_:)-(Tensor,Tensor,Tensor)``.
     case bool
     /// 8-bit unsigned integers (0…255): image pixels (PyTorch's `torch.uint8`).
     case uint8
@@ -45,7 +45,6 @@ public enum DType: Sendable, Hashable, CaseIterable, CustomStringConvertible {
         }
     }
 
-    /// Whether the type holds integers (`uint8` … `int64`; not `bool`).
     /// The values an integer dtype holds (`-128...127` for int8), nil for bool and floating point.
     public var integerRange: ClosedRange<Int64>? {
         switch self {
@@ -58,6 +57,7 @@ public enum DType: Sendable, Hashable, CaseIterable, CustomStringConvertible {
         }
     }
 
+    /// Whether the type holds integers (`uint8` … `int64`; not `bool`).
     public var isIntegral: Bool {
         switch self {
         case .uint8, .int8, .int16, .int32, .int64: true

@@ -119,3 +119,9 @@ enum OpFixtures {
     /// Cases PyTorch refuses, which must stop Apus too.
     static var refused: [OpCase] { cases.filter { $0.raises != nil } }
 }
+
+/// The case of an enum whose Swift name is PyTorch's string for it (`"bilinear"` → `.bilinear`).
+func caseNamed<E: CaseIterable>(_: E.Type, _ name: String) -> E {
+    guard let value = E.allCases.first(where: { "\($0)" == name }) else { fatalError("no case of \(E.self) named \(name)") }
+    return value
+}

@@ -106,7 +106,7 @@ extension OpInfoTable {
     ]
 
     private static func quantile(_ x: Tensor, _ a: OpArgs, ignoringNaN: Bool) -> Tensor {
-        let interpolation = QuantileInterpolation(rawValue: a.string("interpolation", default: "linear"))!
+        let interpolation = caseNamed(QuantileInterpolation.self, a.string("interpolation", default: "linear"))
         let (axis, keepDims) = (a.optionalInt("dim"), a.keepDims)
         let qDType = a.has("q_dtype") ? DType(name: a.string("q_dtype"))! : x.dtype
         if let q = a.quantileTensor(dtype: qDType) {

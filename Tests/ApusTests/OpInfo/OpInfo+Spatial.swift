@@ -9,8 +9,8 @@ extension OpInfoTable {
         OpInfo("interpolate") { x, a in [interpolateCall(x[0]!, a)] },
         OpInfo("Upsample") { x, a in [upsampleLayer(a)(x[0]!)] },
         OpInfo("grid_sample") { x, a in
-            [gridSample(x[0]!, grid: x[1]!, mode: GridSampleMode(rawValue: a.string("mode", default: "bilinear"))!,
-                        paddingMode: GridSamplePaddingMode(rawValue: a.string("padding_mode", default: "zeros"))!,
+            [gridSample(x[0]!, grid: x[1]!, mode: caseNamed(GridSampleMode.self, a.string("mode", default: "bilinear")),
+                        paddingMode: caseNamed(GridSamplePaddingMode.self, a.string("padding_mode", default: "zeros")),
                         alignCorners: a.bool("align_corners", default: false))]
         },
         OpInfo("affine_grid") { x, a in
