@@ -92,11 +92,15 @@ public final class Adagrad: Optimizer {
             core.update { p, grad, o, state in
                 var s = state ?? State(sum: Tensor.full(p.value.shape, value: o.initialAccumulatorValue, dtype: p.value.dtype))
                 s.step += 1
-                var g = grad.cast(to: p.value.dtype)
-                if o.weightDecay != 0 { g = g + o.weightDecay * p.value }
+                // 16-bit parameters step in float32 (eps would round to 0); the sum keeps their dtype.
+                let dtype = p.value.dtype, work: DType = dtype.isReducedPrecision ? .float32 : dtype
+                let value = p.value.cast(to: work)
+                var g = grad.cast(to: work)
+                if o.weightDecay != 0 { g = g + o.weightDecay * value }
                 let clr: Double = o.lr / (1 + Double(s.step - 1) * o.lrDecay)
-                s.sum = s.sum + g * g
-                p.assign(p.value - clr * (g / (s.sum.sqrt() + o.eps)))
+                let sum = s.sum.cast(to: work) + g * g
+                s.sum = sum.cast(to: dtype)
+                p.assign(value - clr * (g / (sum.sqrt() + o.eps)))
                 state = s
             }
         }

@@ -102,26 +102,31 @@ public final class RMSprop: Optimizer {
             core.update { p, grad, o, state in
                 var s = state ?? State(like: p.value, options: o)
                 s.step += 1
-                var g = grad.cast(to: p.value.dtype)
-                if o.weightDecay != 0 { g = g + o.weightDecay * p.value }
+                // 16-bit parameters step in float32 (their eps would round to 0 and 0/0 give NaN);
+                // the state stays in the parameter's dtype, as PyTorch keeps it.
+                let dtype = p.value.dtype, work: DType = dtype.isReducedPrecision ? .float32 : dtype
+                let value = p.value.cast(to: work)
+                var g = grad.cast(to: work)
+                if o.weightDecay != 0 { g = g + o.weightDecay * value }
                 // Scalars as typed Doubles: `(1 − α)·t` could read `1` as a (float32) tensor literal.
                 let oneMinusAlpha: Double = 1 - o.alpha
-                s.squareAverage = o.alpha * s.squareAverage + oneMinusAlpha * (g * g)
+                let squareAverage = o.alpha * s.squareAverage.cast(to: work) + oneMinusAlpha * (g * g)
+                s.squareAverage = squareAverage.cast(to: dtype)
                 var denominator: Tensor
                 if let average = s.gradAverage {
-                    let newAverage = lerp(average, g, weight: oneMinusAlpha)
-                    s.gradAverage = newAverage
-                    denominator = (s.squareAverage - newAverage * newAverage).sqrt()
+                    let newAverage = lerp(average.cast(to: work), g, weight: oneMinusAlpha)
+                    s.gradAverage = newAverage.cast(to: dtype)
+                    denominator = (squareAverage - newAverage * newAverage).sqrt()
                 } else {
-                    denominator = s.squareAverage.sqrt()
+                    denominator = squareAverage.sqrt()
                 }
                 denominator = denominator + o.eps
                 if let buffer = s.momentumBuffer {
-                    let b = o.momentum * buffer + g / denominator
-                    s.momentumBuffer = b
-                    p.assign(p.value - o.lr * b)
+                    let b = o.momentum * buffer.cast(to: work) + g / denominator
+                    s.momentumBuffer = b.cast(to: dtype)
+                    p.assign(value - o.lr * b)
                 } else {
-                    p.assign(p.value - o.lr * (g / denominator))
+                    p.assign(value - o.lr * (g / denominator))
                 }
                 state = s
             }

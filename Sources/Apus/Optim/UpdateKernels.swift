@@ -11,6 +11,21 @@ enum UpdateKernels {
                      maxSecondMoment: inout Tensor?,
                      beta1: Double, beta2: Double, stepSize: Double, biasCorrection2Sqrt: Double,
                      eps: Double, weightDecay: Double, decayFactor: Double) {
+        if value.dtype.isReducedPrecision {
+            // 16-bit parameters: the step runs in float32 and the parameter and its moments are
+            // rounded back to their dtype (PyTorch keeps them in the parameter's dtype too).
+            let dtype = value.dtype
+            var (p, m, v) = (value.cast(to: .float32), firstMoment.cast(to: .float32), secondMoment.cast(to: .float32))
+            var vmax = maxSecondMoment?.cast(to: .float32)
+            adam(value: &p, grad: grad.cast(to: .float32), firstMoment: &m, secondMoment: &v, maxSecondMoment: &vmax,
+                 beta1: beta1, beta2: beta2, stepSize: stepSize, biasCorrection2Sqrt: biasCorrection2Sqrt, eps: eps,
+                 weightDecay: weightDecay, decayFactor: decayFactor)
+            let leaf = value.node  // the parameter stays the same leaf of the graph
+            (value, firstMoment, secondMoment) = (p.cast(to: dtype), m.cast(to: dtype), v.cast(to: dtype))
+            value.node = leaf
+            maxSecondMoment = vmax?.cast(to: dtype)
+            return
+        }
         let g = grad.cast(to: value.dtype).contiguous()
         value.makeStorageUnique(); firstMoment.makeStorageUnique(); secondMoment.makeStorageUnique()
         maxSecondMoment?.makeStorageUnique()
@@ -93,6 +108,17 @@ enum UpdateKernels {
     /// The buffer is updated in place when its storage is not shared.
     static func sgd(value: inout Tensor, grad: Tensor, momentumBuffer buffer: inout Tensor?, lr: Double, momentum: Double,
                     dampening: Double, weightDecay: Double, nesterov: Bool) {
+        if value.dtype.isReducedPrecision {
+            // 16-bit parameters: the step runs in float32, the parameter and buffer are rounded back.
+            let dtype = value.dtype
+            var p = value.cast(to: .float32), b = buffer?.cast(to: .float32)
+            sgd(value: &p, grad: grad.cast(to: .float32), momentumBuffer: &b, lr: lr, momentum: momentum, dampening: dampening,
+                weightDecay: weightDecay, nesterov: nesterov)
+            let leaf = value.node  // the parameter stays the same leaf of the graph
+            (value, buffer) = (p.cast(to: dtype), b?.cast(to: dtype))
+            value.node = leaf
+            return
+        }
         let g = grad.cast(to: value.dtype).contiguous()
         value.makeStorageUnique()
         let first = buffer == nil
