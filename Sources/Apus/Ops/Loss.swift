@@ -215,7 +215,12 @@ private func classLoss(_ logp: Tensor, _ labels: Tensor, weight: Tensor?, ignore
     let sampleWeights = weight.map { $0.cast(to: logp.dtype).indexSelect(axis: 0, indices: safe) * kept } ?? kept
     let losses = -flat.gather(axis: 1, index: safe.reshape([-1, 1])).reshape([-1]) * sampleWeights
     switch reduction {
-    case .mean: return (losses.sum() / sampleWeights.sum(), sampleWeights)
+    case .mean:
+        let total = sampleWeights.sum()
+        // Every element ignored (an all-void crop): the mean of nothing is NaN, as PyTorch's, and
+        // its gradient 0, as PyTorch's backward gives (0/0 would make it NaN).
+        if total.item() == 0 { return (losses.sum() * 0 + Double.nan, sampleWeights) }
+        return (losses.sum() / total, sampleWeights)
     case .sum: return (losses.sum(), sampleWeights)
     case .none: return (losses.reshape(shape), sampleWeights)
     }
