@@ -203,14 +203,21 @@ extension MathKernels {
 
     /// The predicate `F` of every element of the floating-point tensor `x`, as a bool tensor.
     static func floatPredicate<F: FloatPredicateFunction>(_: F.Type, _ x: Tensor, op: String) -> Tensor {
-        x.dtype.dispatchFloat(FloatPredicateRun<F>(x: x), op: op)
+        // Widening to float32 is exact: the predicate sees the same value.
+        if x.dtype.isReducedPrecision { return floatPredicate(F.self, x.detached().cast(to: .float32), op: op) }
+        return x.dtype.dispatchFloat(FloatPredicateRun<F>(x: x), op: op)
     }
 
     /// `F` applied to the broadcast of the floating-point tensors `a` and `b` (of one dtype), on
     /// the thread pool for any layout (``Elementwise/floating(_:_:_:shape:)`` is serial for
     /// broadcast operands).
     static func floatBinary<F: FloatBinaryFunction>(_: F.Type, _ a: Tensor, _ b: Tensor, shape: [Int], op: String) -> Tensor {
-        a.dtype.dispatchFloat(FloatBinaryRun<F>(a: a, b: b, shape: shape), op: op)
+        if a.dtype.isReducedPrecision {
+            // 16-bit operands: computed in float32, rounded once.
+            let wide = floatBinary(F.self, a.detached().cast(to: .float32), b.detached().cast(to: .float32), shape: shape, op: op)
+            return wide.dtype == .float32 ? wide.cast(to: a.dtype) : wide
+        }
+        return a.dtype.dispatchFloat(FloatBinaryRun<F>(a: a, b: b, shape: shape), op: op)
     }
 }
 

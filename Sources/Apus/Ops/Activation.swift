@@ -15,6 +15,7 @@ protocol ActivationFunction {
 extension ActivationFunction {
     /// `f(x)` elementwise, recorded with the backward `g · f′(x)`. Integer inputs become float32.
     func callAsFunction(_ x: Tensor, op: String) -> Tensor {
+        if let r = inFloat32IfReduced(x, { callAsFunction($0, op: op) }) { return r }
         let xf = x.dtype.isFloatingPoint ? x : x.cast(to: .float32)
         let out: Tensor
         switch xf.dtype {

@@ -171,6 +171,9 @@ public func isclose(_ a: Tensor, _ b: Tensor, rtol: Double = 1e-5, atol: Double 
     require(rtol >= 0, "isclose: rtol must be greater than or equal to zero, but got \(rtol)")
     require(atol >= 0, "isclose: atol must be greater than or equal to zero, but got \(atol)")
     let shape = broadcastShapes(a.shape, b.shape, op: "isclose")
+    if a.dtype.isReducedPrecision {
+        return isclose(a.detached().cast(to: .float32), b.detached().cast(to: .float32), rtol: rtol, atol: atol, equalNan: equalNan)
+    }
     if a.dtype == .bool { return isclose(a.cast(to: .float32), b.cast(to: .float32), rtol: rtol, atol: atol, equalNan: equalNan) }
     let run = IsCloseRun(a: a.detached(), b: b.detached(), shape: shape, rtol: rtol, atol: atol, equalNaN: equalNan)
     return a.dtype.isFloatingPoint ? a.dtype.dispatchFloat(run, op: "isclose") : a.dtype.dispatchInteger(run, op: "isclose")

@@ -87,6 +87,8 @@ public func embedding(_ indices: Tensor, weight: Tensor, paddingIdx: Int? = nil,
                       normType: Double = 2, scaleGradByFreq: Bool = false) -> Tensor {
     require(weight.rank == 2, "embedding: weight must be 2-D [numEmbeddings, embeddingDim], got shape \(weight.shape)")
     require(weight.dtype.isFloatingPoint, "embedding: weight must be floating point, got \(weight.dtype)")
+    if let r = inFloat32IfReduced(weight, { embedding(indices, weight: $0, paddingIdx: paddingIdx, maxNorm: maxNorm, normType: normType,
+                                                     scaleGradByFreq: scaleGradByFreq) }) { return r }
     let (v, d) = (weight.shape[0], weight.shape[1])
     let padding = resolvedPadding(paddingIdx, count: v, op: "embedding")
     let rows = checkedRows(indices, count: v, op: "embedding")
@@ -144,6 +146,11 @@ public func embeddingBag(_ input: Tensor, weight: Tensor, offsets: Tensor? = nil
     let op = "embeddingBag"
     require(weight.rank == 2, "\(op): weight must be 2-D [numEmbeddings, embeddingDim], got shape \(weight.shape)")
     require(weight.dtype.isFloatingPoint, "\(op): weight must be floating point, got \(weight.dtype)")
+    if let r = inFloat32IfReduced([weight] + [perSampleWeights].compactMap { $0 }, { t in
+        embeddingBag(input, weight: t[0], offsets: offsets, maxNorm: maxNorm, normType: normType, scaleGradByFreq: scaleGradByFreq,
+                     mode: mode, perSampleWeights: perSampleWeights.map { _ in t[1] }, includeLastOffset: includeLastOffset,
+                     paddingIdx: paddingIdx)
+    }) { return r }
     let v = weight.shape[0]
     let padding = resolvedPadding(paddingIdx, count: v, op: op)
     require(input.rank == 1 || input.rank == 2, "\(op): input must be 1-D (with offsets) or 2-D [bags, length], got shape \(input.shape)")

@@ -75,6 +75,7 @@ public func unfold(_ x: Tensor, kernelSize: IntPair, dilation: IntPair = 1, padd
     require(x.rank == 3 || x.rank == 4, "unfold: expected an input [N, C, H, W] or [C, H, W], got shape \(x.shape)")
     require(x.shape.suffix(3).allSatisfy { $0 > 0 }, "unfold: channels, height and width must be non-zero, got shape \(x.shape)")
     require(x.dtype.isFloatingPoint, "unfold: expected a floating-point input, got \(x.dtype)")
+    if let r = inFloat32IfReduced(x, { unfold($0, kernelSize: kernelSize, dilation: dilation, padding: padding, stride: stride) }) { return r }
     let batched = x.rank == 4
     let (n, c, h, w) = batched ? (x.shape[0], x.shape[1], x.shape[2], x.shape[3]) : (1, x.shape[0], x.shape[1], x.shape[2])
     let g = windowGeometry("unfold", height: h, width: w, kernelSize: kernelSize, dilation: dilation, padding: padding, stride: stride)
@@ -96,6 +97,8 @@ public func fold(_ x: Tensor, outputSize: IntPair, kernelSize: IntPair, dilation
     require(x.rank == 2 || x.rank == 3, "fold: expected an input [N, C·kH·kW, L] or [C·kH·kW, L], got shape \(x.shape)")
     require(x.shape.suffix(2).allSatisfy { $0 > 0 }, "fold: the last two dimensions must be non-zero, got shape \(x.shape)")
     require(x.dtype.isFloatingPoint, "fold: expected a floating-point input, got \(x.dtype)")
+    if let r = inFloat32IfReduced(x, { fold($0, outputSize: outputSize, kernelSize: kernelSize, dilation: dilation, padding: padding,
+                                            stride: stride) }) { return r }
     require(outputSize.height > 0 && outputSize.width > 0, "fold: outputSize must be positive, got \(outputSize)")
     let batched = x.rank == 3
     let (n, rows, l) = batched ? (x.shape[0], x.shape[1], x.shape[2]) : (1, x.shape[0], x.shape[1])
@@ -148,7 +151,9 @@ extension Tensor {
             var st = c
             if !inShape.isEmpty { st[a] = c[a] * step }
             let windowStrides = inShape.isEmpty ? [1] : st + [c[a]]
-            return g.dtype.dispatch(WindowSumKernel(g: g, windowStrides: windowStrides, inShape: inShape), op: "unfold backward")
+            return inFloat32IfReduced(accumulating: g) { g in
+                g.dtype.dispatch(WindowSumKernel(g: g, windowStrides: windowStrides, inShape: inShape), op: "unfold backward")
+            }
         }
     }
 }

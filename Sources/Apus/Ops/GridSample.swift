@@ -52,6 +52,9 @@ public func gridSample(_ input: Tensor, grid: Tensor, mode: GridSampleMode = .bi
                        paddingMode: GridSamplePaddingMode = .zeros, alignCorners: Bool = false) -> Tensor {
     require(input.dtype == grid.dtype,
             "gridSample: expected input and grid of the same dtype, got \(input.dtype) and \(grid.dtype)")
+    if let r = inFloat32IfReduced(input, grid, { gridSample($0, grid: $1, mode: mode, paddingMode: paddingMode, alignCorners: alignCorners) }) {
+        return r
+    }
     require((input.rank == 4 || input.rank == 5) && grid.rank == input.rank,
             "gridSample: expected a 4-d input [N, C, H, W] with a 4-d grid [N, H_out, W_out, 2], or a 5-d input with a 5-d grid, "
                 + "got input \(input.shape) and grid \(grid.shape)")
@@ -96,6 +99,7 @@ public func gridSample(_ input: Tensor, grid: Tensor, mode: GridSampleMode = .bi
 /// identity `theta` therefore samples the input unchanged. Gradient with respect to `theta`.
 public func affineGrid(theta: Tensor, size: [Int], alignCorners: Bool = false) -> Tensor {
     require(theta.dtype.isFloatingPoint, "affineGrid: expected theta to have a floating-point dtype, got \(theta.dtype)")
+    if let r = inFloat32IfReduced(theta, { affineGrid(theta: $0, size: size, alignCorners: alignCorners) }) { return r }
     require(size.count == 4 || size.count == 5,
             "affineGrid: only 4-d and 5-d sizes are supported, for 2-d and 3-d affine transforms, got size \(size)")
     let dims = size.count - 2

@@ -16,6 +16,9 @@
 public func groupNorm(_ x: Tensor, numGroups: Int, weight: Tensor? = nil, bias: Tensor? = nil, eps: Double = 1e-5) -> Tensor {
     require(x.rank >= 2, "groupNorm: expected an input [N, C, …] of at least 2 dimensions, got shape \(x.shape)")
     require(x.dtype.isFloatingPoint, "groupNorm: expected a floating-point input, got \(x.dtype)")
+    if let r = inFloat32IfReduced([x] + [weight, bias].compactMap { $0 }, { t in
+        groupNorm(t[0], numGroups: numGroups, weight: weight.map { _ in t[1] }, bias: bias.map { _ in t[weight == nil ? 1 : 2] }, eps: eps)
+    }) { return r }
     let (n, c) = (x.shape[0], x.shape[1]), s = x.shape.dropFirst(2).reduce(1, *)
     require(numGroups > 0, "groupNorm: numGroups must be positive, got \(numGroups)")
     require(c > 0, "groupNorm: expected a positive number of channels, got input of shape \(x.shape)")
@@ -71,7 +74,8 @@ private func normalizeGroups(_ x: Tensor, groups: Int, weight: Tensor?, bias: Te
 ///   the input's; at least 2 spatial elements are required. When `runningMean`/`runningVar` `[C]`
 ///   are given they are updated in place with the statistics averaged over the batch:
 ///   `running ← (1 − momentum)·running + momentum·mean_n(batch)`, the variance unbiased
-///   (`σ²·S/(S − 1)`), as PyTorch.
+///   (`σ²·S/(S − 1)`), as PyTorch. An input without elements leaves them unchanged (PyTorch turns
+///   them into NaN after an empty batch).
 /// - `useInputStats: false`: normalises with `runningMean` and `runningVar` (both required), like
 ///   batch normalisation in evaluation mode.
 ///
@@ -81,6 +85,10 @@ public func instanceNorm(_ x: Tensor, runningMean: Buffer? = nil, runningVar: Bu
                          momentum: Double = 0.1, eps: Double = 1e-5) -> Tensor {
     require(x.rank >= 2, "instanceNorm: expected an input [N, C, …] of at least 2 dimensions, got shape \(x.shape)")
     require(x.dtype.isFloatingPoint, "instanceNorm: expected a floating-point input, got \(x.dtype)")
+    if let r = inFloat32IfReduced([x] + [weight, bias].compactMap { $0 }, { t in
+        instanceNorm(t[0], runningMean: runningMean, runningVar: runningVar, weight: weight.map { _ in t[1] },
+                     bias: bias.map { _ in t[weight == nil ? 1 : 2] }, useInputStats: useInputStats, momentum: momentum, eps: eps)
+    }) { return r }
     let (n, c) = (x.shape[0], x.shape[1]), s = x.shape.dropFirst(2).reduce(1, *)
     for (name, t) in [("weight", weight), ("bias", bias), ("runningMean", runningMean?.value), ("runningVar", runningVar?.value)] {
         if let t { require(t.shape == [c], "instanceNorm: \(name) of shape \(t.shape) does not match the \(c) channels of input \(x.shape)") }
@@ -92,7 +100,9 @@ public func instanceNorm(_ x: Tensor, runningMean: Buffer? = nil, runningVar: Bu
     }
     require(s != 1, "instanceNorm: expected more than 1 spatial element when training, got input of shape \(x.shape)")
     let (out, mean, variance) = normalizeGroups(x, groups: c, weight: weight, bias: bias, eps: eps, op: "instanceNorm")
-    if n > 0 {
+    // An input with no elements leaves the running statistics alone, as batch norm does (PyTorch
+    // sets them to NaN for an empty batch, a mean over no samples).
+    if n > 0 && s > 0 {
         let unbiased = Double(s) / Double(s - 1)
         var batchMean = [Double](repeating: 0, count: c), batchVar = batchMean
         for i in 0..<n {
@@ -101,14 +111,8 @@ public func instanceNorm(_ x: Tensor, runningMean: Buffer? = nil, runningVar: Bu
                 batchVar[j] += variance[i * c + j] * unbiased / Double(n)
             }
         }
-        if let runningMean { runningMean.value = blendRunning(runningMean.value, batchMean, momentum) }
-        if let runningVar { runningVar.value = blendRunning(runningVar.value, batchVar, momentum) }
+        if let runningMean { runningMean.value = blend(runningMean.value, batchMean, momentum) }
+        if let runningVar { runningVar.value = blend(runningVar.value, batchVar, momentum) }
     }
     return out
-}
-
-/// `(1 − momentum)·running + momentum·batch` in the running tensor's dtype.
-private func blendRunning(_ running: Tensor, _ batch: [Double], _ momentum: Double) -> Tensor {
-    let old = running.toDoubles()
-    return Tensor(shape: running.shape, values: zip(old, batch).map { (1 - momentum) * $0 + momentum * $1 }, dtype: running.dtype)
 }

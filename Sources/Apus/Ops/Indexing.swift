@@ -182,8 +182,10 @@ extension Tensor {
         let out = dtype.dispatch(IndexSelectKernel(x: x, indices: idx, axis: a))
         let inShape = shape
         return recordUnary("indexSelect", x, out) { g in
-            g.dtype.dispatch(IndexAddKernel(base: .zeros(inShape, dtype: g.dtype), source: g.contiguous(), indices: idx, axis: a),
-                             op: "indexSelect backward")
+            inFloat32IfReduced(accumulating: g) { g in
+                g.dtype.dispatch(IndexAddKernel(base: .zeros(inShape, dtype: g.dtype), source: g.contiguous(), indices: idx, axis: a),
+                                 op: "indexSelect backward")
+            }
         }
     }
 
@@ -199,9 +201,11 @@ extension Tensor {
         let out = dtype.dispatch(GatherKernel(x: x, index: idx, indexShape: index.shape, axis: a))
         let inShape = shape, indexShape = index.shape
         return recordUnary("gather", x, out) { g in
-            g.dtype.dispatch(ScatterAddKernel(base: .zeros(inShape, dtype: g.dtype), source: g.contiguous(), index: idx,
-                                              indexShape: indexShape, axis: a),
-                             op: "gather backward")
+            inFloat32IfReduced(accumulating: g) { g in
+                g.dtype.dispatch(ScatterAddKernel(base: .zeros(inShape, dtype: g.dtype), source: g.contiguous(), index: idx,
+                                                  indexShape: indexShape, axis: a),
+                                 op: "gather backward")
+            }
         }
     }
 
@@ -220,6 +224,7 @@ extension Tensor {
         checkIndexShape(index.shape, against: shape, source: source.shape, axis: a, op: "scatterAdd")
         // Only the dtypes are unified: source may be longer or shorter than self along `axis`.
         let (base, src) = Elementwise.promoteTypes(self, source)
+        if let r = inFloat32IfReduced(base, src, { $0.scatterAdd(axis: a, index: index, source: $1) }) { return r }
         let idx = checkedIndices(index, bound: shape[a], op: "scatterAdd", allowNegative: false, axis: a)
         let s = src.contiguous()
         let indexShape = index.shape

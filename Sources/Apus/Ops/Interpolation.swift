@@ -205,6 +205,8 @@ private func checkUpsampleInput(_ x: Tensor, mode: UpsampleMode, alignCorners: B
 /// `interpolate` with PyTorch's checks, in PyTorch's order; `op` names the caller in messages.
 func resize(_ x: Tensor, op: String, size: SpatialExtent<Int>?, scale: SpatialExtent<Double>?, mode: UpsampleMode,
             alignCorners: Bool?, recomputeScaleFactor: Bool?, antialias: Bool) -> Tensor {
+    if let r = inFloat32IfReduced(x, { resize($0, op: op, size: size, scale: scale, mode: mode, alignCorners: alignCorners,
+                                              recomputeScaleFactor: recomputeScaleFactor, antialias: antialias) }) { return r }
     require(mode.interpolates || alignCorners == nil,
             "\(op): alignCorners can only be set with the interpolating modes linear, bilinear, bicubic and trilinear, got mode \(mode)")
     require((3...5).contains(x.rank),

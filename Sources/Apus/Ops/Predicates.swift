@@ -68,6 +68,11 @@ private struct NanToNumRun: FloatKernel {
 /// bool tensors are returned as they are. Gradient: 1 where the input was finite, else 0.
 public func nanToNum(_ x: Tensor, nan: Double = 0, posinf: Double? = nil, neginf: Double? = nil) -> Tensor {
     guard x.dtype.isFloatingPoint else { return x.detached() }
+    if x.dtype.isReducedPrecision {
+        // The defaults are the 16-bit type's extremes, not float32's.
+        let greatest = x.dtype == .float16 ? 65504.0 : Double(Float(bitPattern: 0x7F7F_0000))
+        return inFloat32IfReduced(x) { nanToNum($0, nan: nan, posinf: posinf ?? greatest, neginf: neginf ?? -greatest) }!
+    }
     let out = x.dtype.dispatchFloat(NanToNumRun(x: x, nan: nan, posinf: posinf, neginf: neginf), op: "nanToNum")
     let dx = x.detached()
     return recordUnary("nanToNum", x, out) { g in

@@ -11,6 +11,13 @@ func inFloat32IfReduced(_ x: Tensor, _ body: (Tensor) -> Tensor) -> Tensor? {
     return body(x.cast(to: .float32)).cast(to: x.dtype)
 }
 
+/// `body(g)`, in float32 when `g` is float16 or bfloat16 and rounded back: for the kernels that
+/// accumulate (scatter-adds in backward passes) and have no 16-bit loops.
+@inline(__always)
+func inFloat32IfReduced(accumulating g: Tensor, _ body: (Tensor) -> Tensor) -> Tensor {
+    inFloat32IfReduced(g, body) ?? body(g)
+}
+
 /// The two-operand form of ``inFloat32IfReduced(_:_:)``: `body` on both operands widened to float32
 /// when either is float16 or bfloat16 (their promoted dtype then decides the result's dtype).
 @inline(__always)

@@ -78,8 +78,10 @@ extension Tensor {
                                                        outer: outer, inner: inner, total: outShape[a]))
         let inShape = shape
         return recordUnary("repeatInterleave", self, out) { g in
-            g.dtype.dispatch(SegmentSumKernel(g: g.contiguous(), counts: perSlice, outer: outer, inner: inner, inShape: inShape),
-                             op: "repeatInterleave backward")
+            inFloat32IfReduced(accumulating: g) { g in
+                g.dtype.dispatch(SegmentSumKernel(g: g.contiguous(), counts: perSlice, outer: outer, inner: inner, inShape: inShape),
+                                 op: "repeatInterleave backward")
+            }
         }
     }
 }

@@ -108,6 +108,7 @@ public func trunc(_ x: Tensor) -> Tensor { rounding(TruncFn.self, x, op: "trunc"
 public func round(_ x: Tensor, decimals: Int = 0) -> Tensor {
     if decimals == 0 { return rounding(RoundFn.self, x, op: "round") }
     require(x.dtype.isFloatingPoint, "round(decimals: \(decimals)): expected a floating-point tensor, got \(x.dtype)")
+    if let r = inFloat32IfReduced(x, { round($0, decimals: decimals) }) { return r }
     return recordZeroGradient("round", x, x.dtype.dispatchFloat(RoundDecimalsRun(x: x, decimals: decimals), op: "round"))
 }
 

@@ -160,6 +160,9 @@ extension Tensor {
                               includeSelf: Bool = true) -> Tensor {
         let a = scatterAxis(axis, op: "scatterReduce")
         require(source.dtype == dtype, "scatterReduce: source is \(source.dtype) but self is \(dtype); they must match")
+        if let r = inFloat32IfReduced(self, source, { $0.scatterReduce(axis: a, index: index, source: $1, reduce: reduce, includeSelf: includeSelf) }) {
+            return r
+        }
         if rank == 0 {
             return reshape([1]).scatterReduce(axis: a, index: index.reshape([-1]), source: source.reshape([-1]), reduce: reduce,
                                               includeSelf: includeSelf).reshape([])
@@ -229,6 +232,7 @@ extension Tensor {
     public func indexAdd(axis: Int, index: Tensor, source: Tensor, alpha: Double = 1) -> Tensor {
         let a = scatterAxis(axis, op: "indexAdd")
         require(source.dtype == dtype, "indexAdd: source is \(source.dtype) but self is \(dtype); they must match")
+        if let r = inFloat32IfReduced(self, source, { $0.indexAdd(axis: a, index: index, source: $1, alpha: alpha) }) { return r }
         let (selfShape, srcShape) = (rank == 0 ? [1] : shape, source.rank == 0 ? [1] : source.shape)
         let idx = axisIndices(index, bound: selfShape[a], op: "indexAdd", axis: a, allowNegative: false)
         var expected = selfShape

@@ -149,6 +149,20 @@ private func histcCounts<F: FloatScalar>(_ x: Tensor, _: F.Type, bins: Int, low:
     return out
 }
 
+/// ``histcCounts(_:_:bins:low:high:)`` for float16 and bfloat16, with PyTorch's arithmetic in the
+/// 16-bit type: each step of `(e − low)·bins / (high − low)` is rounded to it, which moves values
+/// near a bin edge as PyTorch's CPU kernel does.
+private func histcCounts16(_ x: Tensor, bins: Int, low: Double, high: Double) -> Tensor {
+    let half = x.dtype == .float16
+    func r(_ v: Float) -> Float { half ? Half(v).floatValue : BFloat16(v).floatValue }
+    let lo = r(Float(low)), hi = r(Float(high)), width = r(hi - lo), nb = r(Float(bins))
+    var counts = [Float](repeating: 0, count: bins)
+    for e in x.toArray(as: Float.self) where e >= lo && e <= hi {
+        counts[Swift.min(Int(r(r(r(e - lo) * nb) / width)), bins - 1)] += 1
+    }
+    return Tensor(shape: [bins], values: counts.map(Double.init), dtype: x.dtype)
+}
+
 extension Tensor {
     /// How often each value `0…max` occurs in a 1-D tensor of non-negative integers, or the sum
     /// of their `weights` (`torch.bincount`).
@@ -197,7 +211,7 @@ extension Tensor {
         switch dtype {
         case .float64: return histcCounts(values, Double.self, bins: bins, low: lo, high: hi)
         case .float32: return histcCounts(values, Float.self, bins: bins, low: lo, high: hi)
-        default: return histcCounts(values.cast(to: .float32), Float.self, bins: bins, low: lo, high: hi).cast(to: dtype)
+        default: return histcCounts16(values, bins: bins, low: lo, high: hi)
         }
     }
 }
@@ -257,6 +271,11 @@ public func searchsorted(_ sortedSequence: Tensor, _ values: Tensor, right: Bool
     let upper = right || side == .right
     require(sortedSequence.rank >= 1, "searchsorted: the sorted sequence must have at least one axis, got a 0-d tensor")
     require(sortedSequence.dtype != .bool && values.dtype != .bool, "searchsorted: not defined for bool tensors")
+    if sortedSequence.dtype.isReducedPrecision || values.dtype.isReducedPrecision {
+        // Widening to float32 keeps every value and so every comparison.
+        func wide(_ t: Tensor) -> Tensor { t.dtype.isReducedPrecision ? t.detached().cast(to: .float32) : t }
+        return searchsorted(wide(sortedSequence), wide(values), right: right, side: side, sorter: sorter)
+    }
     let m = sortedSequence.shape.last!
     let leading = Array(sortedSequence.shape.dropLast())
     if sortedSequence.rank > 1 {

@@ -278,6 +278,7 @@ public func erfinv(_ x: Tensor) -> Tensor {
 /// `1/(p(1 − p))`, NaN outside [0, 1] without `eps`.
 public func logit(_ x: Tensor, eps: Double? = nil) -> Tensor {
     if !x.dtype.isFloatingPoint { return logit(x.cast(to: .float32), eps: eps) }
+    if let r = inFloat32IfReduced(x, { logit($0, eps: eps) }) { return r }
     let eps = eps.flatMap { $0 >= 0 ? $0 : nil }
     let out = x.dtype.dispatchFloat(LogitRun(x: x, eps: eps), op: "logit")
     let dx = x.detached()
@@ -308,6 +309,7 @@ public func hypot(_ a: Tensor, _ b: Tensor) -> Tensor {
 /// Gradients: `1 − weight` for `start`, `weight` for `end`.
 public func lerp(_ start: Tensor, _ end: Tensor, weight: Double) -> Tensor {
     checkLerp(start, end, nil)
+    if let r = inFloat32IfReduced(start, end, { lerp($0, $1, weight: weight) }) { return r }
     let shape = broadcastShapes(start.shape, end.shape, op: "lerp")
     let out = start.dtype.dispatchFloat(LerpRun(start: start, end: end, weight: nil, scalarWeight: weight, shape: shape), op: "lerp")
     guard shouldRecord(start, end) else { return out }
@@ -321,6 +323,7 @@ public func lerp(_ start: Tensor, _ end: Tensor, weight: Double) -> Tensor {
 /// Gradients: `1 − weight` for `start`, `weight` for `end`, `end − start` for `weight`.
 public func lerp(_ start: Tensor, _ end: Tensor, weight: Tensor) -> Tensor {
     checkLerp(start, end, weight)
+    if let r = inFloat32IfReduced([start, end, weight], { lerp($0[0], $0[1], weight: $0[2]) }) { return r }
     let shape = broadcastShapes(broadcastShapes(start.shape, end.shape, op: "lerp"), weight.shape, op: "lerp")
     let out = start.dtype.dispatchFloat(LerpRun(start: start, end: end, weight: weight, scalarWeight: 0, shape: shape), op: "lerp")
     guard GradMode.isEnabled, start.requiresGrad || end.requiresGrad || weight.requiresGrad else { return out }
@@ -395,6 +398,7 @@ public func copysign(_ a: Tensor, _ b: Double) -> Tensor { copysign(a, scalarTen
 public func nextafter(_ a: Tensor, _ b: Tensor) -> Tensor {
     let (a, b, shape) = noGrad { Elementwise.promote(a.detached(), b.detached(), op: "nextafter") }
     require(a.dtype.isFloatingPoint, "nextafter: expected floating-point tensors, got \(a.dtype)")
+    if a.dtype.isReducedPrecision { return nextafter16(a, b, shape: shape) }
     return MathKernels.floatBinary(NextafterFn.self, a, b, shape: shape, op: "nextafter")
 }
 
@@ -447,4 +451,26 @@ extension Tensor {
     public func nextafter(_ other: Tensor) -> Tensor { Apus.nextafter(self, other) }
     /// `self` raised to `exponent` in float64: ``floatPower(_:_:)-(Tensor,Tensor)``.
     public func floatPower(_ exponent: Tensor) -> Tensor { Apus.floatPower(self, exponent) }
+}
+
+/// ``nextafter(_:_:)`` for float16 and bfloat16: the neighbour of `a` in its own format, found by
+/// stepping its bit pattern (both are IEEE-style sign-magnitude encodings), not in float32.
+private func nextafter16(_ a: Tensor, _ b: Tensor, shape: [Int]) -> Tensor {
+    let dtype = a.dtype
+    func bits(_ t: Tensor) -> [UInt16] {
+        let t = t.broadcastView(to: shape).contiguous()
+        return dtype == .float16 ? t.toArray(as: Half.self).map(\.bitPattern) : t.toArray(as: BFloat16.self).map(\.bitPattern)
+    }
+    func value(_ bits: UInt16) -> Float { dtype == .float16 ? Half(bitPattern: bits).floatValue : BFloat16(bitPattern: bits).floatValue }
+    let (xs, ys) = (bits(a), bits(b))
+    var out = [UInt16](repeating: 0, count: xs.count)
+    for i in xs.indices {
+        let (x, y) = (value(xs[i]), value(ys[i]))
+        if x.isNaN || y.isNaN { out[i] = dtype == .float16 ? 0x7E00 : 0x7FC0 }
+        else if x == y { out[i] = ys[i] }
+        else if x == 0 { out[i] = (y < 0 ? 0x8000 : 0) | 1 }  // the smallest subnormal towards y
+        else { out[i] = (y > x) == (x > 0) ? xs[i] + 1 : xs[i] - 1 }  // away from or towards zero
+    }
+    return dtype == .float16 ? Tensor(scalars: out.map(Half.init(bitPattern:)), shape: shape)
+                             : Tensor(scalars: out.map(BFloat16.init(bitPattern:)), shape: shape)
 }

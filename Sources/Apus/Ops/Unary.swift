@@ -139,6 +139,7 @@ public func clamp(_ x: Tensor, min lo: Double? = nil, max hi: Double? = nil) -> 
     if x.dtype == .bool || (!x.dtype.isFloatingPoint && fractional) {
         return clamp(x.cast(to: fractional ? .float32 : .int64), min: lo, max: hi)
     }
+    if let r = inFloat32IfReduced(x, { clamp($0, min: lo, max: hi) }) { return r }
     let out = x.dtype.dispatch(ClampScalarRun(x: x.detached(), low: lo, high: hi), op: "clamp")
     let dx = x.detached()
     return recordUnary("clamp", x, out) { g in
@@ -169,6 +170,9 @@ public func clamp(_ x: Tensor, min lo: Tensor? = nil, max hi: Tensor? = nil) -> 
     for bound in [lo, hi] { if let bound { dtype = DType.promoted(dtype, bound.dtype) } }
     require(dtype != .bool, "clamp: not defined for bool tensors")
     (x, lo, hi) = (x.cast(to: dtype), lo?.cast(to: dtype), hi?.cast(to: dtype))
+    if dtype.isReducedPrecision {
+        return clamp(x.cast(to: .float32), min: lo?.cast(to: .float32), max: hi?.cast(to: .float32)).cast(to: dtype)
+    }
     var shape = x.shape
     for bound in [lo, hi] { if let bound { shape = broadcastShapes(shape, bound.shape, op: "clamp") } }
     var out = x.detached()
