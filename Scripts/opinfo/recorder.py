@@ -9,8 +9,10 @@ JSON layout of a tensor: {"dtype": "float32", "shape": [2, 3], "values": [...]},
 row-major order; floats are written with repr (every digit survives), non-finite floats as the
 strings "nan", "inf", "-inf"; integers exactly; booleans as true/false.
 """
+import importlib
 import json
 import math
+import os
 
 import torch
 
@@ -70,6 +72,11 @@ def _describe(inputs, args):
     return " ".join(parts)
 
 
+def _shape(shape):
+    """`rec.randn(2, 3)` and `rec.randn((2, 3))` (or `rec.randn(())`, a 0-d tensor) alike."""
+    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list, torch.Size)) else shape
+
+
 class Recorder:
     def __init__(self, family, seed):
         self.family = family
@@ -79,9 +86,11 @@ class Recorder:
 
     # ------------------------------------------------------------------ inputs
     def randn(self, *shape, dtype=torch.float64, scale=1.0):
+        shape = _shape(shape)
         return (torch.randn(tuple(shape), generator=self.gen, dtype=torch.float64) * scale).to(dtype)
 
     def rand(self, *shape, low=0.0, high=1.0, dtype=torch.float64):
+        shape = _shape(shape)
         return (low + (high - low) * torch.rand(tuple(shape), generator=self.gen, dtype=torch.float64)).to(dtype)
 
     def randint(self, low, high, *shape, dtype=torch.int64):
@@ -169,3 +178,41 @@ class Recorder:
         with open(path, "w") as f:
             json.dump({"family": self.family, "torch": torch.__version__, "cases": self.cases}, f, separators=(",", ":"))
             f.write("\n")
+
+
+# ---------------------------------------------------------------------- sweeps over the table
+class Replay:
+    """A recorder for one family's `build` that records nothing itself: each case goes to `sweep`
+    (a sweep family's function), which records variants of it in the sweep's own recorder."""
+
+    def __init__(self, family, seed, sweep):
+        self.inner = Recorder(family, seed)
+        self.gen = self.inner.gen
+        self.sweep = sweep
+
+    def randn(self, *a, **k):
+        return self.inner.randn(*a, **k)
+
+    def rand(self, *a, **k):
+        return self.inner.rand(*a, **k)
+
+    def randint(self, *a, **k):
+        return self.inner.randint(*a, **k)
+
+    def perm(self, n):
+        return self.inner.perm(n)
+
+    def case(self, op, fn, inputs, args=None, grad=None, name=None, **_):
+        self.sweep(op, fn, inputs, args or {}, grad, name or op)
+
+def replay_families(sweep, skipping):
+    """Runs every family's `build` (except the sweeps, `*sweep.py`, and `skipping`) with a `Replay`, so that `sweep`
+    sees each case's op, PyTorch call, inputs (the family's own, from its own seed), arguments,
+    differentiated inputs and name."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    names = sorted(f[:-3] for f in os.listdir(here) if f.endswith(".py") and f not in ("__init__.py", "recorder.py"))
+    for family in names:
+        if family in skipping or family.endswith("sweep"):
+            continue
+        module = importlib.import_module(f"opinfo.{family}")
+        module.build(Replay(family, module.SEED, sweep))

@@ -82,6 +82,12 @@ struct OpCase: Decodable, Sendable, CustomTestStringConvertible {
     let rtol: Double?
     let atol: Double?
     let note: String?
+    /// The family file the case comes from (`Fixtures/ops/<family>.json`), set when it is read.
+    var family = ""
+
+    private enum CodingKeys: String, CodingKey {
+        case op, name, args, inputs, raises, outputs, grad, up, grads, gradcheck, broadcast, rtol, atol, note
+    }
 
     var testDescription: String { name }
 
@@ -98,19 +104,33 @@ enum OpFixtures {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/ops")
 
-    /// Every case of every family, in file order (families sorted by name).
+    /// The families named in `APUS_OP_FAMILIES` (comma-separated, e.g. `zerosweep,losses`), to run a
+    /// few families' cases while working on them; nil (every family) when it is not set.
+    static let onlyFamilies: Set<String>? = ProcessInfo.processInfo.environment["APUS_OP_FAMILIES"]
+        .map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+
+    /// Every case of every family (or of ``onlyFamilies``), in file order (families sorted by name).
     static let cases: [OpCase] = {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return files.filter { $0.hasSuffix(".json") }.sorted().flatMap { file -> [OpCase] in
-            let url = directory.appendingPathComponent(file)
-            guard let data = try? Data(contentsOf: url) else { return [] }
-            do {
-                return try JSONDecoder().decode(FixtureFile.self, from: data).cases
-            } catch {
-                fatalError("Fixtures/ops/\(file): \(error)")
-            }
-        }
+        let families = files.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+        return families.filter { onlyFamilies?.contains($0) ?? true }.flatMap(load(family:))
     }()
+
+    /// The cases of one family file. An exit test's child process reads only its case's family
+    /// instead of every file (hundreds of them start at once).
+    static func load(family: String) -> [OpCase] {
+        let url = directory.appendingPathComponent("\(family).json")
+        guard let data = try? Data(contentsOf: url) else { return [] }
+        do {
+            return try JSONDecoder().decode(FixtureFile.self, from: data).cases.map { c in
+                var c = c
+                c.family = family
+                return c
+            }
+        } catch {
+            fatalError("Fixtures/ops/\(family).json: \(error)")
+        }
+    }
 
     static let byName: [String: OpCase] = Dictionary(cases.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
