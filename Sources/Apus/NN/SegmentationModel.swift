@@ -33,12 +33,12 @@ extension SegmentationModel {
     ///   - ignoreIndex: the label of pixels that count for nothing.
     /// - Returns: a 0-d tensor.
     public func segmentationLoss(_ images: Tensor, masks: Tensor, ignoreIndex: Int = 255) -> Tensor {
-        segmentationLoss(segmentationOutputs(images), masks: masks, ignoreIndex: ignoreIndex)
+        segmentationLoss(outputs: segmentationOutputs(images), masks: masks, ignoreIndex: ignoreIndex)
     }
 
     /// The loss of ``segmentationLoss(_:masks:ignoreIndex:)`` from outputs already computed by
     /// ``segmentationOutputs(_:)`` (when the trainer also wants the logits, e.g. for metrics).
-    public func segmentationLoss(_ outputs: (out: Tensor, aux: Tensor?), masks: Tensor, ignoreIndex: Int = 255) -> Tensor {
+    public func segmentationLoss(outputs: (out: Tensor, aux: Tensor?), masks: Tensor, ignoreIndex: Int = 255) -> Tensor {
         require(masks.rank == 3 && outputs.out.rank == 4 && masks.shape[0] == outputs.out.shape[0]
                 && Array(masks.shape[1...]) == Array(outputs.out.shape[2...]),
                 "segmentationLoss: masks must be [N, H, W] matching logits \(outputs.out.shape), got \(masks.shape)")

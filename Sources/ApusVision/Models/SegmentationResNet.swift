@@ -105,7 +105,7 @@ public final class ASPP: Module {
 /// at least two images (pytorch/vision#2151): with one it stops with a message saying so, where
 /// PyTorch raises "Expected more than 1 value per channel when training". Train with batches of
 /// 2 or more (drop a last batch of one), or put the model in evaluation mode or freeze its batch
-/// norms (``Module/freeze()``), which then use their running statistics.
+/// norms (`freeze()`), which then use their running statistics.
 public final class ASPPPooling: Module {
     /// The global average pooling, `0`.
     public let pool = AdaptiveAvgPool2d(1)
@@ -146,7 +146,7 @@ public final class ASPPPooling: Module {
 /// (`align_corners=False`) to the input's size.
 ///
 /// `model(x)` gives the main logits `[N, classes, H, W]`; ``segmentationOutputs(_:)`` gives the
-/// auxiliary ones too, for training (``SegmentationModel/segmentationLoss(_:masks:ignoreIndex:)``).
+/// auxiliary ones too, for training (`segmentationLoss(_:masks:ignoreIndex:)`).
 /// Each head ends with a 1×1 convolution (`classifier.4`, `aux_classifier.4`), which
 /// ``replaceHead(classes:generator:)`` replaces for fine-tuning.
 public class ResNetSegmentationModel: Module, SegmentationModel, HasClassifierHead {

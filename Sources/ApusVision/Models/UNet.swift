@@ -17,7 +17,7 @@ import Apus
 /// convolutions only), `up.<i>.conv.*` (`up.0` is the deepest), `outc.*`.
 public final class UNet: Module, SegmentationModel, HasClassifierHead {
     /// How the decoder doubles the resolution.
-    public enum Upsampling: String, Sendable, CaseIterable {
+    public enum Upsampling: Sendable, CaseIterable {
         /// Bilinear resizing (`align_corners=False`) to the skip connection's size: no parameters,
         /// the default (milesial's `bilinear=True`).
         case bilinear

@@ -9,7 +9,7 @@ public enum VisionModels {
         + VGG.Depth.allCases.flatMap { ["vgg\($0.rawValue)", "vgg\($0.rawValue)_bn"] }
         + ["googlenet"] + ResNet.Depth.allCases.map { "resnet\($0.rawValue)" } + segmentationNames
 
-    /// The models that score every pixel (``SegmentationModel``: logits `[N, classes, H, W]`).
+    /// The models that score every pixel (`SegmentationModel`: logits `[N, classes, H, W]`).
     public static let segmentationNames = ["fcn_resnet50", "fcn_resnet101", "deeplabv3_resnet50", "deeplabv3_resnet101", "unet"]
 
     /// The number of classes a model is built for when none is given: 10 for LeNet-5 (MNIST),
