@@ -2,16 +2,20 @@
 """torchvision models as PyTorch checkpoints, with an input and their eval-mode logits, for the
 tests that load them into ApusVision's zoo (needs torch and torchvision).
 
-    python3 Scripts/torchvision_logits.py OUT_DIR NAME:SIZE [NAME:SIZE ...]
+    python3 Scripts/torchvision_logits.py OUT_DIR NAME:SIZE[,SIZE ...] [NAME:SIZE ...]
     python3 Scripts/torchvision_logits.py --compare FILE.safetensors FILE.pth
 
 The first form builds each torchvision model NAME with random initialisation (torch seed 0;
 torchvision's defaults otherwise, so googlenet has its auxiliary classifiers and no
-transform_input), gives every batch-norm layer random statistics and affine parameters (so that
-loading them matters), and writes
+transform_input; the segmentation models fcn_* and deeplabv3_* with their auxiliary classifier,
+aux_loss=True, and no pretrained backbone), gives every batch-norm layer random statistics and
+affine parameters (so that loading them matters), and writes
 
     OUT_DIR/NAME.pth      torch.save(model.state_dict())
-    OUT_DIR/NAME.io.pth   torch.save({"input": x, "logits": model.eval()(x)}), x of shape [2, 3, SIZE, SIZE]
+    OUT_DIR/NAME.io.pth   torch.save({"input": x, "logits": model.eval()(x)}), x of shape [2, 3, H, W]
+
+A SIZE is S (S×S) or HxW (57x71). With several sizes the i-th (from 1) adds the keys "input.i" and
+"logits.i". For a segmentation model "logits" is the output's "out" and "aux" (".i") its "aux".
 
 The second form checks that a safetensors file (e.g. written by `apus convert`) holds exactly the
 tensors of a PyTorch checkpoint: the same names, dtypes, shapes and bits. It parses safetensors
@@ -30,12 +34,15 @@ SAFETENSORS_DTYPES = {"F32": torch.float32, "F64": torch.float64, "I64": torch.i
                       "I8": torch.int8, "U8": torch.uint8}
 
 
-def make(out_dir, name, size):
+def make(out_dir, name, sizes):
     import torchvision
     torch.manual_seed(0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # googlenet's notice about its default initialisation
-        model = getattr(torchvision.models, name)(weights=None)
+        if name.startswith(("fcn_", "deeplabv3_")):
+            model = getattr(torchvision.models.segmentation, name)(weights=None, weights_backbone=None, aux_loss=True)
+        else:
+            model = getattr(torchvision.models, name)(weights=None)
     generator = torch.Generator().manual_seed(1)
     with torch.no_grad():
         for module in model.modules():
@@ -47,12 +54,21 @@ def make(out_dir, name, size):
                 module.bias.copy_(torch.randn(c, generator=generator) * 0.1)
                 module.num_batches_tracked.fill_(int(torch.randint(1, 1000, (1,), generator=generator)))
     model.eval()
-    x = torch.randn(2, 3, size, size, generator=generator)
-    with torch.no_grad():
-        logits = model(x)
+    io = {}
+    for i, (h, w) in enumerate(sizes):
+        suffix = f".{i}" if i else ""
+        x = torch.randn(2, 3, h, w, generator=generator)
+        with torch.no_grad():
+            output = model(x)
+        io["input" + suffix] = x
+        if isinstance(output, dict):
+            io["logits" + suffix], io["aux" + suffix] = output["out"], output["aux"]
+        else:
+            io["logits" + suffix] = output
+        print(f"{name}: input {list(x.shape)}, logits {list(io['logits' + suffix].shape)}")
     torch.save(model.state_dict(), os.path.join(out_dir, f"{name}.pth"))
-    torch.save({"input": x, "logits": logits}, os.path.join(out_dir, f"{name}.io.pth"))
-    print(f"{name}: {sum(p.numel() for p in model.parameters())} parameters, input {list(x.shape)}, logits {list(logits.shape)}")
+    torch.save(io, os.path.join(out_dir, f"{name}.io.pth"))
+    print(f"{name}: {sum(p.numel() for p in model.parameters())} parameters")
 
 
 def read_safetensors(path):
@@ -95,8 +111,9 @@ if __name__ == "__main__":
     elif len(sys.argv) >= 3:
         os.makedirs(sys.argv[1], exist_ok=True)
         for spec in sys.argv[2:]:
-            name, size = spec.split(":")
-            make(sys.argv[1], name, int(size))
+            name, sizes = spec.split(":")
+            make(sys.argv[1], name, [tuple(int(n) for n in size.split("x")) * (2 if "x" not in size else 1)
+                                     for size in sizes.split(",")])
     else:
         print(__doc__)
         sys.exit(2)

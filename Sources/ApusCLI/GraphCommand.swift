@@ -21,7 +21,7 @@ struct GraphCommand: ParsableCommand {
                                + "N×F for mlp (default: 1x64).", valueName: "shape"))
     var input: String?
 
-    @Option(parsing: .unconditional, help: "Number of classes (default: 10 for lenet5 and mlp, 1000 otherwise).")
+    @Option(parsing: .unconditional, help: "Number of classes (default: 10 for lenet5 and mlp, 21 for fcn_* and deeplabv3_*, 2 for unet, 1000 otherwise).")
     var classes: Int?
 
     @Option(parsing: .upToNextOption, help: "mlp: hidden layer sizes, e.g. --hidden 128 64.")
@@ -57,7 +57,7 @@ struct GraphCommand: ParsableCommand {
             }
             grouping = .modules(depth: depth)
         }
-        let classes = classes ?? (model == "mlp" || model == "lenet5" ? 10 : 1000)
+        let classes = classes ?? (model == "mlp" ? 10 : VisionModels.defaultClasses(for: model))
         guard classes > 0 else { throw ApusError.invalidArgument("--classes must be positive, got \(classes)") }
         let generator = RandomGenerator(seed: seed)
         let network: Module
@@ -77,13 +77,16 @@ struct GraphCommand: ParsableCommand {
             network = try VisionModels.make(model, classes: classes, inputChannels: shape[1], generator: generator)
         }
 
-        // One training step: forward (recorded for the drawing), cross-entropy against label 0, backward.
+        // One training step: forward (recorded for the drawing), cross-entropy against label 0
+        // (of every pixel, for a segmentation model's [N, classes, H, W] logits), backward.
         let x = Tensor.randn(shape, generator: generator)
-        let labels = Tensor.zeros([shape[0]], dtype: .int64)
         let trace = GraphTrace()
         let loss = trace.record { () -> Tensor in
             let output = network(x)
-            return crossEntropy(output.rank == 2 ? output : output.flatten(startAxis: 1), labels)
+            if network is any SegmentationModel {
+                return crossEntropy(output, Tensor.zeros([output.shape[0]] + Array(output.shape.dropFirst(2)), dtype: .int64))
+            }
+            return crossEntropy(output.rank == 2 ? output : output.flatten(startAxis: 1), Tensor.zeros([shape[0]], dtype: .int64))
         }
         loss.backward()
         let dot = graph(of: loss, model: network, trace: trace, options: GraphOptions(grouping: grouping))

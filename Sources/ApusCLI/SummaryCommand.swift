@@ -15,7 +15,7 @@ struct SummaryCommand: ParsableCommand {
                                valueName: "shape"))
     var input: String?
 
-    @Option(parsing: .unconditional, help: "Number of classes (default: 10 for lenet5, 1000 otherwise).")
+    @Option(parsing: .unconditional, help: "Number of classes (default: 10 for lenet5, 21 for fcn_* and deeplabv3_*, 2 for unet, 1000 otherwise).")
     var classes: Int?
 
     @Flag(help: "End the output with one JSON object (total_params, total_macs, layers).")
@@ -23,7 +23,7 @@ struct SummaryCommand: ParsableCommand {
 
     func run() throws {
         let shape = try VisionModels.parseInputShape(input ?? VisionModels.defaultInputShape(for: model))
-        let network = try VisionModels.make(model, classes: classes ?? (model == "lenet5" ? 10 : 1000), inputChannels: shape[1])
+        let network = try VisionModels.make(model, classes: classes ?? VisionModels.defaultClasses(for: model), inputChannels: shape[1])
         try VisionModels.checkInput(shape, for: model)
         let s = summary(of: network, inputShape: shape)
         print(s)

@@ -22,8 +22,58 @@ enum PNGDecoder {
     /// IEND, image data that inflates to fewer or more bytes than the scanlines need, an invalid
     /// filter type, or a palette index beyond PLTE.
     static func decode(_ bytes: [UInt8], path: String, maxPixels: Int) throws -> Image {
-        func corrupt(_ reason: String) -> ApusError { .corruptFile(path: path, reason: reason) }
         let chunks = try Chunks(bytes, path: path, maxPixels: maxPixels)
+        let header = chunks.header
+        let channels = header.outputChannels
+        var pixels = [UInt8](repeating: 0, count: header.width * header.height * channels)
+        try pixels.withUnsafeMutableBufferPointer { out in
+            try forEachRow(of: chunks, path: path) { pass, y, row in
+                let target = out.baseAddress! + (y * header.width + pass.x0) * channels
+                try header.expand(row, count: pass.width, into: target, step: pass.dx * channels,
+                                  palette: chunks.palette, path: path)
+            }
+        }
+        return Image(width: header.width, height: header.height, channels: channels, pixels: pixels)
+    }
+
+    /// Decodes the PNG file held in `bytes` as a segmentation mask: one stored sample per pixel,
+    /// not a colour, as `numpy.array(PIL.Image.open(path))` reads it: a palette image gives its palette
+    /// indices (PLTE is not looked up), a grey image its grey values: 8- and 16-bit values as stored,
+    /// 1-bit ones as 0 and 1, 2- and 4-bit ones scaled to 0…255 as Pillow opens them (grey + alpha:
+    /// the grey sample).
+    ///
+    /// Throws `ApusError.invalidArgument` naming `path` for an RGB or RGBA PNG (a mask must be a
+    /// palette or grayscale PNG of class indices), and everything ``decode(_:path:maxPixels:)`` throws.
+    static func decodeMask(_ bytes: [UInt8], path: String, maxPixels: Int) throws -> SegmentationMask {
+        let chunks = try Chunks(bytes, path: path, maxPixels: maxPixels)
+        let header = chunks.header
+        guard header.colorType == 0 || header.colorType == 3 || header.colorType == 4 else {
+            let kind = header.colorType == 2 ? "an RGB" : "an RGBA"
+            throw ApusError.invalidArgument(
+                "mask '\(path)' is \(kind) PNG: masks must be palette or grayscale PNGs holding a class index per pixel "
+                + "(255 for void), not colours; save it with PIL as Image.fromarray(indices.astype(np.uint8), mode=\"P\") "
+                + "or mode \"L\"")
+        }
+        var values = [UInt16](repeating: 0, count: header.width * header.height)
+        let entries = chunks.palette.count / 3
+        try values.withUnsafeMutableBufferPointer { out in
+            try forEachRow(of: chunks, path: path) { pass, y, row in
+                try header.samples(row, count: pass.width, into: out.baseAddress! + y * header.width + pass.x0,
+                                   step: pass.dx, paletteEntries: entries, path: path)
+            }
+        }
+        return SegmentationMask(width: header.width, height: header.height, values: values)
+    }
+
+    /// Inflates and unfilters the image data of `chunks` and hands each scanline to `body`: the pass
+    /// it belongs to (the whole picture, or an Adam7 pass), the picture row `y` it fills, and its
+    /// unfiltered bytes (`header.rowBytes(pass.width)` of them).
+    ///
+    /// Throws `ApusError.corruptFile(path:reason:)` for image data that inflates to fewer or more
+    /// bytes than the scanlines need, or an invalid filter type; rethrows what `body` throws.
+    private static func forEachRow(of chunks: Chunks, path: String,
+                                   _ body: (_ pass: Pass, _ y: Int, _ row: UnsafePointer<UInt8>) throws -> Void) throws {
+        func corrupt(_ reason: String) -> ApusError { .corruptFile(path: path, reason: reason) }
         let header = chunks.header
 
         // The scanlines of all passes, each a filter-type byte and the row's bytes.
@@ -46,31 +96,23 @@ enum PNGDecoder {
                           + "\(header.width)×\(header.height) pixels need")
         }
 
-        let channels = header.outputChannels
-        var pixels = [UInt8](repeating: 0, count: header.width * header.height * channels)
         try scanlines.withUnsafeMutableBufferPointer { lines in
-            try pixels.withUnsafeMutableBufferPointer { out in
-                var line = lines.baseAddress!
-                for (index, pass) in header.passes.enumerated() {
-                    let rowBytes = header.rowBytes(pass.width)
-                    for row in 0..<pass.height {
-                        let filter = line[0]
-                        let current = line + 1
-                        let previous = row > 0 ? UnsafePointer(current - (1 + rowBytes)) : nil
-                        guard unfilter(filter, current, previous: previous, count: rowBytes, bytesPerPixel: header.filterStride) else {
-                            let which = header.interlaced ? " of Adam7 pass \(index + 1)" : ""
-                            throw corrupt("invalid filter type \(filter) in scanline \(row)\(which) (PNG has filter types 0–4)")
-                        }
-                        let y = pass.y0 + row * pass.dy
-                        let target = out.baseAddress! + (y * header.width + pass.x0) * channels
-                        try header.expand(current, count: pass.width, into: target, step: pass.dx * channels,
-                                          palette: chunks.palette, path: path)
-                        line += 1 + rowBytes
+            var line = lines.baseAddress!
+            for (index, pass) in header.passes.enumerated() {
+                let rowBytes = header.rowBytes(pass.width)
+                for row in 0..<pass.height {
+                    let filter = line[0]
+                    let current = line + 1
+                    let previous = row > 0 ? UnsafePointer(current - (1 + rowBytes)) : nil
+                    guard unfilter(filter, current, previous: previous, count: rowBytes, bytesPerPixel: header.filterStride) else {
+                        let which = header.interlaced ? " of Adam7 pass \(index + 1)" : ""
+                        throw corrupt("invalid filter type \(filter) in scanline \(row)\(which) (PNG has filter types 0–4)")
                     }
+                    try body(pass, pass.y0 + row * pass.dy, current)
+                    line += 1 + rowBytes
                 }
             }
         }
-        return Image(width: header.width, height: header.height, channels: channels, pixels: pixels)
     }
 
     /// Undoes PNG filter `filter` (PNG §9) on the `count` bytes at `line`, in place, given the
@@ -201,6 +243,32 @@ enum PNGDecoder {
                     o[0] = p[0]
                     o[1] = p[bytesPerSample]
                     o[2] = p[2 * bytesPerSample]
+                }
+            }
+        }
+
+        /// Writes the first sample of each of the `count` pixels of the unfiltered row at `row` to
+        /// `out`, one every `step` values: palette indices, grey values of 1 to 16 bits as
+        /// ``PNGDecoder/decodeMask(_:path:maxPixels:)`` describes (grey + alpha: the grey sample).
+        /// Throws for a palette index at or beyond `paletteEntries`.
+        func samples(_ row: UnsafePointer<UInt8>, count: Int, into out: UnsafeMutablePointer<UInt16>, step: Int,
+                     paletteEntries: Int, path: String) throws {
+            switch bitDepth {
+            case 16:
+                let stride = samplesPerPixel * 2
+                for i in 0..<count { out[i * step] = UInt16(row[i * stride]) << 8 | UInt16(row[i * stride + 1]) }
+            case 8:
+                let stride = samplesPerPixel
+                for i in 0..<count { out[i * step] = UInt16(row[i * stride]) }
+            default:
+                // Palette indices and 1-bit grey as stored; 2- and 4-bit grey scaled to 0…255 (×85,
+                // ×17), as Pillow opens them (mode "1" keeps 0 and 1, mode "L" scales).
+                let scale = colorType == 3 || bitDepth == 1 ? 1 : UInt16(255 / ((1 << bitDepth) - 1))
+                for i in 0..<count { out[i * step] = UInt16(sample(row, i)) * scale }
+            }
+            if colorType == 3 {
+                for i in 0..<count where Int(out[i * step]) >= paletteEntries {
+                    throw ApusError.corruptFile(path: path, reason: "palette index \(out[i * step]) is out of range: PLTE has \(paletteEntries) entries")
                 }
             }
         }

@@ -4,9 +4,8 @@ import Apus
 
 /// A new head for `classes` classes in place of `old`: same input width and dtype, PyTorch's
 /// default initialisation.
-private func newHead(like old: Linear, classes: Int, generator: RandomGenerator) -> Linear {
-    require(classes > 0, "replaceHead: classes must be positive, got \(classes)")
-    return Linear(old.inFeatures, classes, bias: old.bias != nil, dtype: old.weight.value.dtype, generator: generator)
+func newHead<Head: ClassifierHeadLayer>(like old: Head, classes: Int, generator: RandomGenerator) -> Head {
+    old.replacement(classes: classes, generator: generator)
 }
 
 /// The last layer of `sequential`, which must be a `Linear`.

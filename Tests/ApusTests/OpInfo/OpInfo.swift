@@ -104,6 +104,7 @@ enum OpInfoTable {
         conv3d,
         pool,
         losses,
+        segmentation,
     ].flatMap { $0 }
 
     static let byName: [String: OpInfo] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })

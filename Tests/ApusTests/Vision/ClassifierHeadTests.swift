@@ -27,10 +27,10 @@ struct ClassifierHeadTests {
             #expect(Set(model.headParameterNames) == Set(names), "\(type(of: model))")
             let body = model.bodyParameters.map(ObjectIdentifier.init)
             model.replaceHead(classes: 2, generator: RandomGenerator(seed: 1))
-            #expect(model.classCount == 2 && model.classifierHeads.allSatisfy { $0.outFeatures == 2 })
+            #expect(model.classCount == 2 && model.classifierHeads.allSatisfy { $0.headClasses == 2 })
             #expect(Set(model.headParameterNames) == Set(names))  // same names: the state dict keeps torchvision's keys
             #expect(model.bodyParameters.map(ObjectIdentifier.init) == body)
-            let inFeatures = model.classifierHeads.map(\.inFeatures).reduce(0, +)
+            let inFeatures = model.classifierHeads.map(\.headInputs).reduce(0, +)
             #expect(model.parameterCount == before - (oldClasses - 2) * (inFeatures + model.classifierHeads.count))
             model.eval()
             #expect(noGrad { model(.zeros(input)) }.shape == [1, 2])

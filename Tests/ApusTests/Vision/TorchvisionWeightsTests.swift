@@ -23,12 +23,19 @@ private enum Torchvision {
     /// smaller where the model allows (VGG's adaptive pooling takes 32×32).
     static let models = [("resnet18", 112), ("googlenet", 224), ("alexnet", 224), ("vgg11_bn", 32)]
 
+    /// The segmentation models with their auxiliary classifiers, each at a square and an odd size
+    /// (features of 8×8 and 8×9 after the output-stride-8 backbone), small for a debug build.
+    static let segmentationModels = ["fcn_resnet50", "fcn_resnet101", "deeplabv3_resnet50", "deeplabv3_resnet101"]
+    static let segmentationSizes = [[64, 64], [57, 71]]
+
     /// The script's files, made once for all tests (one torch start-up); each test removes the
     /// files it used, and the last one the directory.
     static let files: Result<URL, TorchvisionError> = {
         do {
             let dir = try makeTemporaryDirectory()
-            let run = try SafetensorsTests.runPython([script, dir.path] + models.map { "\($0.0):\($0.1)" })
+            let sizes = segmentationSizes.map { "\($0[0])x\($0[1])" }.joined(separator: ",")
+            let run = try SafetensorsTests.runPython([script, dir.path] + models.map { "\($0.0):\($0.1)" }
+                                                     + segmentationModels.map { "\($0):\(sizes)" })
             guard run.status == 0 else { return .failure(TorchvisionError(message: "torchvision_logits.py failed: \(run.output)")) }
             // A copy for the conversion test.
             try FileManager.default.copyItem(at: dir.appendingPathComponent("resnet18.pth"),
@@ -71,6 +78,45 @@ struct TorchvisionWeightsTests {
         #expect(logits.shape == expected.shape)
         let error = (logits - expected).abs().max().item() / expected.abs().max().item()
         #expect(error < 1e-4, "\(name): max |apus - torch| / max |torch| = \(error)")
+    }
+
+    /// FCN's and DeepLabV3's files load strictly (every name, every shape) and give torchvision's
+    /// `out` and `aux` at both sizes; then the 21-class heads are replaced for 3 classes.
+    @Test(arguments: Torchvision.segmentationModels)
+    func segmentationModelGivesTorchvisionsOutAndAux(_ name: String) throws {
+        try #require(Torchvision.available, "APUS_REQUIRE_TORCH=1 but `python3 -c 'import torch, torchvision'` fails")
+        let dir = try Torchvision.files.get()
+        defer { Torchvision.remove(["\(name).pth", "\(name).io.pth"], from: dir) }
+        let model = try #require(try skippingInitialization { try VisionModels.make(name) } as? ResNetSegmentationModel)
+        let report = try model.loadWeights(from: dir.appendingPathComponent("\(name).pth").path)
+        #expect(report.isEmpty)
+        model.eval()
+        let io = try TorchCheckpoint.read(dir.appendingPathComponent("\(name).io.pth").path)
+        for (i, size) in Torchvision.segmentationSizes.enumerated() {
+            let suffix = i == 0 ? "" : ".\(i)"
+            let input = try #require(io["input" + suffix])
+            let expected = (out: try #require(io["logits" + suffix]), aux: try #require(io["aux" + suffix]))
+            #expect(expected.out.shape == [2, 21] + size)
+            let outputs = noGrad { model.segmentationOutputs(input) }
+            let aux = try #require(outputs.aux)
+            for (what, got, want) in [("out", outputs.out, expected.out), ("aux", aux, expected.aux)] {
+                #expect(got.shape == want.shape, "\(name) \(what) at \(size)")
+                let error = (got - want).abs().max().item() / want.abs().max().item()
+                #expect(error < 1e-4, "\(name) \(what) at \(size): max |apus - torch| / max |torch| = \(error)")
+            }
+            // model(x) is the main output.
+            #expect(noGrad { model(input) }.toDoubles() == outputs.out.toDoubles())
+        }
+        // Fine-tuning for 3 classes: both 1×1 heads are new, the rest is the file's.
+        guard name == "fcn_resnet50" else { return }
+        let body = model.bodyParameters.map { $0.value.toDoubles() }
+        model.replaceHead(classes: 3, generator: RandomGenerator(seed: 3))
+        #expect(model.classCount == 3 && model.classifierHeads.map(\.headClasses) == [3, 3])
+        #expect(model.headParameterNames == ["classifier.4.weight", "classifier.4.bias", "aux_classifier.4.weight", "aux_classifier.4.bias"])
+        #expect(model.bodyParameters.map { $0.value.toDoubles() } == body)
+        let odd = try #require(io["input.1"])
+        let outputs = noGrad { model.segmentationOutputs(odd) }
+        #expect(outputs.out.shape == [2, 3, 57, 71] && outputs.aux?.shape == [2, 3, 57, 71])
     }
 
     @Test func convertedCheckpointHoldsTorchsTensorsBitForBit() throws {
