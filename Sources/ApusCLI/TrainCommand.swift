@@ -226,6 +226,11 @@ struct TrainCommand: ParsableCommand {
         guard model == "mlp" || VisionModels.names.contains(model) else {
             throw ApusError.invalidArgument("unknown --model '\(model)'; available: mlp, \(VisionModels.names.joined(separator: ", "))")
         }
+        if VisionModels.segmentationNames.contains(model) {
+            throw ApusError.invalidArgument("--model \(model) is a segmentation model (it labels pixels); apus train trains "
+                                            + "classifiers of whole images. Train it from the library: SegmentationData, "
+                                            + "segmentationLoss and SegmentationConfusionMatrix (Docs/Vision.md)")
+        }
         if model != "mlp" {
             let defaults = ClassificationRunConfig()
             for (flag, isDefault) in [("--hidden", hidden == defaults.hidden), ("--dropout", dropout == defaults.dropout),

@@ -91,6 +91,10 @@ public final class ImageClassifier {
         guard VisionModels.names.contains(name) else {
             throw ApusError.invalidArgument("unknown model '\(name)'; available: \(VisionModels.names.joined(separator: ", "))")
         }
+        guard !VisionModels.segmentationNames.contains(name) else {
+            throw ApusError.invalidArgument("\(name) is a segmentation model: it labels pixels, not images, and "
+                                            + "ImageClassifier (apus predict) classifies whole images")
+        }
         let model = try loadPretrainedClassifier(weights: path) {
             try VisionModels.make(name, classes: $0, inputChannels: preprocessing.channels, forPretrainedWeights: true)
         }

@@ -44,6 +44,19 @@ private func images(_ n: Int, _ h: Int = 28, _ w: Int = 28) -> [UInt8] {
 private func labels(_ n: Int) -> [UInt8] { IDX.encode((0..<n).map { UInt8($0 % 10) }, shape: [n]) }
 
 struct HostileInputTests {
+    // MARK: Models for another task
+
+    /// A segmentation model given to the classification commands: one error line, no crash.
+    @Test func segmentationModelsAreNotClassifiers() throws {
+        expectOneErrorLine(try apus(["train", "--model", "unet", "--epochs", "1"]), ["unet is a segmentation model", "labels pixels"])
+        let dir = try makeVisionDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let weights = dir + "/weights.pth"
+        try Data("not read".utf8).write(to: URL(fileURLWithPath: weights))
+        expectOneErrorLine(try apus(["predict", "--model", "fcn_resnet50", "--weights", weights, "any.png"]),
+                           ["fcn_resnet50 is a segmentation model"])
+    }
+
     // MARK: IDX files (apus train --dataset mnist --data DIR)
 
     @Test func idxDimensionsWhoseProductOverflows() throws {
