@@ -55,7 +55,9 @@ struct ModelZooTests {
     }
 
     @Test func everyNameBuildsAndUnknownNamesThrow() throws {
-        #expect(VisionModels.names.count == 16)
+        // 16 classifiers, then the 5 segmentation models.
+        #expect(VisionModels.names.count == 21)
+        #expect(Array(VisionModels.names.suffix(5)) == VisionModels.segmentationNames)
         #expect(throws: ApusError.self) { try VisionModels.make("resnet19") }
         #expect(throws: ApusError.self) { try VisionModels.make("vgg16_bnx") }
         #expect(throws: ApusError.self) { try VisionModels.make("lenet5", classes: 0) }
