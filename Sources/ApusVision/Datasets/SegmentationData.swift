@@ -41,7 +41,7 @@ public struct SegmentationData: Sendable {
         (self.classNames, self.preprocessing) = (train.classes, preprocessing)
     }
 
-    /// ``voc(directory:imageSize:seed:)`` or ``maskFolder(directory:imageSize:seed:)`` by name
+    /// ``voc(directory:imageSize:)`` or ``maskFolder(directory:imageSize:seed:)`` by name
     /// (`voc`, `mask-folder`); throws `ApusError.unknownDataset` for another name.
     public static func load(dataset: String, directory: String, imageSize: Int? = nil, seed: UInt64 = 0) throws -> SegmentationData {
         switch dataset {
