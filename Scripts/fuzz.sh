@@ -34,7 +34,7 @@ seeds() {
     case "$1" in
         FuzzGzip) echo "$fixtures/gzip" ;;
         FuzzSafetensors) echo "$fixtures" ;;  # torch_*.safetensors (libFuzzer reads the other files too: harmless seeds)
-        FuzzPNG) echo "$fixtures/images/png" ;;
+        FuzzPNG) echo "$fixtures/images/png $fixtures/segmentation" ;;  # images, and masks (palette, grey)
         FuzzJPEG) echo "$fixtures/images/jpeg" ;;
         FuzzPth) echo "$fixtures/pth" ;;  # valid checkpoints and hostile ones (os.system, huge shapes, zip64)
         *) ;;
