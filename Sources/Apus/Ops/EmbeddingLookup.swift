@@ -146,10 +146,9 @@ public func embeddingBag(_ input: Tensor, weight: Tensor, offsets: Tensor? = nil
     let op = "embeddingBag"
     require(weight.rank == 2, "\(op): weight must be 2-D [numEmbeddings, embeddingDim], got shape \(weight.shape)")
     require(weight.dtype.isFloatingPoint, "\(op): weight must be floating point, got \(weight.dtype)")
-    if let r = inFloat32IfReduced([weight] + [perSampleWeights].compactMap { $0 }, { t in
-        embeddingBag(input, weight: t[0], offsets: offsets, maxNorm: maxNorm, normType: normType, scaleGradByFreq: scaleGradByFreq,
-                     mode: mode, perSampleWeights: perSampleWeights.map { _ in t[1] }, includeLastOffset: includeLastOffset,
-                     paddingIdx: paddingIdx)
+    if let r = inFloat32IfReduced(optional: [weight, perSampleWeights], { t in
+        embeddingBag(input, weight: t[0]!, offsets: offsets, maxNorm: maxNorm, normType: normType, scaleGradByFreq: scaleGradByFreq,
+                     mode: mode, perSampleWeights: t[1], includeLastOffset: includeLastOffset, paddingIdx: paddingIdx)
     }) { return r }
     let v = weight.shape[0]
     let padding = resolvedPadding(paddingIdx, count: v, op: op)

@@ -16,9 +16,9 @@
 public func groupNorm(_ x: Tensor, numGroups: Int, weight: Tensor? = nil, bias: Tensor? = nil, eps: Double = 1e-5) -> Tensor {
     require(x.rank >= 2, "groupNorm: expected an input [N, C, …] of at least 2 dimensions, got shape \(x.shape)")
     require(x.dtype.isFloatingPoint, "groupNorm: expected a floating-point input, got \(x.dtype)")
-    if let r = inFloat32IfReduced([x] + [weight, bias].compactMap { $0 }, { t in
-        groupNorm(t[0], numGroups: numGroups, weight: weight.map { _ in t[1] }, bias: bias.map { _ in t[weight == nil ? 1 : 2] }, eps: eps)
-    }) { return r }
+    if let r = inFloat32IfReduced(optional: [x, weight, bias], { t in groupNorm(t[0]!, numGroups: numGroups, weight: t[1], bias: t[2], eps: eps) }) {
+        return r
+    }
     let (n, c) = (x.shape[0], x.shape[1]), s = x.shape.dropFirst(2).reduce(1, *)
     require(numGroups > 0, "groupNorm: numGroups must be positive, got \(numGroups)")
     require(c > 0, "groupNorm: expected a positive number of channels, got input of shape \(x.shape)")
@@ -85,9 +85,9 @@ public func instanceNorm(_ x: Tensor, runningMean: Buffer? = nil, runningVar: Bu
                          momentum: Double = 0.1, eps: Double = 1e-5) -> Tensor {
     require(x.rank >= 2, "instanceNorm: expected an input [N, C, …] of at least 2 dimensions, got shape \(x.shape)")
     require(x.dtype.isFloatingPoint, "instanceNorm: expected a floating-point input, got \(x.dtype)")
-    if let r = inFloat32IfReduced([x] + [weight, bias].compactMap { $0 }, { t in
-        instanceNorm(t[0], runningMean: runningMean, runningVar: runningVar, weight: weight.map { _ in t[1] },
-                     bias: bias.map { _ in t[weight == nil ? 1 : 2] }, useInputStats: useInputStats, momentum: momentum, eps: eps)
+    if let r = inFloat32IfReduced(optional: [x, weight, bias], { t in
+        instanceNorm(t[0]!, runningMean: runningMean, runningVar: runningVar, weight: t[1], bias: t[2], useInputStats: useInputStats,
+                     momentum: momentum, eps: eps)
     }) { return r }
     let (n, c) = (x.shape[0], x.shape[1]), s = x.shape.dropFirst(2).reduce(1, *)
     for (name, t) in [("weight", weight), ("bias", bias), ("runningMean", runningMean?.value), ("runningVar", runningVar?.value)] {

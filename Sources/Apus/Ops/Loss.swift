@@ -291,17 +291,6 @@ public func crossEntropy(_ logits: Tensor, _ targets: Tensor, weight: Tensor? = 
 
 // MARK: - Helpers of the loss and distance ops
 
-/// ``inFloat32IfReduced(_:_:)`` for any number of operands: `body` on the operands with every
-/// float16 or bfloat16 one widened to float32, its result rounded to the floating-point operands'
-/// promoted dtype, when some operand is 16-bit; nil otherwise. Integer operands stay as they are.
-func inFloat32IfReduced(_ operands: [Tensor], _ body: ([Tensor]) -> Tensor) -> Tensor? {
-    guard operands.contains(where: { $0.dtype.isReducedPrecision }) else { return nil }
-    let floats = operands.map(\.dtype).filter(\.isFloatingPoint)
-    let dtype = floats.dropFirst().reduce(floats[0]) { DType.promoted($0, $1) }
-    let result = body(operands.map { $0.dtype.isReducedPrecision ? $0.cast(to: .float32) : $0 })
-    return dtype.isReducedPrecision ? result.cast(to: dtype) : result
-}
-
 /// `max(x, lo)` (NaN stays NaN) whose gradient passes to `x` unchanged, also where it was clamped:
 /// what PyTorch's losses get by clamping a clone in place under `no_grad` (the variance of
 /// gaussian_nll_loss, the norms of cosine_similarity).

@@ -40,8 +40,8 @@ public func multilabelSoftMarginLoss(_ input: Tensor, _ target: Tensor, weight: 
         let shape = broadcastShapes(input.shape, target.shape, op: "multilabelSoftMarginLoss")
         requireBroadcastable(shape, weight.shape, op: "multilabelSoftMarginLoss", ("input and target", "weight"))
     }
-    if let y = inFloat32IfReduced([input, target] + (weight.map { [$0] } ?? []), { x in
-        multilabelSoftMarginLoss(x[0], x[1], weight: weight == nil ? nil : x[2], reduction: reduction)
+    if let y = inFloat32IfReduced(optional: [input, target, weight], { x in
+        multilabelSoftMarginLoss(x[0]!, x[1]!, weight: x[2], reduction: reduction)
     }) { return y }
     // −log σ(x) = softplus(−x), −log σ(−x) = softplus(x).
     var loss = target * softplusStable(-input) + (1 - target) * softplusStable(input)

@@ -26,9 +26,9 @@ public func batchNorm(_ x: Tensor, runningMean: Buffer? = nil, runningVar: Buffe
         if let t { require(t.shape == [c], "batchNorm: \(name) of shape \(t.shape) does not match \(c) channels of input \(x.shape)") }
     }
     require(eps >= 0, "batchNorm: eps must be non-negative, got \(eps)")
-    if let r = inFloat32IfReduced([x] + [weight, bias].compactMap { $0 }, { t in
-        batchNorm(t[0], runningMean: runningMean, runningVar: runningVar, weight: weight.map { _ in t[1] },
-                  bias: bias.map { _ in t[weight == nil ? 1 : 2] }, training: training, momentum: momentum, eps: eps)
+    if let r = inFloat32IfReduced(optional: [x, weight, bias], { t in
+        batchNorm(t[0]!, runningMean: runningMean, runningVar: runningVar, weight: t[1], bias: t[2], training: training,
+                  momentum: momentum, eps: eps)
     }) { return r }
     let xc = x.detached().contiguous()
     let mean: [Double], variance: [Double]
@@ -97,9 +97,8 @@ public func layerNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil
     require(k >= 1 && x.rank >= k && Array(x.shape.suffix(k)) == normalizedShape,
             "layerNorm: input of shape \(x.shape) does not end in normalizedShape \(normalizedShape)")
     require(x.dtype.isFloatingPoint, "layerNorm: expected a floating-point input, got \(x.dtype)")
-    if let r = inFloat32IfReduced([x] + [weight, bias].compactMap { $0 }, { t in
-        layerNorm(t[0], normalizedShape: normalizedShape, weight: weight.map { _ in t[1] },
-                  bias: bias.map { _ in t[weight == nil ? 1 : 2] }, eps: eps)
+    if let r = inFloat32IfReduced(optional: [x, weight, bias], { t in
+        layerNorm(t[0]!, normalizedShape: normalizedShape, weight: t[1], bias: t[2], eps: eps)
     }) { return r }
     for (name, t) in [("weight", weight), ("bias", bias)] {
         if let t { require(t.shape == normalizedShape, "layerNorm: \(name) of shape \(t.shape) does not match normalizedShape \(normalizedShape)") }

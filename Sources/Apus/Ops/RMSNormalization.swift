@@ -16,9 +16,9 @@ public func rmsNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil, 
     require(x.rank >= k && Array(x.shape.suffix(k)) == normalizedShape,
             "rmsNorm: input of shape \(x.shape) does not end in normalizedShape \(normalizedShape)")
     require(x.dtype.isFloatingPoint, "rmsNorm: expected a floating-point input, got \(x.dtype)")
-    if let r = inFloat32IfReduced([x] + [weight].compactMap { $0 }, { t in
-        rmsNorm(t[0], normalizedShape: normalizedShape, weight: weight.map { _ in t[1] }, eps: eps)
-    }) { return r }
+    if let r = inFloat32IfReduced(optional: [x, weight], { t in rmsNorm(t[0]!, normalizedShape: normalizedShape, weight: t[1], eps: eps) }) {
+        return r
+    }
     if let weight {
         require(weight.shape == normalizedShape, "rmsNorm: weight of shape \(weight.shape) does not match normalizedShape \(normalizedShape)")
     }

@@ -27,3 +27,25 @@ func inFloat32IfReduced(_ a: Tensor, _ b: Tensor, _ body: (Tensor, Tensor) -> Te
     guard pa.dtype.isReducedPrecision else { return nil }
     return body(a.cast(to: .float32), b.cast(to: .float32)).cast(to: pa.dtype)
 }
+
+/// ``inFloat32IfReduced(_:_:)`` for any number of operands: `body` on the operands with every
+/// float16 or bfloat16 one widened to float32, its result rounded to the floating-point operands'
+/// promoted dtype, when some operand is 16-bit; nil otherwise. Integer operands stay as they are.
+func inFloat32IfReduced(_ operands: [Tensor], _ body: ([Tensor]) -> Tensor) -> Tensor? {
+    guard operands.contains(where: { $0.dtype.isReducedPrecision }) else { return nil }
+    let floats = operands.map(\.dtype).filter(\.isFloatingPoint)
+    let dtype = floats.dropFirst().reduce(floats[0]) { DType.promoted($0, $1) }
+    let result = body(operands.map { $0.dtype.isReducedPrecision ? $0.cast(to: .float32) : $0 })
+    return dtype.isReducedPrecision ? result.cast(to: dtype) : result
+}
+
+/// The form with optional operands (an affine weight, a bias): `body` receives them in the same
+/// positions, widened where present and nil where absent.
+func inFloat32IfReduced(optional operands: [Tensor?], _ body: ([Tensor?]) -> Tensor) -> Tensor? {
+    let present = operands.indices.filter { operands[$0] != nil }
+    return inFloat32IfReduced(present.map { operands[$0]! }) { wide in
+        var all = [Tensor?](repeating: nil, count: operands.count)
+        for (i, t) in zip(present, wide) { all[i] = t }
+        return body(all)
+    }
+}
