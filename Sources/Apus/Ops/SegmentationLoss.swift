@@ -14,7 +14,8 @@
 /// A class absent from the (non-ignored) targets contributes 0 but still counts in the mean over C,
 /// as in segmentation_models_pytorch. `smooth` (1 by default; segmentation_models_pytorch's default is
 /// 0) keeps the loss defined and smooth when a class's probabilities are all small. Differentiable
-/// in `logits`; the targets are constants. Often added to `crossEntropy` (`ce + dice`).
+/// in `logits`; the targets are constants. Often added to `crossEntropy` (`ce + dice`). An input
+/// without pixels (an empty batch or image) gives 0: no class is present.
 public func diceLoss(_ logits: Tensor, _ targets: Tensor, smooth: Double = 1, eps: Double = 1e-7,
                      ignoreIndex: Int = -100) -> Tensor {
     require(logits.rank >= 2, "diceLoss: logits must be [N, C] or [N, C, d1, …], got shape \(logits.shape)")
@@ -24,9 +25,9 @@ public func diceLoss(_ logits: Tensor, _ targets: Tensor, smooth: Double = 1, ep
     require(targets.shape == expected,
             "diceLoss: targets of shape \(targets.shape) do not match logits of shape \(logits.shape) (expected targets \(expected))")
     require(smooth >= 0 && eps >= 0, "diceLoss: smooth and eps must be non-negative, got \(smooth) and \(eps)")
+    // No pixels (an empty batch or image): no class is present and the loss is 0, as the formula gives.
     let (n, classes) = (logits.shape[0], logits.shape[1])
-    require(n > 0 && targets.count > 0, "diceLoss: no pixels (logits of shape \(logits.shape))")
-    let pixels = targets.count / n
+    let pixels = logits.shape.dropFirst(2).reduce(1, *)
     let labels = targets.toArray(as: Int64.self)
     // One-hot targets [N, C, P] and the kept pixels [N, 1, P], constants in the logits' dtype.
     var oneHot = [Double](repeating: 0, count: n * classes * pixels)
